@@ -1,0 +1,142 @@
+#include "csvout.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct mb_csv {
+	int fd;
+	unsigned ncols; /* columns in the file's header */
+};
+
+int mb_csv_format_row(char *buf, unsigned len, const char *const *vals, unsigned n)
+{
+	size_t pos = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const char *v = vals[i] ? vals[i] : "";
+		size_t vl = strlen(v);
+		size_t need = strpbrk(v, ",\"\r\n") ? 2 * vl + 2 : vl;
+		if (pos + need + 2 >= len)
+			return -ENOSPC;
+		if (i)
+			buf[pos++] = ',';
+		if (need != vl)
+			pos += csv_write(buf + pos, len - pos, v, vl);
+		else {
+			memcpy(buf + pos, v, vl);
+			pos += vl;
+		}
+	}
+	buf[pos] = 0;
+	return (int)pos;
+}
+
+/* Number of leading header fields that match our schema, or -1 when the
+ * first line is not a modebench header. */
+static int check_header(int fd, char *err, unsigned errlen, const char *path)
+{
+	char line[8192];
+	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+	if (n <= 0)
+		return 0;
+	line[n] = 0;
+	char *nl = strchr(line, '\n');
+	if (nl)
+		*nl = 0;
+	unsigned col = 0;
+	char *save, *tok;
+	for (tok = strtok_r(line, ",\r", &save); tok; tok = strtok_r(NULL, ",\r", &save)) {
+		if (col >= MB_NCOLUMNS || strcmp(tok, mb_column_names[col])) {
+			snprintf(err, errlen, "-o %s: the file exists and is not a modebench CSV of "
+				 "this schema (header field %u is '%s'); choose another -o", path,
+				 col + 1, tok);
+			return -1;
+		}
+		col++;
+	}
+	if (col < MB_COL_outside_load + 1) {
+		snprintf(err, errlen, "-o %s: the file exists and its header is not a modebench "
+			 "header; choose another -o", path);
+		return -1;
+	}
+	return (int)col;
+}
+
+int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errlen)
+{
+	struct mb_csv *c = calloc(1, sizeof(*c));
+	struct stat st;
+	bool fresh = stat(path, &st) != 0;
+	if (!c)
+		return -ENOMEM;
+	c->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (c->fd < 0) {
+		int rc = -errno;
+		snprintf(err, errlen, "-o %s: cannot open: %s", path, strerror(errno));
+		free(c);
+		return rc;
+	}
+	int cols = check_header(c->fd, err, errlen, path);
+	if (cols < 0) {
+		close(c->fd);
+		free(c);
+		return -EINVAL;
+	}
+	if (cols == 0) {
+		char hdr[4096];
+		int n = mb_csv_format_row(hdr, sizeof(hdr) - 1, mb_column_names, MB_NCOLUMNS);
+		hdr[n++] = '\n';
+		if (write(c->fd, hdr, (size_t)n) != n || fsync(c->fd)) {
+			int rc = -errno;
+			snprintf(err, errlen, "-o %s: cannot write the header: %s", path,
+				 strerror(errno));
+			close(c->fd);
+			if (fresh)
+				unlink(path);
+			free(c);
+			return rc ? rc : -EIO;
+		}
+		cols = MB_NCOLUMNS;
+	}
+	c->ncols = (unsigned)cols;
+	*out = c;
+	return 0;
+}
+
+int mb_csv_write_row(struct mb_csv *c, const char *const vals[MB_NCOLUMNS])
+{
+	static char buf[65536];
+	int n = mb_csv_format_row(buf, sizeof(buf) - 1, vals, c->ncols);
+	if (n < 0)
+		return n;
+	buf[n++] = '\n';
+	off_t before = lseek(c->fd, 0, SEEK_END);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		ssize_t w = write(c->fd, buf, (size_t)n);
+		if (w == n && fsync(c->fd) == 0)
+			return 0;
+		int e = w < 0 ? errno : (w == n ? errno : ENOSPC);
+		/* Never leave half a row: cut back and try again (a full disk
+		 * may have been freed meanwhile), then give up. */
+		if (before >= 0 && ftruncate(c->fd, before)) {
+		}
+		if (e != ENOSPC && e != EINTR && e != EAGAIN)
+			return -e;
+		sleep(1);
+	}
+	return -ENOSPC;
+}
+
+void mb_csv_close(struct mb_csv *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	free(c);
+}

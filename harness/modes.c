@@ -1,0 +1,312 @@
+#include "modes.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <linux/futex.h>
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cpustat.h"
+
+const struct mb_mode mb_modes[MB_NMODES] = {
+#define MB_MODE_ENTRY(n, id, a, p, r, h) { n, MB_MODE_##id, a, p, r, h },
+	MB_MODES(MB_MODE_ENTRY)
+#undef MB_MODE_ENTRY
+};
+
+const struct mb_mode *mb_mode_find(const char *name)
+{
+	for (unsigned i = 0; i < MB_NMODES; i++)
+		if (!strcmp(name, mb_modes[i].name))
+			return &mb_modes[i];
+	return NULL;
+}
+
+unsigned mb_mode_workers(const struct mb_mode *m, unsigned k, unsigned c)
+{
+	switch (m->rule) {
+	case MB_W_ONE:
+		return 1;
+	case MB_W_C:
+		return c;
+	case MB_W_K:
+		return c < k ? c : k;
+	}
+	return 1;
+}
+
+const char *mb_status_name(enum mb_status s)
+{
+	static const char *names[] = { "ok", "failed", "timeout", "unsupported", "interrupted" };
+	return names[s];
+}
+
+/* Shared between the runner and its workers, threads or processes. The
+ * start gate is a futex word: workers count themselves in and sleep until
+ * the runner, having seen every started worker arrive, opens it. Unlike a
+ * pthread barrier it still opens when fewer workers could be started. */
+struct control {
+	unsigned arrived;
+	unsigned go;
+	int stop;
+} MB_ALIGNED;
+
+struct wslot {
+	struct mb_worker_result res;
+	struct mb_hist lat MB_ALIGNED;
+	struct mb_hist svc MB_ALIGNED;
+};
+
+static int *volatile current_stop;
+
+void mb_mode_interrupt(void)
+{
+	int *s = current_stop;
+	if (s)
+		__atomic_store_n(s, 2, __ATOMIC_RELAXED);
+}
+
+static void gate_wait(void *arg)
+{
+	struct control *ctl = arg;
+	__atomic_fetch_add(&ctl->arrived, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&ctl->go, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, &ctl->go, FUTEX_WAIT, 0, NULL, NULL, 0);
+}
+
+static void gate_open(struct control *ctl, unsigned n)
+{
+	while (__atomic_load_n(&ctl->arrived, __ATOMIC_ACQUIRE) < n) {
+		struct timespec ts = { 0, 100000 };
+		nanosleep(&ts, NULL);
+	}
+	__atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &ctl->go, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
+static void *thread_main(void *arg)
+{
+	struct mb_worker *w = arg;
+	char name[16];
+	snprintf(name, sizeof(name), "mb-w%u", w->id);
+	pthread_setname_np(pthread_self(), name);
+	mb_worker_main(w, gate_wait,
+		       (char *)w->run->stop - offsetof(struct control, stop));
+	return NULL;
+}
+
+static uint64_t vm_hwm_kb(void)
+{
+	char line[256];
+	uint64_t kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static void reset_hwm(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "5", 1) < 0) {
+			/* older kernels: the peak then spans the process's life */
+		}
+		close(fd);
+	}
+}
+
+int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
+{
+	const struct mb_mode *m = run->mode;
+	unsigned W = run->nworkers, k = run->cores;
+	struct control *ctl = NULL;
+	struct wslot *slots = NULL;
+	struct mb_worker *workers = NULL;
+	pthread_t *threads = NULL;
+	pid_t *pids = NULL;
+	size_t shm_len = sizeof(struct control) + (size_t)W * sizeof(struct wslot);
+	struct mb_cpustat cs0, cs1;
+	unsigned started = 0;
+	int rc = 0;
+
+	memset(out->lat, 0, sizeof(*out->lat));
+	mb_hist_reset(out->lat);
+	mb_hist_reset(out->svc);
+	out->workers = W;
+	out->status = MB_ST_OK;
+	out->error[0] = 0;
+
+	void *shm = mmap(NULL, shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shm == MAP_FAILED) {
+		rc = -errno;
+		snprintf(out->error, sizeof(out->error), "mmap of %zu bytes for %u workers: %s",
+			 shm_len, W, strerror(-rc));
+		return rc;
+	}
+	ctl = shm;
+	slots = (struct wslot *)(ctl + 1);
+	run->stop = &ctl->stop;
+
+	workers = aligned_alloc(MB_CACHELINE, W * sizeof(*workers));
+	if (!workers) {
+		rc = -ENOMEM;
+		snprintf(out->error, sizeof(out->error), "out of memory for %u workers", W);
+		goto done;
+	}
+	memset(workers, 0, W * sizeof(*workers));
+	unsigned slots_total = m->async ? run->concurrency : W;
+	for (unsigned i = 0; i < W; i++) {
+		struct mb_worker *w = &workers[i];
+		w->id = i;
+		w->pu = run->pus[i % k];
+		w->bind = run->policy != MB_POLICY_NONE;
+		w->run = run;
+		w->res = &slots[i].res;
+		w->lat = &slots[i].lat;
+		w->svc = &slots[i].svc;
+		mb_hist_reset(w->lat);
+		mb_hist_reset(w->svc);
+		w->ntasks = slots_total / W + (i < slots_total % W);
+		w->quota = run->tasks ? run->tasks / W + (i < run->tasks % W) : UINT64_MAX;
+		w->interval_ns = run->rate > 0 ? 1e9 * W / run->rate : 0;
+	}
+
+	reset_hwm();
+	mb_cpustat_read(&cs0);
+	current_stop = &ctl->stop;
+	fflush(NULL);
+	if (m->procs) {
+		pids = calloc(W, sizeof(*pids));
+		if (!pids) {
+			rc = -ENOMEM;
+			goto spawned;
+		}
+		for (; started < W; started++) {
+			pid_t pid = fork();
+			if (pid == 0) {
+				struct rusage ru;
+				struct mb_worker *w = &workers[started];
+				signal(SIGINT, SIG_IGN);
+				mb_worker_main(w, gate_wait, ctl);
+				getrusage(RUSAGE_SELF, &ru);
+				w->res->maxrss_kb = (uint64_t)ru.ru_maxrss;
+				_exit(w->res->error ? 1 : 0);
+			}
+			if (pid < 0) {
+				rc = -errno;
+				break;
+			}
+			pids[started] = pid;
+		}
+	} else {
+		pthread_attr_t attr;
+		threads = calloc(W, sizeof(*threads));
+		if (!threads) {
+			rc = -ENOMEM;
+			goto spawned;
+		}
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 256 * 1024);
+		for (; started < W; started++) {
+			int e = pthread_create(&threads[started], &attr, thread_main,
+					       &workers[started]);
+			if (e) {
+				rc = -e;
+				break;
+			}
+		}
+		pthread_attr_destroy(&attr);
+	}
+spawned:
+	if (rc) {
+		/* Could not start them all: the ones started are told to stop
+		 * at once when the gate opens. */
+		snprintf(out->error, sizeof(out->error),
+			 "could only start %u of %u %s: %s (raise ulimit -u / "
+			 "kernel.threads-max, or lower -C)", started, W,
+			 m->procs ? "processes" : "threads", strerror(-rc));
+		__atomic_store_n(&ctl->stop, 1, __ATOMIC_RELAXED);
+	}
+	gate_open(ctl, started);
+	for (unsigned i = 0; i < started; i++) {
+		if (m->procs) {
+			int st;
+			while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
+				;
+			if (WIFSIGNALED(st) && !slots[i].res.error) {
+				slots[i].res.error = -EINTR;
+				snprintf(slots[i].res.errmsg, sizeof(slots[i].res.errmsg),
+					 "worker process %u killed by signal %s", i,
+					 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+			}
+		} else {
+			pthread_join(threads[i], NULL);
+		}
+	}
+	current_stop = NULL;
+	mb_cpustat_read(&cs1);
+
+	uint64_t t0 = UINT64_MAX, t1 = 0;
+	out->placement_ok = true;
+	for (unsigned i = 0; i < started; i++) {
+		struct mb_worker_result *r = &slots[i].res;
+		if (r->start_ns < t0)
+			t0 = r->start_ns;
+		if (r->end_ns > t1)
+			t1 = r->end_ns;
+		out->tasks += r->tasks;
+		out->user_s += r->user_us / 1e6;
+		out->sys_s += r->sys_us / 1e6;
+		out->nvcsw += r->nvcsw;
+		out->nivcsw += r->nivcsw;
+		out->bytes += r->bytes;
+		out->checksum ^= r->checksum;
+		if (m->procs)
+			out->maxrss_kb += r->maxrss_kb;
+		if (!r->placement_ok)
+			out->placement_ok = false;
+		mb_hist_merge(out->lat, &slots[i].lat);
+		mb_hist_merge(out->svc, &slots[i].svc);
+		if (r->error && out->status == MB_ST_OK) {
+			out->status = MB_ST_FAILED;
+			snprintf(out->error, sizeof(out->error), "worker %u: %s", i, r->errmsg);
+		}
+	}
+	if (rc && out->status == MB_ST_OK)
+		out->status = MB_ST_FAILED;
+	if (!m->procs)
+		out->maxrss_kb = vm_hwm_kb();
+	out->wall_s = t1 > t0 ? (double)(t1 - t0) / 1e9 : 0;
+	if (ctl->stop == 2 && out->status == MB_ST_OK) {
+		out->status = MB_ST_INTERRUPTED;
+		snprintf(out->error, sizeof(out->error), "interrupted");
+	}
+	{
+		unsigned used = mb_mode_one_core(m) ? 1 : k;
+		mb_cpustat_outside(&cs0, &cs1, run->pus, used, out->user_s + out->sys_s,
+				   out->wall_s, &out->outside_load, out->outside_note,
+				   sizeof(out->outside_note));
+	}
+	rc = 0;
+done:
+	free(threads);
+	free(pids);
+	free(workers);
+	munmap(shm, shm_len);
+	run->stop = NULL;
+	return rc;
+}

@@ -1,0 +1,43 @@
+/* The CSV schema of DESIGN.md, one X-macro list so the writer, the report's
+ * reader and the tests agree on every column by construction.
+ * MB_COLUMN(name, group) with group one of identity, config, result. */
+#ifndef MB_SCHEMA_H
+#define MB_SCHEMA_H
+
+#define MB_SCHEMA_VERSION 1
+
+#define MB_COLUMNS(X)                                                        \
+	X(schema, identity) X(run_id, identity) X(rep, identity)             \
+	X(warmup, identity) X(started_at, identity) X(host, identity)        \
+	X(cpu_model, identity) X(topology, identity) X(kernel, identity)     \
+	X(version, identity)                                                 \
+	X(workload, config) X(recipe, config) X(mode, config)                \
+	X(backend, config) X(policy, config) X(cores, config)                \
+	X(cpuset, config) X(workers, config) X(concurrency, config)          \
+	X(rate, config) X(gil_us, config) X(work_units, config)              \
+	X(status, result) X(error, result) X(tasks, result)                  \
+	X(wall_s, result) X(throughput, result) X(lat_mean_us, result)       \
+	X(lat_p50_us, result) X(lat_p90_us, result) X(lat_p99_us, result)    \
+	X(lat_p999_us, result) X(lat_max_us, result) X(user_s, result)       \
+	X(sys_s, result) X(cpu_util, result) X(ctx_vol, result)              \
+	X(ctx_invol, result) X(max_rss_kb, result) X(placement_ok, result)   \
+	X(outside_load, result)                                              \
+	/* Extensions beyond DESIGN.md (appended, never reordered). */       \
+	X(io_fraction, config) X(arrivals, config) X(svc_mean_us, result)    \
+	X(svc_p50_us, result) X(svc_p99_us, result) X(svc_p999_us, result)   \
+	X(bytes_per_s, result) X(server_cpus, result) X(flags, result)
+
+enum mb_column {
+#define MB_COL_ENUM(name, group) MB_COL_##name,
+	MB_COLUMNS(MB_COL_ENUM)
+#undef MB_COL_ENUM
+	MB_NCOLUMNS
+};
+
+/* Column names in schema order, indexed by enum mb_column. */
+extern const char *const mb_column_names[MB_NCOLUMNS];
+
+/* Index of a column by name, or -1. */
+int mb_column_find(const char *name);
+
+#endif

@@ -1,0 +1,226 @@
+#include "topo.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int mb_topo_load(struct mb_topo **out, const char *spec, char *err,
+		 unsigned errlen)
+{
+	struct mb_topo *topo = calloc(1, sizeof(*topo));
+	struct stat st;
+	int rc = -ENOMEM;
+
+	if (!topo)
+		goto fail;
+	if (hwloc_topology_init(&topo->t)) {
+		snprintf(err, errlen, "hwloc_topology_init failed");
+		goto fail;
+	}
+	hwloc_topology_set_all_types_filter(topo->t, HWLOC_TYPE_FILTER_KEEP_STRUCTURE);
+	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_PU, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_CORE, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_PACKAGE, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_NUMANODE, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_cache_types_filter(topo->t, HWLOC_TYPE_FILTER_KEEP_ALL);
+	rc = -EINVAL;
+	if (spec && stat(spec, &st) == 0) {
+		if (hwloc_topology_set_xml(topo->t, spec)) {
+			snprintf(err, errlen, "--topology: %s is not a hwloc XML file", spec);
+			goto fail;
+		}
+	} else if (spec) {
+		if (hwloc_topology_set_synthetic(topo->t, spec)) {
+			snprintf(err, errlen,
+				 "--topology: '%s' is neither an XML file nor a synthetic "
+				 "description like \"pack:2 l3:2 core:4 pu:2\"", spec);
+			goto fail;
+		}
+	}
+	if (hwloc_topology_load(topo->t)) {
+		snprintf(err, errlen, "hwloc_topology_load failed: %s", strerror(errno));
+		goto fail;
+	}
+	topo->this_system = hwloc_topology_is_thissystem(topo->t);
+
+	int npkg = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PACKAGE);
+	int nnuma = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_NUMANODE);
+	int ncore = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_CORE);
+	int npu = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PU);
+	snprintf(topo->desc, sizeof(topo->desc), "%dpkg/%dnuma/%dcore/%dpu/llc%lluKiB",
+		 npkg, nnuma, ncore, npu, mb_topo_llc_bytes(topo) / 1024);
+	const char *model = NULL;
+	hwloc_obj_t pkg = hwloc_get_obj_by_type(topo->t, HWLOC_OBJ_PACKAGE, 0);
+	if (pkg)
+		model = hwloc_obj_get_info_by_name(pkg, "CPUModel");
+	if (!model)
+		model = hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo->t), "CPUModel");
+	snprintf(topo->cpu_model, sizeof(topo->cpu_model), "%s",
+		 model ? model : (topo->this_system ? "unknown" : "synthetic"));
+	*out = topo;
+	return 0;
+fail:
+	mb_topo_free(topo);
+	return rc;
+}
+
+void mb_topo_free(struct mb_topo *topo)
+{
+	if (!topo)
+		return;
+	if (topo->t)
+		hwloc_topology_destroy(topo->t);
+	free(topo);
+}
+
+int mb_policy_parse(const char *s, enum mb_policy *p)
+{
+	for (int i = 0; i <= MB_POLICY_NONE; i++)
+		if (!strcmp(s, mb_policy_name(i))) {
+			*p = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *mb_policy_name(enum mb_policy p)
+{
+	static const char *names[] = { "compact", "scatter", "none" };
+	return names[p];
+}
+
+unsigned mb_topo_slots(const struct mb_topo *topo, bool smt)
+{
+	int n = hwloc_get_nbobjs_by_type(topo->t, smt ? HWLOC_OBJ_PU : HWLOC_OBJ_CORE);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* A slot object's position: the sibling rank at each level from the root,
+ * compared deepest level first for scatter, so consecutive slots land in
+ * different packages, then different caches, then different cores. */
+struct slot {
+	hwloc_obj_t obj;
+	unsigned depth;
+	unsigned rank[32];
+};
+
+static int cmp_scatter(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	unsigned dx = x->depth, dy = y->depth;
+	while (dx && dy) {
+		dx--, dy--;
+		if (x->rank[dx] != y->rank[dy])
+			return x->rank[dx] < y->rank[dy] ? -1 : 1;
+	}
+	return (x->obj->logical_index > y->obj->logical_index) -
+	       (x->obj->logical_index < y->obj->logical_index);
+}
+
+int mb_topo_plan(const struct mb_topo *topo, unsigned k, enum mb_policy p,
+		 bool smt, unsigned *pus)
+{
+	hwloc_obj_type_t type = smt ? HWLOC_OBJ_PU : HWLOC_OBJ_CORE;
+	unsigned n = mb_topo_slots(topo, smt);
+	struct slot *slots;
+
+	if (k == 0 || k > n)
+		return -ERANGE;
+	slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(topo->t, type, i);
+		struct slot *s = &slots[i];
+		unsigned r[32], d = 0;
+		s->obj = o;
+		for (hwloc_obj_t c = o; c && c->parent && d < 32; c = c->parent)
+			r[d++] = c->sibling_rank;
+		for (unsigned j = 0; j < d; j++)
+			s->rank[j] = r[d - 1 - j];
+		s->depth = d;
+	}
+	if (p == MB_POLICY_SCATTER)
+		qsort(slots, n, sizeof(*slots), cmp_scatter);
+	for (unsigned i = 0; i < k; i++) {
+		hwloc_obj_t o = slots[i].obj;
+		if (o->type != HWLOC_OBJ_PU)
+			o = hwloc_get_obj_inside_cpuset_by_type(topo->t, o->cpuset,
+								 HWLOC_OBJ_PU, 0);
+		pus[i] = o ? o->os_index : i;
+	}
+	free(slots);
+	return 0;
+}
+
+void mb_topo_cpulist(const unsigned *pus, unsigned k, char *buf, unsigned len)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	for (unsigned i = 0; i < k; i++)
+		hwloc_bitmap_set(set, pus[i]);
+	hwloc_bitmap_list_snprintf(buf, len, set);
+	hwloc_bitmap_free(set);
+}
+
+int mb_topo_bind_self(const struct mb_topo *topo, unsigned os_index)
+{
+	if (!topo->this_system)
+		return 0;
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	int rc = 0;
+	hwloc_bitmap_only(set, os_index);
+	if (hwloc_set_cpubind(topo->t, set, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT))
+		rc = -errno;
+	hwloc_bitmap_free(set);
+	return rc;
+}
+
+int mb_topo_last_cpu(const struct mb_topo *topo)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	int cpu = -1;
+	if (hwloc_get_last_cpu_location(topo->t, set, HWLOC_CPUBIND_THREAD) == 0)
+		cpu = hwloc_bitmap_first(set);
+	hwloc_bitmap_free(set);
+	return cpu;
+}
+
+unsigned long long mb_topo_llc_bytes(const struct mb_topo *topo)
+{
+	unsigned long long best = 0;
+	int depth = hwloc_topology_get_depth(topo->t);
+	for (int d = 0; d < depth; d++) {
+		hwloc_obj_t o = hwloc_get_obj_by_depth(topo->t, d, 0);
+		if (o && hwloc_obj_type_is_cache(o->type) && o->attr &&
+		    o->attr->cache.size > best)
+			best = o->attr->cache.size;
+	}
+	return best;
+}
+
+static void print_obj(hwloc_topology_t t, hwloc_obj_t o, int indent, FILE *f)
+{
+	char type[64], attr[128];
+	hwloc_obj_type_snprintf(type, sizeof(type), o, 0);
+	hwloc_obj_attr_snprintf(attr, sizeof(attr), o, " ", 0);
+	fprintf(f, "%*s%s L#%u", indent * 2, "", type, o->logical_index);
+	if (o->type == HWLOC_OBJ_PU || o->type == HWLOC_OBJ_NUMANODE)
+		fprintf(f, " (P#%u)", o->os_index);
+	if (*attr)
+		fprintf(f, " (%s)", attr);
+	fputc('\n', f);
+	for (hwloc_obj_t m = o->memory_first_child; m; m = m->next_sibling)
+		print_obj(t, m, indent + 1, f);
+	for (hwloc_obj_t c = o->first_child; c; c = c->next_sibling)
+		print_obj(t, c, indent + 1, f);
+}
+
+void mb_topo_print(const struct mb_topo *topo, FILE *f)
+{
+	fprintf(f, "topology: %s%s\ncpu model: %s\n", topo->desc,
+		topo->this_system ? "" : " (not this machine: binding disabled)",
+		topo->cpu_model);
+	print_obj(topo->t, hwloc_get_root_obj(topo->t), 0, f);
+}

@@ -1,0 +1,58 @@
+/* Topology and placement through hwloc. The topology is loaded once, from
+ * this machine, an XML file or a synthetic description, and the placement
+ * plan for k cores under a policy is a list of PU OS indexes, one per
+ * "core slot" (a core's first PU, or any PU with SMT). Workers bind
+ * themselves to their slot and check where they ran. */
+#ifndef MB_TOPO_H
+#define MB_TOPO_H
+
+#include <hwloc.h>
+#include <stdbool.h>
+
+enum mb_policy { MB_POLICY_COMPACT, MB_POLICY_SCATTER, MB_POLICY_NONE };
+
+struct mb_topo {
+	hwloc_topology_t t;
+	bool this_system; /* false for XML/synthetic: binding is skipped */
+	char desc[128];	  /* "1 package, 1 NUMA, 2 cores, 2 PUs" */
+	char cpu_model[128];
+};
+
+/* spec: NULL for this machine, a path to an XML file, or a synthetic
+ * description such as "pack:2 numa:1 l3:2 core:8 pu:2". */
+int mb_topo_load(struct mb_topo **out, const char *spec, char *err,
+		 unsigned errlen);
+void mb_topo_free(struct mb_topo *topo);
+
+int mb_policy_parse(const char *s, enum mb_policy *p);
+const char *mb_policy_name(enum mb_policy p);
+
+/* Number of core slots available: cores, or PUs when smt. */
+unsigned mb_topo_slots(const struct mb_topo *topo, bool smt);
+
+/* Fills pus[0..k-1] with the OS indexes of the PUs a run on k cores uses,
+ * in the order workers are assigned round-robin. compact fills a cache
+ * domain before the next; scatter spreads over packages, NUMA nodes and
+ * caches first. With MB_POLICY_NONE the list is the compact one (it is
+ * still what "k cores" means for counting) but nothing is bound. Returns
+ * -ERANGE when k exceeds the slots. */
+int mb_topo_plan(const struct mb_topo *topo, unsigned k, enum mb_policy p,
+		 bool smt, unsigned *pus);
+
+/* "0-1,4" style list of the planned PUs. */
+void mb_topo_cpulist(const unsigned *pus, unsigned k, char *buf, unsigned len);
+
+/* Binds the calling thread to PU os_index (no-op when not this system).
+ * Returns 0 or -errno. */
+int mb_topo_bind_self(const struct mb_topo *topo, unsigned os_index);
+
+/* The PU the calling thread last ran on, or -1. */
+int mb_topo_last_cpu(const struct mb_topo *topo);
+
+/* Size of the largest cache in bytes (last level), 0 if unknown. */
+unsigned long long mb_topo_llc_bytes(const struct mb_topo *topo);
+
+/* Prints the tree and, when k > 0, the placement plan. */
+void mb_topo_print(const struct mb_topo *topo, FILE *f);
+
+#endif

@@ -328,7 +328,7 @@ static uint64_t tv_us(struct timeval tv)
 	return (uint64_t)tv.tv_sec * 1000000ull + (uint64_t)tv.tv_usec;
 }
 
-void mb_worker_main(struct mb_worker *w, void (*barrier)(void *), void *barrier_arg)
+void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg)
 {
 	const struct mb_run *run = w->run;
 	struct mb_worker_result *res = w->res;
@@ -346,14 +346,14 @@ void mb_worker_main(struct mb_worker *w, void (*barrier)(void *), void *barrier_
 	if (!w->error && (rc = setup(w)) && !w->error)
 		mb_worker_fail(w, rc, "worker setup: %s", strerror(-rc));
 
-	barrier(barrier_arg);
+	uint64_t t0 = barrier(barrier_arg);
 
 	int cpu0 = mb_topo_last_cpu(run->topo);
 	getrusage(RUSAGE_THREAD, &r0);
 	res->start_ns = mb_now_ns();
 	if (!w->error) {
-		w->deadline_ns = run->duration_ns ? res->start_ns + run->duration_ns : 0;
-		w->next_start_ns = res->start_ns;
+		w->deadline_ns = run->duration_ns ? t0 + run->duration_ns : 0;
+		w->next_start_ns = t0;
 		if (run->mode->async)
 			run_async(w);
 		else

@@ -118,9 +118,11 @@ struct mb_worker {
 	char errmsg[160];
 };
 
-/* Sets up, waits on the barrier, runs and records one worker. Called in
- * the worker's own thread or process. */
-void mb_worker_main(struct mb_worker *w, void (*barrier)(void *), void *barrier_arg);
+/* Sets up, waits on the barrier (which returns the run's common start
+ * time), runs and records one worker. Called in the worker's own thread or
+ * process. A duration-bound run ends at the common start + duration for
+ * every worker, however late each was woken. */
+void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg);
 
 /* Records an error once (first one wins); printf-style. */
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)

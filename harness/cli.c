@@ -29,7 +29,7 @@ void mb_run_usage(FILE *f)
 	      "      --rate LIST         open loop: task starts per second; --arrivals\n"
 	      "                          constant|poisson\n"
 	      "      --gil[=DUR]         interpreter-lock emulation in thread modes (5ms)\n"
-	      "      --timeout DUR       per run (default: 10 x duration + 30s)\n"
+	      "      --timeout DUR       per run (default 2 x duration + 30s; 600s with -n)\n"
 	      "      --server HOST:PORT  use this delay service instead of starting one\n"
 	      "      --file-dir DIR, --file-size SIZE, --direct   for file steps\n"
 	      "  -o, --output FILE       CSV to append to (default results/HOST-DATE.csv)\n"

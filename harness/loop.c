@@ -16,7 +16,17 @@ struct mb_loop {
 	unsigned heap_len, heap_cap;
 	struct mb_op *ready_head, *ready_tail;
 	unsigned pending; /* submitted, not yet dispatched */
+	void (*before_wait)(void *), (*after_wait)(void *);
+	void *hook_arg;
 };
+
+void mb_loop_set_wait_hooks(struct mb_loop *l, void (*before)(void *), void (*after)(void *),
+			    void *arg)
+{
+	l->before_wait = before;
+	l->after_wait = after;
+	l->hook_arg = arg;
+}
 
 static const struct mb_loop_ops *const backends[MB_BACKEND_COUNT] = {
 	[MB_BACKEND_EPOLL] = &mb_loop_epoll,
@@ -281,7 +291,12 @@ int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns)
 	if (l->ready_head)
 		timeout = 0;
 	if (l->pending > l->heap_len || timeout) {
+		bool hook = timeout && l->before_wait;
+		if (hook)
+			l->before_wait(l->hook_arg);
 		int rc = l->ops->wait(l, timeout);
+		if (hook)
+			l->after_wait(l->hook_arg);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
 	}

@@ -100,6 +100,12 @@ int mb_loop_send(struct mb_loop *l, struct mb_op *op, int fd, const void *buf, s
 int mb_loop_read(struct mb_loop *l, struct mb_op *op, int fd, void *buf, size_t len, uint64_t off);
 int mb_loop_accept(struct mb_loop *l, struct mb_op *op, int fd);
 
+/* Calls before(arg) just before the loop blocks in the kernel and
+ * after(arg) when it wakes (not around non-blocking polls): how the
+ * interpreter-lock emulation releases the lock while a loop waits. */
+void mb_loop_set_wait_hooks(struct mb_loop *l, void (*before)(void *), void (*after)(void *),
+			    void *arg);
+
 /* Waits for at least one completion (or until max_wait_ns passes) and
  * dispatches every completion ready. Returns the number of callbacks run,
  * 0 when nothing is pending, or -errno. */

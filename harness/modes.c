@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cpustat.h"
+#include "gil.h"
 
 const struct mb_mode mb_modes[MB_NMODES] = {
 #define MB_MODE_ENTRY(n, id, a, p, r, h) { n, MB_MODE_##id, a, p, r, h },
@@ -85,15 +86,106 @@ static uint64_t gate_wait(void *arg)
 	return ctl->t0;
 }
 
-static void gate_open(struct control *ctl, unsigned n)
+/* Opens the gate once n workers arrived, or after max_wait_ns with the
+ * stop flag set (returns false then). */
+static bool gate_open(struct control *ctl, unsigned n, uint64_t max_wait_ns)
 {
+	uint64_t until = mb_now_ns() + max_wait_ns;
+	bool all = true;
 	while (__atomic_load_n(&ctl->arrived, __ATOMIC_ACQUIRE) < n) {
 		struct timespec ts = { 0, 100000 };
+		if (mb_now_ns() > until) {
+			__atomic_store_n(&ctl->stop, 1, __ATOMIC_RELAXED);
+			all = false;
+			break;
+		}
 		nanosleep(&ts, NULL);
 	}
 	ctl->t0 = mb_now_ns();
 	__atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &ctl->go, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+	return all;
+}
+
+static void note_signal(struct wslot *slot, unsigned i, int st)
+{
+	if (WIFSIGNALED(st) && !slot->res.error) {
+		const char *name = sigabbrev_np(WTERMSIG(st));
+		slot->res.error = -EINTR;
+		snprintf(slot->res.errmsg, sizeof(slot->res.errmsg),
+			 "worker process %u killed by signal SIG%s", i, name ? name : "?");
+	}
+}
+
+/* Waits for every worker. Past the run's timeout (or 2 s after an
+ * interrupt) the workers are told to stop starting tasks; a second later
+ * processes are killed and threads cancelled (every wait a step makes is a
+ * cancellation point). Returns how many threads could not be stopped. */
+static unsigned wait_workers(const struct mb_run *run, struct control *ctl, pthread_t *threads,
+			     pid_t *pids, unsigned n, struct wslot *slots, bool *timed_out)
+{
+	bool *done = calloc(n ? n : 1, sizeof(*done));
+	unsigned left = n, stage = 0;
+	uint64_t deadline = run->timeout_ns ? ctl->t0 + run->timeout_ns : UINT64_MAX;
+	uint64_t next = deadline;
+
+	*timed_out = false;
+	while (left) {
+		for (unsigned i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			int st;
+			if (pids) {
+				pid_t r = waitpid(pids[i], &st, WNOHANG);
+				if (r == pids[i] || (r < 0 && errno == ECHILD)) {
+					if (r == pids[i])
+						note_signal(&slots[i], i, st);
+					done[i] = true;
+					left--;
+				}
+			} else if (pthread_tryjoin_np(threads[i], NULL) == 0) {
+				done[i] = true;
+				left--;
+			}
+		}
+		if (!left)
+			break;
+		uint64_t now = mb_now_ns();
+		if (stage == 0 && __atomic_load_n(&ctl->stop, __ATOMIC_RELAXED) == 2 &&
+		    next > now + 2 * MB_NS_PER_S)
+			next = now + 2 * MB_NS_PER_S; /* interrupted: a short grace */
+		if (now >= next) {
+			if (stage == 0) {
+				*timed_out = __atomic_load_n(&ctl->stop, __ATOMIC_RELAXED) != 2;
+				__atomic_store_n(&ctl->stop, *timed_out ? 1 : 2, __ATOMIC_RELAXED);
+				next = now + MB_NS_PER_S;
+			} else if (stage == 1) {
+				for (unsigned i = 0; i < n; i++)
+					if (!done[i]) {
+						if (pids)
+							kill(pids[i], SIGKILL);
+						else
+							pthread_cancel(threads[i]);
+					}
+				next = now + 3 * MB_NS_PER_S;
+			} else {
+				break;
+			}
+			stage++;
+			continue;
+		}
+		/* Sleep a little; the workers stamp their own times, so this
+		 * polling only delays the reaping. */
+		struct timespec ts = { 0, (long)(pids ? 2 : 20) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (left && !pids) {
+		for (unsigned i = 0; i < n; i++)
+			if (!done[i])
+				pthread_detach(threads[i]);
+	}
+	free(done);
+	return pids ? 0 : left;
 }
 
 static void *thread_main(void *arg)
@@ -147,6 +239,8 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 	struct mb_worker *workers = NULL;
 	pthread_t *threads = NULL;
 	pid_t *pids = NULL;
+	struct mb_gil *gil = NULL;
+	bool timed_out = false, abandoned = false;
 	size_t shm_len = sizeof(struct control) + (size_t)W * sizeof(struct wslot);
 	struct mb_cpustat cs0, cs1;
 	unsigned started = 0;
@@ -177,6 +271,16 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 		goto done;
 	}
 	memset(workers, 0, W * sizeof(*workers));
+	if (run->gil_ns && !m->procs) {
+		gil = malloc(sizeof(*gil));
+		if (!gil || mb_gil_init(gil, run->gil_ns)) {
+			free(gil);
+			gil = NULL;
+			rc = -ENOMEM;
+			snprintf(out->error, sizeof(out->error), "cannot create the interpreter lock");
+			goto done;
+		}
+	}
 	unsigned slots_total = m->async ? run->concurrency : W;
 	for (unsigned i = 0; i < W; i++) {
 		struct mb_worker *w = &workers[i];
@@ -192,6 +296,7 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 		w->ntasks = slots_total / W + (i < slots_total % W);
 		w->quota = run->tasks ? run->tasks / W + (i < run->tasks % W) : UINT64_MAX;
 		w->interval_ns = run->rate > 0 ? 1e9 * W / run->rate : 0;
+		w->gil = gil;
 	}
 
 	reset_hwm();
@@ -257,21 +362,23 @@ spawned:
 			 m->procs ? "processes" : "threads", strerror(-rc));
 		__atomic_store_n(&ctl->stop, 1, __ATOMIC_RELAXED);
 	}
-	gate_open(ctl, started);
-	for (unsigned i = 0; i < started; i++) {
-		if (m->procs) {
-			int st;
-			while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
-				;
-			if (WIFSIGNALED(st) && !slots[i].res.error) {
-				slots[i].res.error = -EINTR;
-				snprintf(slots[i].res.errmsg, sizeof(slots[i].res.errmsg),
-					 "worker process %u killed by signal %s", i,
-					 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
-			}
-		} else {
-			pthread_join(threads[i], NULL);
-		}
+	if (!gate_open(ctl, started, 30 * MB_NS_PER_S)) {
+		snprintf(out->error, sizeof(out->error),
+			 "%u of %u workers did not finish set-up within 30 s",
+			 started - ctl->arrived, started);
+		rc = -ETIMEDOUT;
+	}
+	unsigned stuck = wait_workers(run, ctl, threads, pids, started, slots, &timed_out);
+	if (timed_out) {
+		out->status = MB_ST_TIMEOUT;
+		snprintf(out->error, sizeof(out->error), "run exceeded --timeout %.3g s%s",
+			 run->timeout_ns / 1e9, stuck ? "; some threads could not be stopped" : "");
+	}
+	if (stuck) {
+		/* Threads that ignore cancellation still run: the process cannot
+		 * go on measuring honestly, so the sweep must stop. */
+		rc = -EDEADLK;
+		abandoned = true;
 	}
 	current_stop = NULL;
 	mb_cpustat_read(&cs1);
@@ -300,7 +407,7 @@ spawned:
 			out->placement_ok = false;
 		mb_hist_merge(out->lat, &slots[i].lat);
 		mb_hist_merge(out->svc, &slots[i].svc);
-		if (r->error && out->status == MB_ST_OK) {
+		if (r->error && out->status != MB_ST_FAILED && !timed_out) {
 			out->status = MB_ST_FAILED;
 			snprintf(out->error, sizeof(out->error), "worker %u: %s", i, r->errmsg);
 		}
@@ -321,10 +428,16 @@ spawned:
 				   &out->outside_load, out->outside_note,
 				   sizeof(out->outside_note));
 	}
-	rc = 0;
+	rc = abandoned ? -EDEADLK : 0;
 done:
+	if (gil && !abandoned) {
+		mb_gil_destroy(gil);
+		free(gil);
+	}
 	free(threads);
 	free(pids);
+	if (abandoned)
+		return rc; /* stuck threads still use workers, shm and the lock */
 	free(workers);
 	munmap(shm, shm_len);
 	run->stop = NULL;

@@ -189,7 +189,7 @@ static void print_summary(const struct mb_opts *o, struct config *cfgs, unsigned
 		else if (c->nunsup)
 			snprintf(status, sizeof(status), "unsupported");
 		else
-			snprintf(status, sizeof(status), "%u failed", c->nfail);
+			snprintf(status, sizeof(status), "%u %s", c->nfail, c->status);
 		fprintf(f, "%-10s %-24.24s %-13s %-8s %3u %5u %6u %12.6g %10.4g %10.4g %6.1f  %s\n",
 			wl->name, wl->recipe, c->mode->name, mb_backend_name(c->backend), c->k, c->c,
 			c->nres, median(c->thr, c->nres), median(c->p50, c->nres),
@@ -584,7 +584,8 @@ int mb_sweep_main(int argc, char **argv)
 			.tasks = o.tasks,
 			.duration_ns = o.duration_ns,
 			.timeout_ns = o.timeout_ns ? o.timeout_ns :
-				      (o.duration_ns ? 10 * o.duration_ns : 0) + 30 * MB_NS_PER_S,
+				      o.duration_ns ? 2 * o.duration_ns + 30 * MB_NS_PER_S :
+						      600 * MB_NS_PER_S,
 			.rate = c->rate,
 			.poisson = o.poisson,
 			.gil_ns = c->gil_ns,
@@ -621,7 +622,8 @@ int mb_sweep_main(int argc, char **argv)
 		if (res.status == MB_ST_FAILED || res.status == MB_ST_TIMEOUT) {
 			status = MB_EXIT_FAILED;
 			if (!o.quiet)
-				fprintf(stderr, "\r\033[K%s %s k=%u C=%u: %s: %s\n",
+				fprintf(stderr, "%s%s %s k=%u C=%u: %s: %s\n",
+					(o.progress > 0 || (o.progress == 0 && isatty(2))) ? "\r\033[K" : "",
 					o.workloads[c->wl].name, c->mode->name, c->k, c->c,
 					mb_status_name(res.status), res.error);
 		}
@@ -638,6 +640,7 @@ int mb_sweep_main(int argc, char **argv)
 			c->nunsup++;
 		} else {
 			c->nfail++;
+			snprintf(c->status, sizeof(c->status), "%s", mb_status_name(res.status));
 		}
 	}
 	if ((o.progress > 0 || (o.progress == 0 && isatty(2))))

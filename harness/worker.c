@@ -205,8 +205,22 @@ static void stage_begin(struct mb_worker *w, struct mb_task *t)
 	branch_done(w, t);
 }
 
+static void gil_release_hook(void *g)
+{
+	mb_gil_release(g);
+}
+
+static void gil_acquire_hook(void *g)
+{
+	mb_gil_acquire(g);
+}
+
 static void run_async(struct mb_worker *w)
 {
+	if (w->gil) {
+		mb_gil_acquire(w->gil);
+		mb_loop_set_wait_hooks(w->loop, gil_release_hook, gil_acquire_hook, w->gil);
+	}
 	for (;;) {
 		uint64_t now = mb_now_ns();
 		uint64_t wait = UINT64_MAX;
@@ -236,7 +250,11 @@ static void run_async(struct mb_worker *w)
 				break;
 			struct timespec ts = { .tv_sec = (time_t)(wait / MB_NS_PER_S),
 					       .tv_nsec = (long)(wait % MB_NS_PER_S) };
+			if (w->gil)
+				mb_gil_release(w->gil);
 			nanosleep(&ts, NULL);
+			if (w->gil)
+				mb_gil_acquire(w->gil);
 			continue;
 		}
 		if (w->deadline_ns && wait == UINT64_MAX && w->started < w->quota &&
@@ -248,6 +266,8 @@ static void run_async(struct mb_worker *w)
 			break;
 		}
 	}
+	if (w->gil)
+		mb_gil_release(w->gil);
 }
 
 /* ---- set-up and teardown, outside the measured period */

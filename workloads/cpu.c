@@ -52,8 +52,17 @@ static int cpu_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_st
 			x = mb_cpu_kernel(x, 1);
 			mb_gil_tick(w->gil);
 		}
-	} else {
+	} else if (s->a <= 1024) {
 		x = mb_cpu_kernel(x, s->a);
+	} else {
+		/* Long steps look at the stop flag every 256 units, so a
+		 * timeout or an interrupt can end them (the row is then marked
+		 * timeout or interrupted, never ok). */
+		for (uint64_t done = 0; done < s->a; done += 256) {
+			x = mb_cpu_kernel(x, s->a - done < 256 ? s->a - done : 256);
+			if (__atomic_load_n(w->run->stop, __ATOMIC_RELAXED))
+				break;
+		}
 	}
 	w->checksum = x;
 	return 0;

@@ -241,7 +241,9 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 	pid_t *pids = NULL;
 	struct mb_gil *gil = NULL;
 	bool timed_out = false, abandoned = false;
-	size_t shm_len = sizeof(struct control) + (size_t)W * sizeof(struct wslot);
+	uint64_t trace_cap = run->trace ? (MB_TRACE_EVENTS / W > 256 ? MB_TRACE_EVENTS / W : 256) : 0;
+	size_t shm_len = sizeof(struct control) + (size_t)W * sizeof(struct wslot) +
+			 (size_t)W * trace_cap * sizeof(struct mb_trace_event);
 	struct mb_cpustat cs0, cs1;
 	unsigned started = 0;
 	int rc = 0;
@@ -297,6 +299,8 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 		w->quota = run->tasks ? run->tasks / W + (i < run->tasks % W) : UINT64_MAX;
 		w->interval_ns = run->rate > 0 ? 1e9 * W / run->rate : 0;
 		w->gil = gil;
+		w->trace_cap = trace_cap;
+		w->trace_ev = trace_cap ? (struct mb_trace_event *)(slots + W) + i * trace_cap : NULL;
 	}
 
 	reset_hwm();
@@ -405,6 +409,13 @@ spawned:
 			out->maxrss_kb += r->maxrss_kb;
 		if (!r->placement_ok)
 			out->placement_ok = false;
+		out->trace_dropped += r->trace_dropped;
+		if (run->trace && i == 0)
+			mb_trace_header(run->trace);
+		if (run->trace)
+			mb_trace_write(run->trace, run->trace_label, i,
+				       (struct mb_trace_event *)(slots + W) + i * trace_cap,
+				       r->trace_n, t0);
 		mb_hist_merge(out->lat, &slots[i].lat);
 		mb_hist_merge(out->svc, &slots[i].svc);
 		if (r->error && out->status != MB_ST_FAILED && !timed_out) {
@@ -428,6 +439,8 @@ spawned:
 				   &out->outside_load, out->outside_note,
 				   sizeof(out->outside_note));
 	}
+	if (run->trace)
+		fflush(run->trace);
 	rc = abandoned ? -EDEADLK : 0;
 done:
 	if (gil && !abandoned) {

@@ -67,6 +67,7 @@ struct mb_run_result {
 	char outside_note[96]; /* the busiest foreign core, when noisy */
 	uint64_t bytes;
 	uint64_t checksum;
+	uint64_t trace_dropped;
 };
 
 /* Executes one run. run->stop is managed here. Returns 0 when the run was

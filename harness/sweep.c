@@ -263,8 +263,11 @@ static void fill_result(struct rowbuf *r, const struct mb_run_result *res, const
 	set(r, MB_COL_status, "%s", mb_status_name(res->status));
 	if (res->error[0])
 		set(r, MB_COL_error, "%s", res->error);
-	else if (res->outside_note[0])
-		set(r, MB_COL_flags, "%s", res->outside_note);
+	if (res->outside_note[0] || res->trace_dropped)
+		set(r, MB_COL_flags, "%s%s%.0llu%s", res->outside_note,
+		    res->outside_note[0] && res->trace_dropped ? "; " : "",
+		    (unsigned long long)res->trace_dropped,
+		    res->trace_dropped ? " trace events dropped" : "");
 	if (res->status == MB_ST_UNSUPPORTED)
 		return;
 	unsigned used = mb_mode_one_core(c->mode) ? 1 : c->k;
@@ -342,6 +345,7 @@ int mb_sweep_main(int argc, char **argv)
 	struct mb_resume *done_runs = NULL;
 	struct mb_io io = { .file_fd = -1 };
 	struct mb_hist *lat = NULL, *svc = NULL;
+	FILE *trace = NULL;
 	unsigned ncfg = 0, nplan = 0, cap = 0;
 	char err[MB_ERRLEN * 2];
 	int status = MB_EXIT_OK, rc;
@@ -511,6 +515,12 @@ int mb_sweep_main(int argc, char **argv)
 		}
 	}
 
+	if (o.trace[0] && !(trace = fopen(o.trace, "a"))) {
+		fprintf(stderr, "modebench: --trace %s: cannot open: %s\n", o.trace, strerror(errno));
+		status = MB_EXIT_USAGE;
+		goto out;
+	}
+
 	if (mb_csv_open(&csv, o.output, err, sizeof(err))) {
 		fprintf(stderr, "modebench: %s\n", err);
 		status = MB_EXIT_USAGE;
@@ -570,6 +580,7 @@ int mb_sweep_main(int argc, char **argv)
 		struct planned *p = &plan[pi];
 		struct config *c = &cfgs[p->cfg];
 		struct rowbuf row;
+		char label[64];
 		struct mb_run_result res = { .lat = lat, .svc = svc };
 		struct mb_run run = {
 			.recipe = c->recipe,
@@ -596,7 +607,10 @@ int mb_sweep_main(int argc, char **argv)
 			.file_size = io.file_size,
 			.direct = o.direct,
 			.llc_bytes = mb_topo_llc_bytes(topo),
+			.trace = p->warmup ? NULL : trace,
+			.trace_label = label,
 		};
+		snprintf(label, sizeof(label), "%s-%04u", env.sweep_id, pi);
 		if (done_runs && mb_resume_has(done_runs, c->key, p->rep, p->warmup)) {
 			skipped++;
 			continue;
@@ -658,6 +672,8 @@ int mb_sweep_main(int argc, char **argv)
 out:
 	mb_io_cleanup(&io);
 	mb_csv_close(csv);
+	if (trace)
+		fclose(trace);
 	mb_resume_free(done_runs);
 	for (unsigned i = 0; i < ncfg; i++) {
 		free(cfgs[i].thr);

@@ -1,16 +1,32 @@
-/* Per-task event tracing (--trace): see trace.c. */
+/* Per-task event tracing (--trace FILE). Each worker appends fixed-size
+ * events to its own preallocated buffer (in the run's MAP_SHARED region,
+ * so forked workers' events come back too): no allocation, no lock, no
+ * shared line on the measured path; a full buffer counts drops instead.
+ * The runner writes the events out after the run, as CSV:
+ *   label,worker,slot,task,kind,stage,branch,step,start_us,end_us
+ * with times since the run's start and kind one of task, cpu, wait. */
 #ifndef MB_TRACE_H
 #define MB_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
-struct mb_worker;
-struct mb_lane;
-struct mb_step;
+enum mb_trace_kind { MB_TRACE_TASK, MB_TRACE_CPU, MB_TRACE_WAIT };
 
-void mb_trace_step(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s,
-		   uint64_t t0, uint64_t t1);
-void mb_trace_task(struct mb_worker *w, uint64_t seq, uint64_t intended, uint64_t start,
-		   uint64_t end);
+struct mb_trace_event {
+	uint64_t t0, t1;
+	uint32_t task;
+	uint16_t slot;
+	uint8_t kind, stage, branch, pos;
+};
+
+/* Events kept per run in all (split evenly over the workers). */
+#define MB_TRACE_EVENTS (1u << 20)
+
+/* Writes the header when the file is empty. */
+void mb_trace_header(FILE *f);
+/* Writes n events of one worker; t0 is the run's start. */
+void mb_trace_write(FILE *f, const char *label, unsigned worker,
+		    const struct mb_trace_event *ev, uint64_t n, uint64_t t0);
 
 #endif

@@ -15,7 +15,6 @@
 
 #include "gil.h"
 #include "modes.h"
-#include "trace.h"
 
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)
 {
@@ -62,7 +61,8 @@ static inline bool may_start(struct mb_worker *w, uint64_t now)
 /* ---- blocking executor: one task at a time, branches one after another */
 
 static int run_step_blocking(struct mb_worker *w, struct mb_lane *lane,
-			     const struct mb_step *s)
+			     const struct mb_step *s, unsigned stage, unsigned branch,
+			     unsigned pos)
 {
 	int rc;
 	uint64_t t0 = w->run->trace ? mb_now_ns() : 0;
@@ -72,7 +72,8 @@ static int run_step_blocking(struct mb_worker *w, struct mb_lane *lane,
 	if (w->gil && s->kind->is_wait)
 		mb_gil_acquire(w->gil);
 	if (w->run->trace)
-		mb_trace_step(w, lane, s, t0, mb_now_ns());
+		mb_worker_trace(w, s->kind->is_wait ? MB_TRACE_WAIT : MB_TRACE_CPU,
+				w->started - 1, 0, stage, branch, pos, t0, mb_now_ns());
 	return rc;
 }
 
@@ -106,7 +107,7 @@ static void run_blocking(struct mb_worker *w)
 			for (unsigned b = 0; b < r->st[i].nbranches; b++)
 				for (unsigned j = 0; j < r->st[i].br[b].nsteps; j++) {
 					const struct mb_step *s = &r->st[i].br[b].steps[j];
-					int rc = run_step_blocking(w, lane, s);
+					int rc = run_step_blocking(w, lane, s, i, b, j);
 					if (MB_UNLIKELY(rc < 0)) {
 						mb_worker_fail(w, rc, "%s step: %s", s->kind->name,
 							       strerror(-rc));
@@ -115,7 +116,7 @@ static void run_blocking(struct mb_worker *w)
 				}
 		uint64_t end = mb_now_ns();
 		if (w->run->trace)
-			mb_trace_task(w, w->started - 1, intended, now, end);
+			mb_worker_trace(w, MB_TRACE_TASK, w->started - 1, 0, 0, 0, 0, now, end);
 		record(w, intended, now, end);
 	}
 out:
@@ -131,7 +132,8 @@ static void task_end(struct mb_worker *w, struct mb_task *t)
 {
 	uint64_t end = mb_now_ns();
 	if (w->run->trace)
-		mb_trace_task(w, t->seq, t->intended_ns, t->start_ns, end);
+		mb_worker_trace(w, MB_TRACE_TASK, t->seq, (unsigned)(t - w->tasks), 0, 0, 0,
+				t->start_ns, end);
 	record(w, t->intended_ns, t->start_ns, end);
 	t->next_free = w->free_tasks;
 	w->free_tasks = t;
@@ -145,6 +147,14 @@ static void branch_done(struct mb_worker *w, struct mb_task *t)
 		stage_begin(w, t);
 	else
 		task_end(w, t);
+}
+
+static void trace_lane(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)
+{
+	struct mb_task *t = lane->task;
+	mb_worker_trace(w, s->kind->is_wait ? MB_TRACE_WAIT : MB_TRACE_CPU, t->seq,
+			(unsigned)(t - w->tasks), t->stage, lane->branch, lane->pos, lane->t0,
+			mb_now_ns());
 }
 
 static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
@@ -165,7 +175,7 @@ static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
 			return;
 		}
 		if (w->run->trace)
-			mb_trace_step(w, lane, s, lane->t0, mb_now_ns());
+			trace_lane(w, lane, s);
 		lane->pos++;
 	}
 	branch_done(w, t);
@@ -181,11 +191,9 @@ static void lane_done(struct mb_lane *lane, int res)
 		mb_worker_fail(w, res, "%s step: %s", s->kind->name, strerror(-res));
 		return;
 	}
-	if (w->run->trace) {
-		const struct mb_step *s =
-			&w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos];
-		mb_trace_step(w, lane, s, lane->t0, mb_now_ns());
-	}
+	if (w->run->trace)
+		trace_lane(w, lane,
+			   &w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos]);
 	lane->pos++;
 	lane_advance(w, lane);
 }
@@ -393,6 +401,8 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	res->nivcsw = (uint64_t)(r1.ru_nivcsw - r0.ru_nivcsw);
 	res->checksum = w->checksum;
 	res->bytes = w->bytes;
+	res->trace_n = w->trace_n;
+	res->trace_dropped = w->trace_dropped;
 	teardown(w);
 	res->error = w->error;
 	if (w->error)

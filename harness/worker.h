@@ -7,6 +7,7 @@
 #define MB_WORKER_H
 
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -16,9 +17,10 @@
 #include "recipe.h"
 #include "step.h"
 #include "topo.h"
+#include "trace.h"
 
 struct mb_gil;
-struct mb_trace_buf;
+struct mb_trace_event;
 
 /* What a run is: fixed before workers start, read-only while they run. */
 struct mb_run {
@@ -45,7 +47,8 @@ struct mb_run {
 	uint64_t file_size;
 	bool direct;
 	unsigned long long llc_bytes;
-	struct mb_trace_buf *trace; /* NULL when not tracing */
+	FILE *trace;		 /* NULL when not tracing */
+	const char *trace_label; /* the run's id in the trace file */
 	int *stop; /* set (shared memory) to make workers stop starting tasks */
 };
 
@@ -58,6 +61,7 @@ struct mb_worker_result {
 	uint64_t maxrss_kb;
 	uint64_t checksum;
 	uint64_t bytes; /* moved by mem/file/net steps */
+	uint64_t trace_n, trace_dropped;
 	int placement_ok;
 	int last_cpu;
 	int error; /* -errno or 0 */
@@ -114,6 +118,8 @@ struct mb_worker {
 	void *mem;
 	size_t memlen;
 	struct mb_gil *gil;
+	struct mb_trace_event *trace_ev; /* this worker's trace buffer */
+	uint64_t trace_cap, trace_n, trace_dropped;
 	int error;
 	char errmsg[160];
 };
@@ -127,6 +133,26 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 /* Records an error once (first one wins); printf-style. */
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Appends a trace event (the caller checks that tracing is on). */
+static inline void mb_worker_trace(struct mb_worker *w, unsigned kind, uint64_t task,
+				   unsigned slot, unsigned stage, unsigned branch, unsigned pos,
+				   uint64_t t0, uint64_t t1)
+{
+	if (w->trace_n == w->trace_cap) {
+		w->trace_dropped++;
+		return;
+	}
+	struct mb_trace_event *e = &w->trace_ev[w->trace_n++];
+	e->t0 = t0;
+	e->t1 = t1;
+	e->task = (uint32_t)task;
+	e->slot = (uint16_t)slot;
+	e->kind = (uint8_t)kind;
+	e->stage = (uint8_t)stage;
+	e->branch = (uint8_t)branch;
+	e->pos = (uint8_t)pos;
+}
 
 /* xorshift64*: cheap per-worker randomness for offsets and arrivals. */
 static inline uint64_t mb_rand(uint64_t *s)

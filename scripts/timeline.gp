@@ -1,0 +1,37 @@
+# Per-task timeline from `modebench run --trace FILE`: one row per worker
+# (and per task slot of an event-loop worker), CPU segments and wait
+# segments in two colours, the task's whole life as a thin line behind.
+# usage: gnuplot -e "data='trace.csv'; out='timeline.png'[; label='RUNID'][; name='sync']" scripts/timeline.gp
+if (!exists("data")) data = 'trace.csv'
+if (!exists("out")) out = 'timeline.png'
+if (!exists("label")) label = ''
+if (!exists("name")) name = label
+if (out[strlen(out)-3:] eq 'svg') {
+    set terminal svg size 1000,420 dynamic enhanced font 'Sans,11' background rgb 'white'
+} else {
+    set terminal pngcairo size 1000,420 enhanced font 'Sans,10' background rgb 'white'
+}
+set output out
+set datafile separator comma
+set datafile columnheaders
+keep(l) = (label eq '' || l eq label)
+stats data using (keep(strcol(1)) ? column("slot") : NaN) name "S" nooutput
+stats data using (keep(strcol(1)) ? column("worker") : NaN) name "W" nooutput
+stats data using (keep(strcol(1)) ? column("end_us") : NaN) name "T" nooutput
+slots = S_max + 1
+row(w, s) = w * slots + s
+set title sprintf("Per-task timeline %s: orange = CPU, blue = waiting (%d workers, %d tasks in flight per worker)", name, W_max + 1, slots) noenhanced
+set xlabel "time since the run started (ms)"
+set ylabel "worker / task slot"
+set yrange [-1:(W_max + 1) * slots]
+set xrange [0:T_max / 1000.0]
+set grid xtics
+set key outside top center horizontal
+set ytics 1
+if ((W_max + 1) * slots > 24) { set ytics autofreq }
+plot data using (keep(strcol(1)) && strcol("kind") eq 'task' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot"))):((column("end_us") - column("start_us"))/1000.0):(0) \
+        with vectors nohead lw 1 lc rgb '#bbbbbb' title 'task', \
+     '' using (keep(strcol(1)) && strcol("kind") eq 'wait' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot")) + 0.15*column("branch")):((column("end_us") - column("start_us"))/1000.0):(0) \
+        with vectors nohead lw 5 lc rgb '#3b75af' title 'wait', \
+     '' using (keep(strcol(1)) && strcol("kind") eq 'cpu' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot"))):((column("end_us") - column("start_us"))/1000.0):(0) \
+        with vectors nohead lw 9 lc rgb '#ef8636' title 'cpu'

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "claims.h"
 #include "mb.h"
 #include "modes.h"
 #include "recipe.h"
@@ -23,6 +24,7 @@ static void usage(FILE *f)
 	      "                              show the topology and the placement plan\n"
 	      "  list                        step kinds, presets, modes, backends\n"
 	      "  serve   [--port N]          run the loopback delay service alone\n"
+	      "  claims  [-o DIR] [--quick]  test the folklore on this machine (claims.md/html)\n"
 	      "  help COMMAND, --version\n"
 	      "`modebench run --help` lists the run options.\n",
 	      f);
@@ -149,6 +151,8 @@ int main(int argc, char **argv)
 		return cmd_topo(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return argc == 2 ? cmd_list() : (fprintf(stderr, "modebench: list takes no arguments\n"), MB_EXIT_USAGE);
+	if (!strcmp(cmd, "claims"))
+		return mb_claims_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return mb_serve_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {

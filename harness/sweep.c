@@ -20,6 +20,7 @@
 #include "calib.h"
 #include "csvout.h"
 #include "iosetup.h"
+#include "meta.h"
 #include "parse.h"
 #include "resume.h"
 #include "schema.h"
@@ -555,6 +556,17 @@ int mb_sweep_main(int argc, char **argv)
 		uname(&u);
 		snprintf(env.kernel, sizeof(env.kernel), "%s %s", u.sysname, u.release);
 		snprintf(env.version, sizeof(env.version), "%s", MB_VERSION "+" MB_GIT_DESCRIBE);
+	}
+	{
+		char meta[1100];
+		snprintf(meta, sizeof(meta), "%s.meta.csv",
+			 o.output);
+		char *dot = strstr(meta, ".csv.meta.csv");
+		if (dot)
+			memmove(dot, ".meta.csv", strlen(".meta.csv") + 1);
+		if (mb_meta_write(meta, env.sweep_id, topo, o.cmdline, err, sizeof(err)) &&
+		    !o.quiet)
+			fprintf(stderr, "modebench: warning: %s\n", err);
 	}
 	for (unsigned i = 0; i < ncfg; i++) {
 		cfgs[i].thr = calloc(o.reps, sizeof(double));

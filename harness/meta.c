@@ -1,0 +1,146 @@
+#include "meta.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csvout.h"
+
+/* First line of a file, trimmed; "unknown" when unreadable. */
+static const char *read_line(const char *path, char *buf, unsigned len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "unknown");
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\r\n")] = 0;
+	return buf;
+}
+
+/* The value of the first "key : value" line of /proc/cpuinfo. */
+static const char *cpuinfo(const char *key, char *buf, unsigned len)
+{
+	char line[1024];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	snprintf(buf, len, "unknown");
+	if (!f)
+		return buf;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+		if (!colon || strncmp(line, key, strlen(key)))
+			continue;
+		char *v = colon + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		v[strcspn(v, "\n")] = 0;
+		snprintf(buf, len, "%s", v);
+		break;
+	}
+	fclose(f);
+	return buf;
+}
+
+static const char *virt(char *buf, unsigned len)
+{
+	char flags[4096];
+	cpuinfo("flags", flags, sizeof(flags));
+	if (!strstr(flags, " hypervisor"))
+		return snprintf(buf, len, "no"), buf;
+	char vendor[128];
+	read_line("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor));
+	snprintf(buf, len, "yes (%s)", strcmp(vendor, "unknown") ? vendor : "hypervisor flag");
+	return buf;
+}
+
+static const char *boost(char *buf, unsigned len)
+{
+	char v[64];
+	if (strcmp(read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof(v)), "unknown"))
+		snprintf(buf, len, "turbo %s", strcmp(v, "1") ? "on" : "off");
+	else if (strcmp(read_line("/sys/devices/system/cpu/cpufreq/boost", v, sizeof(v)), "unknown"))
+		snprintf(buf, len, "boost %s", strcmp(v, "0") ? "on" : "off");
+	else
+		snprintf(buf, len, "unknown");
+	return buf;
+}
+
+static void caches(const struct mb_topo *topo, char *buf, unsigned len)
+{
+	static const hwloc_obj_type_t types[] = { HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE,
+						  HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L4CACHE };
+	size_t pos = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		int n = hwloc_get_nbobjs_by_type(topo->t, types[i]);
+		hwloc_obj_t o = hwloc_get_obj_by_type(topo->t, types[i], 0);
+		if (n <= 0 || !o || pos >= len)
+			continue;
+		pos += (size_t)snprintf(buf + pos, len - pos, "%sL%u %ux%lluKiB", pos ? " " : "",
+					i + 1, n, (unsigned long long)o->attr->cache.size / 1024);
+	}
+}
+
+int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *topo,
+		  const char *cmdline, char *err, unsigned errlen)
+{
+	static const char *const cols[] = {
+		"sweep_id", "started_at", "host", "cpu_model", "microcode", "packages",
+		"numa_nodes", "cores", "pus", "caches", "kernel", "clocksource", "governor",
+		"boost", "aslr", "virtualized", "compiler", "cflags", "version", "command",
+	};
+	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
+	char v[NCOLS][512];
+	const char *vals[NCOLS];
+	struct utsname u;
+	struct stat st;
+	time_t now = time(NULL);
+	struct tm tm;
+	char line[8192];
+
+	uname(&u);
+	gmtime_r(&now, &tm);
+	snprintf(v[0], 512, "%s", sweep_id);
+	strftime(v[1], 512, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gethostname(v[2], 511))
+		snprintf(v[2], 512, "unknown");
+	snprintf(v[3], 512, "%s", topo->cpu_model);
+	cpuinfo("microcode", v[4], 512);
+	snprintf(v[5], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PACKAGE));
+	snprintf(v[6], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_NUMANODE));
+	snprintf(v[7], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_CORE));
+	snprintf(v[8], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PU));
+	caches(topo, v[9], 512);
+	snprintf(v[10], 512, "%s %s %s", u.sysname, u.release, u.version);
+	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", v[11], 512);
+	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", v[12], 512);
+	boost(v[13], 512);
+	read_line("/proc/sys/kernel/randomize_va_space", v[14], 512);
+	virt(v[15], 512);
+	snprintf(v[16], 512, "%s", MB_COMPILER);
+	snprintf(v[17], 512, "%s", MB_CFLAGS);
+	snprintf(v[18], 512, "%s+%s", MB_VERSION, MB_GIT_DESCRIBE);
+	snprintf(v[19], 512, "%s", cmdline);
+	for (unsigned i = 0; i < NCOLS; i++)
+		vals[i] = v[i];
+
+	bool fresh = stat(path, &st) != 0 || st.st_size == 0;
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (fresh && mb_csv_format_row(line, sizeof(line), cols, NCOLS) > 0)
+		fprintf(f, "%s\n", line);
+	if (mb_csv_format_row(line, sizeof(line), vals, NCOLS) > 0)
+		fprintf(f, "%s\n", line);
+	int rc = fclose(f) ? -errno : 0;
+	if (rc)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-rc));
+	return rc;
+}

@@ -21,7 +21,10 @@ void mb_run_usage(FILE *f)
 	      "  -C, --concurrency LIST  total tasks in flight (default: k)\n"
 	      "  -n, --tasks N           tasks per run, or\n"
 	      "  -d, --duration DUR      time per run (default 1s)\n"
-	      "  -r, --reps N            repetitions (default 5), --warmup N (default 1)\n"
+	      "  -r, --reps N|auto       repetitions (default 5), --warmup N (default 1);\n"
+	      "                          auto: at least 5, then until the 95% CI of the\n"
+	      "                          median throughput is within --ci (default 2%),\n"
+	      "                          at most --reps-max (default 30)\n"
 	      "      --backend LIST      epoll,io_uring (default epoll)\n"
 	      "      --policy P          compact|scatter|none (default compact); --smt\n"
 	      "      --io-fraction LIST  for mixed: 0..1 (default 0,0.25,0.5,0.75,1)\n"
@@ -163,7 +166,7 @@ enum {
 	OPT_BACKEND = 256, OPT_POLICY, OPT_SMT, OPT_IOFRAC, OPT_IOKIND, OPT_RATE,
 	OPT_ARRIVALS, OPT_GIL, OPT_TIMEOUT, OPT_RESUME, OPT_TRACE, OPT_DRY, OPT_PROGRESS,
 	OPT_WARMUP, OPT_TOPOLOGY, OPT_SERVER, OPT_FILEDIR, OPT_FILESIZE, OPT_DIRECT,
-	OPT_SEED, OPT_ORDER, OPT_HELP,
+	OPT_SEED, OPT_ORDER, OPT_HELP, OPT_REPSMAX, OPT_CI,
 };
 
 static const struct option long_opts[] = {
@@ -176,6 +179,8 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, 0, 'd' },
 	{ "reps", required_argument, 0, 'r' },
 	{ "warmup", required_argument, 0, OPT_WARMUP },
+	{ "reps-max", required_argument, 0, OPT_REPSMAX },
+	{ "ci", required_argument, 0, OPT_CI },
 	{ "backend", required_argument, 0, OPT_BACKEND },
 	{ "policy", required_argument, 0, OPT_POLICY },
 	{ "smt", no_argument, 0, OPT_SMT },
@@ -214,6 +219,8 @@ int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here
 	memset(o, 0, sizeof(*o));
 	err[0] = 0;
 	o->reps = 5;
+	o->reps_max = 30;
+	o->ci = 0.02;
 	o->warmup = 1;
 	o->policy = MB_POLICY_COMPACT;
 	snprintf(o->io_kind, sizeof(o->io_kind), "sleep");
@@ -257,10 +264,32 @@ int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here
 			o->tasks = 0;
 			break;
 		case 'r':
+			if (!strcmp(optarg, "auto")) {
+				o->reps_auto = true;
+				break;
+			}
+			o->reps_auto = false;
 			if (mb_parse_count(optarg, &v) || v > 10000)
 				FAIL("-r/--reps: '%s' is not a repetition count from 1 to 10000", optarg);
 			o->reps = (unsigned)v;
 			break;
+		case OPT_REPSMAX:
+			if (mb_parse_count(optarg, &v) || v < 5 || v > 10000)
+				FAIL("--reps-max: '%s' is not a repetition count from 5 to 10000", optarg);
+			o->reps_max = (unsigned)v;
+			break;
+		case OPT_CI: {
+			char buf[32];
+			double pct;
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			size_t l = strlen(buf);
+			if (l && buf[l - 1] == '%')
+				buf[l - 1] = 0;
+			if (mb_parse_double(buf, &pct) || pct <= 0 || pct >= 100)
+				FAIL("--ci: '%s' is not a percentage between 0 and 100 (e.g. 2%%)", optarg);
+			o->ci = pct / 100;
+			break;
+		}
 		case OPT_WARMUP:
 			if (!strcmp(optarg, "0"))
 				v = 0;
@@ -383,6 +412,8 @@ int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here
 	if (optind < argc)
 		FAIL("run: unexpected argument '%s' (options only; see modebench run --help)",
 		     argv[optind]);
+	if (o->reps_auto)
+		o->reps = 5;
 	if (!o->tasks && !o->duration_ns)
 		o->duration_ns = MB_NS_PER_S;
 	LIST(workloads, add_workload, "-w/--workload");

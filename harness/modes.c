@@ -266,7 +266,8 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 	slots = (struct wslot *)(ctl + 1);
 	run->stop = &ctl->stop;
 
-	workers = aligned_alloc(MB_CACHELINE, W * sizeof(*workers));
+	size_t wbytes = (W * sizeof(*workers) + MB_CACHELINE - 1) / MB_CACHELINE * MB_CACHELINE;
+	workers = aligned_alloc(MB_CACHELINE, wbytes);
 	if (!workers) {
 		rc = -ENOMEM;
 		snprintf(out->error, sizeof(out->error), "out of memory for %u workers", W);

@@ -116,14 +116,21 @@ struct mb_report_group {
 	double norm_host;     /* tp / the reference host's best, same mode */
 	const char *ref_host;
 
+	/* What the charts of (panel, mode) hold fixed: scale_conc is the
+	 * concurrency of the throughput-vs-cores curves (NAN: concurrency =
+	 * cores, DESIGN.md's default), conc_cores the core count of the
+	 * vs-concurrency curves. */
+	double scale_conc, conc_cores;
 	/* Chart picks: the group drawn for its mode at that x (see
-	 * report_group.c for the rules). */
+	 * report_panel.c for the rules). */
 	int pick_cores, pick_conc, pick_iof, pick_host, pick_cpu;
 	/* Panel facts, equal on every group of the panel. */
 	int conc_sweep, iof_sweep, wait_bound, n_hosts;
-	/* USL/Amdahl over the pick_cores speedups of (panel, mode); NAN
-	 * when too few points. */
-	double usl_sigma, usl_kappa, amdahl_sigma;
+	/* USL/Amdahl over the pick_cores speedups of (panel, mode), relative
+	 * to the mode's own 1-core speedup usl_base (1 without a 1-core
+	 * run): speedup(k) = usl_base * k / (1 + s(k-1) + q k(k-1)). NAN when
+	 * too few points. */
+	double usl_sigma, usl_kappa, amdahl_sigma, usl_base;
 	int fit_points;
 
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
@@ -132,7 +139,6 @@ struct mb_report_group {
 	char *panel, *hpanel, *iopanel;
 };
 
-/* A row dropped from the aggregation because status != ok. */
 struct mb_report_summary {
 	struct mb_report_group *groups; /* sorted: host, workload, recipe,
 					 * io_fraction, gil_us, rate, mode (in

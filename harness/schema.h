@@ -25,7 +25,8 @@
 	/* Extensions beyond DESIGN.md (appended, never reordered). */       \
 	X(io_fraction, config) X(arrivals, config) X(svc_mean_us, result)    \
 	X(svc_p50_us, result) X(svc_p99_us, result) X(svc_p999_us, result)   \
-	X(bytes_per_s, result) X(server_cpus, result) X(flags, result)
+	X(bytes_per_s, result) X(server_cpus, result) X(flags, result)        \
+	X(ci_pct, result)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

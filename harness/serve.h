@@ -1,8 +1,42 @@
-/* The loopback delay service: see serve.c. */
+/* The loopback delay service: plain HTTP/1.1 with keep-alive on the
+ * project's own event loop (epoll backend: accept, recv, send and the
+ * timer heap). `GET /?delay_us=D&bytes=B` is answered D microseconds after
+ * its head arrived, with a B-byte body (Content-Length, a repeated pattern
+ * sent in chunks from one static buffer). Requests on one connection are
+ * answered in order, so pipelining works; a malformed request gets a 400
+ * and the connection is closed; a client that vanishes costs only its own
+ * connection. curl and wrk can talk to it, which is how it is checked. */
 #ifndef MB_SERVE_H
 #define MB_SERVE_H
 
-/* `modebench serve [--port N]`: runs the service in the foreground. */
+#include <stdbool.h>
+
+#include "iosetup.h"
+#include "topo.h"
+
+/* `modebench serve [--port N]`: runs the service in the foreground until
+ * SIGINT or SIGTERM. argv[0] is "serve". Returns the exit status. */
 int mb_serve_main(int argc, char **argv);
+
+/* A listening TCP socket on 127.0.0.1:port (0: an ephemeral port, written
+ * to *bound). Returns the fd or -errno. */
+int mb_server_listen(unsigned port, unsigned *bound);
+
+/* Serves on listen_fd until SIGTERM (and SIGINT when stop_on_sigint) or an
+ * event-loop error. Raises RLIMIT_NOFILE to its hard limit so thousands of
+ * connections fit. Installs its own signal handlers; meant for a process of
+ * its own. Returns 0 or -errno with one line in err. */
+int mb_server_run(int listen_fd, bool stop_on_sigint, char *err, unsigned errlen);
+
+/* Binds 127.0.0.1:0 here (so the port is known before the child runs),
+ * forks, and runs the service in the child, pinned (hwloc) to a PU outside
+ * pus[0..npus) when the machine has one, else unpinned. Fills io->server,
+ * io->have_server, io->server_pid and io->server_cpus ("2", or
+ * "0-1 (shared with workers)"). The child ignores SIGINT (the sweep handles
+ * it), exits on SIGTERM and when its parent dies. mb_server_stop (called by
+ * mb_io_cleanup) ends and reaps it. Returns 0 or -errno with one line in err. */
+int mb_server_spawn(struct mb_io *io, const struct mb_topo *topo, const unsigned *pus,
+		    unsigned npus, char *err, unsigned errlen);
+void mb_server_stop(struct mb_io *io);
 
 #endif

@@ -22,6 +22,7 @@
 #include "iosetup.h"
 #include "meta.h"
 #include "parse.h"
+#include "report.h"
 #include "resume.h"
 #include "schema.h"
 
@@ -37,8 +38,8 @@ struct config {
 	char cpuset[128];
 	char key[512]; /* identity for --resume and the summary */
 	/* results of measured runs, for the summary table */
-	double *thr, *p50, *p99, *util;
-	unsigned nres, nfail, nunsup;
+	double *thr, *p50, *p99, *util, *wall;
+	unsigned nres, nfail, nunsup, noisy;
 	char status[16];
 };
 
@@ -176,6 +177,63 @@ static double median(double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Relative half-width of the 95% CI of the median (order statistics, as
+ * the report computes it); NAN below 6 values, where it is [min, max]. */
+static double ci_rel(const double *v, unsigned n)
+{
+	double tmp[n ? n : 1];
+	struct mb_report_stat st;
+	if (n < 6)
+		return NAN;
+	memcpy(tmp, v, n * sizeof(*v));
+	mb_report_describe(tmp, n, &st);
+	return st.median > 0 ? (st.hi - st.lo) / (2 * st.median) : NAN;
+}
+
+static bool needs_more(const struct config *c, const struct mb_opts *o)
+{
+	if (c->nfail || c->nunsup || c->nres + c->nfail >= o->reps_max)
+		return false;
+	double ci = ci_rel(c->thr, c->nres);
+	return isnan(ci) || ci > o->ci;
+}
+
+/* The summary's warnings for one configuration: variation, outliers by the
+ * modified Z-score (|0.6745 (x - median) / MAD| > 3.5; flagged, never
+ * dropped), too few repetitions, runs too short to trust, noisy cores. */
+static void quality_flags(const struct config *c, char *buf, unsigned len)
+{
+	double tmp[c->nres ? c->nres : 1], dev[c->nres ? c->nres : 1];
+	struct mb_report_stat st;
+	size_t pos = 0;
+	buf[0] = 0;
+	if (!c->nres)
+		return;
+	memcpy(tmp, c->thr, c->nres * sizeof(double));
+	mb_report_describe(tmp, c->nres, &st);
+	if (!isnan(st.cv) && st.cv >= 0.05)
+		pos += (size_t)snprintf(buf + pos, len - pos, " cv %.0f%%", 100 * st.cv);
+	for (unsigned i = 0; i < c->nres; i++)
+		dev[i] = fabs(c->thr[i] - st.median);
+	struct mb_report_stat ds;
+	mb_report_describe(dev, c->nres, &ds);
+	unsigned outliers = 0;
+	for (unsigned i = 0; i < c->nres && ds.median > 0; i++)
+		outliers += fabs(0.6745 * (c->thr[i] - st.median) / ds.median) > 3.5;
+	if (outliers && pos < len)
+		pos += (size_t)snprintf(buf + pos, len - pos, " %u outlier%s", outliers,
+					outliers > 1 ? "s" : "");
+	if (c->nres < 5 && pos < len)
+		pos += (size_t)snprintf(buf + pos, len - pos, " few reps");
+	double wall_min = c->wall[0];
+	for (unsigned i = 1; i < c->nres; i++)
+		wall_min = c->wall[i] < wall_min ? c->wall[i] : wall_min;
+	if (wall_min < 0.1 && pos < len)
+		pos += (size_t)snprintf(buf + pos, len - pos, " short runs");
+	if (c->noisy && pos < len)
+		snprintf(buf + pos, len - pos, " noisy(%u)", c->noisy);
+}
+
 static void print_summary(const struct mb_opts *o, struct config *cfgs, unsigned ncfg, FILE *f)
 {
 	fprintf(f, "\n%-10s %-24s %-13s %-8s %3s %5s %6s %12s %10s %10s %6s  %s\n", "workload",
@@ -184,9 +242,10 @@ static void print_summary(const struct mb_opts *o, struct config *cfgs, unsigned
 	for (unsigned i = 0; i < ncfg; i++) {
 		struct config *c = &cfgs[i];
 		const struct mb_workload *wl = &o->workloads[c->wl];
-		char status[48];
+		char status[48], flags[96];
+		quality_flags(c, flags, sizeof(flags));
 		if (c->nres && !c->nfail)
-			snprintf(status, sizeof(status), "ok");
+			snprintf(status, sizeof(status), "ok%s", flags);
 		else if (c->nunsup)
 			snprintf(status, sizeof(status), "unsupported");
 		else
@@ -296,7 +355,7 @@ static void fill_result(struct rowbuf *r, const struct mb_run_result *res, const
 	set(r, MB_COL_svc_p99_us, "%.6g", mb_hist_percentile(res->svc, 99) / 1e3);
 	set(r, MB_COL_svc_p999_us, "%.6g", mb_hist_percentile(res->svc, 99.9) / 1e3);
 	set(r, MB_COL_bytes_per_s, "%.6g", res->wall_s > 0 ? res->bytes / res->wall_s : 0);
-	if (io && io->server_cpus[0])
+	if (io && io->server_cpus[0] && mb_recipe_uses(c->recipe, &mb_step_net))
 		set(r, MB_COL_server_cpus, "%s", io->server_cpus);
 }
 
@@ -569,10 +628,13 @@ int mb_sweep_main(int argc, char **argv)
 			fprintf(stderr, "modebench: warning: %s\n", err);
 	}
 	for (unsigned i = 0; i < ncfg; i++) {
-		cfgs[i].thr = calloc(o.reps, sizeof(double));
-		cfgs[i].p50 = calloc(o.reps, sizeof(double));
-		cfgs[i].p99 = calloc(o.reps, sizeof(double));
-		cfgs[i].util = calloc(o.reps, sizeof(double));
+		unsigned cap_reps = o.reps_auto ? o.reps_max : o.reps;
+		cfgs[i].thr = calloc(cap_reps, sizeof(double));
+		cfgs[i].p50 = calloc(cap_reps, sizeof(double));
+		cfgs[i].p99 = calloc(cap_reps, sizeof(double));
+		cfgs[i].util = calloc(cap_reps, sizeof(double));
+		cfgs[i].wall = calloc(cap_reps, sizeof(double));
+		cfgs[i].noisy = 0;
 	}
 	lat = malloc(sizeof(*lat));
 	svc = malloc(sizeof(*svc));
@@ -639,6 +701,12 @@ int mb_sweep_main(int argc, char **argv)
 			res.status = MB_ST_FAILED;
 		}
 		fill_result(&row, &res, c, &io);
+		if (!p->warmup && res.status == MB_ST_OK && res.wall_s > 0) {
+			c->thr[c->nres] = res.tasks / res.wall_s;
+			double ci = ci_rel(c->thr, c->nres + 1);
+			if (!isnan(ci))
+				set(&row, MB_COL_ci_pct, "%.3g", 100 * ci);
+		}
 		if ((rc = mb_csv_write_row(csv, row.v))) {
 			fprintf(stderr, "\nmodebench: -o %s: cannot write a row: %s (the file holds "
 				"every row written before)\n", o.output, strerror(-rc));
@@ -662,11 +730,36 @@ int mb_sweep_main(int argc, char **argv)
 			c->p99[n] = mb_hist_percentile(lat, 99) / 1e3;
 			unsigned used = mb_mode_one_core(c->mode) ? 1 : c->k;
 			c->util[n] = res.wall_s > 0 ? (res.user_s + res.sys_s) / (res.wall_s * used) : 0;
+			c->wall[n] = res.wall_s;
+			c->noisy += res.outside_load > 0.05;
 		} else if (res.status == MB_ST_UNSUPPORTED) {
 			c->nunsup++;
 		} else {
 			c->nfail++;
 			snprintf(c->status, sizeof(c->status), "%s", mb_status_name(res.status));
+		}
+		if (o.reps_auto && pi + 1 == nplan) {
+			/* --reps auto: another shuffled round for every
+			 * configuration whose median is not yet tight enough. */
+			unsigned add = 0;
+			for (unsigned i = 0; i < ncfg; i++)
+				if (needs_more(&cfgs[i], &o))
+					add++;
+			if (add) {
+				struct planned *np = realloc(plan, (nplan + add) * sizeof(*plan));
+				if (!np)
+					break;
+				plan = np;
+				unsigned n = nplan;
+				for (unsigned i = 0; i < ncfg; i++)
+					if (needs_more(&cfgs[i], &o))
+						plan[n++] = (struct planned){ i, cfgs[i].nres + cfgs[i].nfail,
+									      false };
+				uint64_t rng = o.seed + nplan;
+				if (!o.sequential)
+					shuffle(plan + nplan, add, &rng);
+				nplan += add;
+			}
 		}
 	}
 	if ((o.progress > 0 || (o.progress == 0 && isatty(2))))
@@ -692,6 +785,7 @@ out:
 		free(cfgs[i].p50);
 		free(cfgs[i].p99);
 		free(cfgs[i].util);
+		free(cfgs[i].wall);
 	}
 	free(cfgs);
 	free(plan);

@@ -37,6 +37,9 @@ struct mb_opts {
 	char io_kind[16];
 	uint64_t tasks, duration_ns, timeout_ns, gil_ns;
 	unsigned reps, warmup;
+	bool reps_auto;	 /* --reps auto: repeat until the CI is within --ci */
+	unsigned reps_max; /* cap for --reps auto (default 30) */
+	double ci;	 /* relative half-width of the median's 95% CI */
 	enum mb_policy policy;
 	bool smt, poisson, resume, dry_run, quiet, direct;
 	int progress; /* -1 never, 0 auto, 1 always */

@@ -1,0 +1,62 @@
+/* Helpers shared by the report_*.c files; not part of the report's API. */
+#ifndef MB_REPORT_INT_H
+#define MB_REPORT_INT_H
+
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Numbers as configuration keys: NAN (absent) equals NAN. */
+static inline int mb_rep_num_eq(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* NAN sorts first. */
+static inline int mb_rep_num_cmp(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return !isnan(a) - !isnan(b);
+	return (a > b) - (a < b);
+}
+
+static inline int mb_rep_str_eq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* gil_us and rate: 0 and absent both mean "off". */
+static inline int mb_rep_off(double v)
+{
+	return isnan(v) || v == 0;
+}
+
+/* Same (host, workload, recipe, io_fraction, gil_us, rate): one panel. */
+static inline int mb_rep_same_panel_key(const struct mb_report_group *a,
+					const struct mb_report_group *b)
+{
+	return mb_rep_str_eq(a->host, b->host) &&
+	       mb_rep_str_eq(a->workload, b->workload) &&
+	       mb_rep_str_eq(a->recipe, b->recipe) &&
+	       mb_rep_num_eq(a->io_fraction, b->io_fraction) &&
+	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
+	       mb_rep_num_eq(a->rate, b->rate);
+}
+
+/* Panel slugs, flags, picks, normalisations and fits (report_panel.c),
+ * run by mb_report_aggregate() once the groups are sorted and
+ * summarised. -ENOMEM. */
+int mb_rep_panels(struct mb_report_summary *s);
+
+/* Number formats: "%.6g" into buf, or "" for NAN. */
+static inline const char *mb_rep_g(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "%.6g", v);
+	return buf;
+}
+
+#endif

@@ -1,6 +1,7 @@
 #include "csvout.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -21,7 +22,11 @@ int mb_csv_format_row(char *buf, unsigned len, const char *const *vals, unsigned
 	for (unsigned i = 0; i < n; i++) {
 		const char *v = vals[i] ? vals[i] : "";
 		size_t vl = strlen(v);
-		size_t need = strpbrk(v, ",\"\r\n") ? 2 * vl + 2 : vl;
+		/* Quote what a reader would otherwise change: separators,
+		 * quotes, line breaks, and blanks at either end. */
+		bool quote = strpbrk(v, ",\"\r\n") ||
+			     (vl && (isblank((unsigned char)v[0]) || isblank((unsigned char)v[vl - 1])));
+		size_t need = quote ? 2 * vl + 2 : vl;
 		if (pos + need + 2 >= len)
 			return -ENOSPC;
 		if (i)

@@ -48,7 +48,8 @@ uint64_t mb_hist_percentile(const struct mb_hist *h, double p)
 		return 0;
 	if (p >= 100)
 		return h->max;
-	uint64_t rank = (uint64_t)ceil(p / 100.0 * (double)h->count);
+	/* The epsilon keeps 99.9% of 1000 at rank 999 despite rounding. */
+	uint64_t rank = (uint64_t)ceil(p / 100.0 * (double)h->count - 1e-9);
 	if (rank < 1)
 		rank = 1;
 	uint64_t seen = 0;

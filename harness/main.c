@@ -106,7 +106,6 @@ static int cmd_topo(int argc, char **argv)
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
-	mb_topo_print(topo, stdout);
 	unsigned slots = mb_topo_slots(topo, smt);
 	unsigned k = slots;
 	if (cores) {
@@ -122,6 +121,7 @@ static int cmd_topo(int argc, char **argv)
 		}
 		k = (unsigned)v;
 	}
+	mb_topo_print(topo, stdout);
 	unsigned *pus = calloc(k, sizeof(*pus));
 	mb_topo_plan(topo, k, pol, smt, pus);
 	char list[256];

@@ -16,6 +16,8 @@ static int split_number(const char *s, double *v, const char **suffix)
 		return -EINVAL;
 	if (!isdigit((unsigned char)*s) && *s != '.')
 		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return -EINVAL; /* strtod would read hex */
 	errno = 0;
 	*v = strtod(s, &end);
 	if (end == s || errno == ERANGE || !isfinite(*v) || *v < 0)

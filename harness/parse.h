@@ -26,7 +26,8 @@ int mb_parse_double(const char *s, double *out);
 int mb_list_foreach(const char *list, int (*fn)(const char *item, void *arg),
 		    void *arg);
 
-/* Formats ns as a short duration with a unit ("250us", "1.5ms"). */
+/* Formats ns as a short duration with a unit that parses back to the same
+ * value ("250us", "1500us", "1.5001ms"). */
 const char *mb_fmt_duration(uint64_t ns, char *buf, unsigned len);
 
 #endif

@@ -132,7 +132,8 @@ int mb_recipe_parse(const char *text, struct mb_recipe *r, char *err, unsigned e
 	}
 	for (const char *q = text; *q; q++)
 		if (isspace((unsigned char)*q)) {
-			snprintf(err, errlen, "recipe '%s' contains a space", text);
+			snprintf(err, errlen, "recipe contains whitespace at character %d (steps "
+				 "join with '+', no spaces)", (int)(q - text) + 1);
 			return -EINVAL;
 		}
 	snprintf(r->text, sizeof(r->text), "%s", text);
@@ -170,6 +171,11 @@ int mb_recipe_parse(const char *text, struct mb_recipe *r, char *err, unsigned e
 				if (!bar)
 					break;
 				b = bar + 1;
+			}
+			if (st->nbranches < 2) {
+				snprintf(err, errlen, "a group needs two or more branches, as in "
+					 "(sleep:3ms|sleep:5ms)");
+				return -EINVAL;
 			}
 			end = close + 1;
 			if (*end && *end != '+') {

@@ -14,7 +14,7 @@ enum mb_policy { MB_POLICY_COMPACT, MB_POLICY_SCATTER, MB_POLICY_NONE };
 struct mb_topo {
 	hwloc_topology_t t;
 	bool this_system; /* false for XML/synthetic: binding is skipped */
-	char desc[128];	  /* "1 package, 1 NUMA, 2 cores, 2 PUs" */
+	char desc[128];	  /* "1pkg/1numa/2core/2pu/llc32768KiB" */
 	char cpu_model[128];
 };
 

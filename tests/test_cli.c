@@ -1,0 +1,505 @@
+/* Tests of the command line (DESIGN.md's exit statuses): the built binary
+ * ($MODEBENCH) runs in a fresh temporary directory. A usage error exits 2
+ * with exactly one line on stderr naming the option, nothing on stdout and
+ * no file created; the dry run and a tiny real run succeed. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <csv.h>
+
+#include "schema.h"
+#include "topo.h"
+
+#define MAX_ARGS 48
+#define RUN_TIMEOUT_S 120
+
+struct proc {
+	int status; /* exit status, or 128 + signal */
+	char *out, *err;
+	size_t outlen, errlen;
+};
+
+struct tmp {
+	char dir[256];
+};
+
+static const char *modebench(void)
+{
+	const char *m = getenv("MODEBENCH");
+	return m && *m ? m : NULL;
+}
+
+static int setup_tmp(void **state)
+{
+	struct tmp *t = calloc(1, sizeof(*t));
+	const char *base = getenv("TMPDIR");
+	if (!t)
+		return -1;
+	snprintf(t->dir, sizeof(t->dir), "%s/mbcliXXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(t->dir)) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int teardown_tmp(void **state)
+{
+	struct tmp *t = *state;
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(t);
+	return 0;
+}
+
+static char *slurp(FILE *f, size_t *len)
+{
+	long n;
+	fflush(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	char *buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = 0;
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Runs modebench with args (NULL-terminated) in cwd, stdin from /dev/null,
+ * stdout and stderr captured in unlinked temporary files outside cwd. */
+static void run_mb(const char *cwd, const char *const *args, struct proc *p)
+{
+	const char *bin = modebench();
+	const char *argv[MAX_ARGS + 2];
+	unsigned n = 0;
+	argv[n++] = bin;
+	for (; args[n - 1] && n < MAX_ARGS; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+
+	FILE *out = tmpfile(), *err = tmpfile();
+	assert_non_null(out);
+	assert_non_null(err);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		if (in < 0 || dup2(in, 0) < 0 || dup2(fileno(out), 1) < 0 ||
+		    dup2(fileno(err), 2) < 0 || chdir(cwd) != 0)
+			_exit(126);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	int st = 0;
+	time_t t0 = time(NULL);
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			break;
+		assert_true(w == 0 || errno == EINTR);
+		if (time(NULL) - t0 > RUN_TIMEOUT_S) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			print_error("modebench %s ... ran over %d s: killed\n", args[0],
+				    RUN_TIMEOUT_S);
+			break;
+		}
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	p->out = slurp(out, &p->outlen);
+	p->err = slurp(err, &p->errlen);
+	fclose(out);
+	fclose(err);
+}
+
+static void proc_free(struct proc *p)
+{
+	free(p->out);
+	free(p->err);
+}
+
+/* Names of the entries in dir other than . and .., comma-joined. */
+static unsigned dir_entries(const char *dir, char *names, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned n = 0;
+	size_t pos = 0;
+	assert_non_null(d);
+	names[0] = 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (pos < len)
+			pos += (size_t)snprintf(names + pos, len - pos, "%s%s", n ? "," : "",
+						e->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void describe(const char *const *args, char *buf, size_t len)
+{
+	size_t pos = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; args[i] && pos < len; i++)
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", i ? " " : "", args[i]);
+}
+
+/* ---- usage errors */
+
+/* Options that make any run that slips through tiny, and name an -o file
+ * that must not appear. A bad option given after them wins. */
+#define SAFE "-w", "cpu:1", "-m", "sync", "-c", "1", "-n", "1", "-r", "1", "--warmup", "0", \
+	     "-q", "--progress", "never", "-o", "out.csv"
+
+struct usage_case {
+	const char *args[MAX_ARGS];
+	const char *names; /* the stderr line must contain this */
+};
+
+static const struct usage_case usage_cases[] = {
+	{ { "run", SAFE, "--bogus-option", NULL }, "--bogus-option" },
+	{ { "run", SAFE, "-m", "bogus", NULL }, "--modes" },
+	{ { "run", SAFE, "-m", "sync,,threads", NULL }, "--modes" },
+	{ { "run", SAFE, "-w", "bogus:1", NULL }, "--workload" },
+	{ { "run", SAFE, "-w", "nonesuch", NULL }, "--workload" },
+	{ { "run", SAFE, "-w", "cpu:1+", NULL }, "--workload" },
+	{ { "run", SAFE, "-w", "(sleep:1ms|sleep:2ms", NULL }, "--workload" },
+	{ { "run", SAFE, "-w", "sleep:10", NULL }, "--workload" },
+	{ { "run", SAFE, "-w", "", NULL }, "--workload" },
+	{ { "run", SAFE, "-d", "10", NULL }, "--duration" },
+	{ { "run", SAFE, "-d", "-1s", NULL }, "--duration" },
+	{ { "run", SAFE, "-d", "0s", NULL }, "--duration" },
+	{ { "run", SAFE, "-n", "0", NULL }, "--tasks" },
+	{ { "run", SAFE, "-n", "-5", NULL }, "--tasks" },
+	{ { "run", SAFE, "-r", "0", NULL }, "--reps" },
+	{ { "run", SAFE, "-C", "0", NULL }, "--concurrency" },
+	{ { "run", SAFE, "-C", "-3", NULL }, "--concurrency" },
+	{ { "run", SAFE, "-C", "1,,2", NULL }, "--concurrency" },
+	{ { "run", SAFE, "-c", "999", NULL }, "--cores" },
+	{ { "run", SAFE, "-c", "0", NULL }, "--cores" },
+	{ { "run", SAFE, "-c", "abc", NULL }, "--cores" },
+	{ { "run", SAFE, "--policy", "bogus", NULL }, "--policy" },
+	{ { "run", SAFE, "--backend", "bogus", NULL }, "--backend" },
+	{ { "run", SAFE, "--io-fraction", "1.5", NULL }, "--io-fraction" },
+	{ { "run", SAFE, "--io-fraction", "-0.5", NULL }, "--io-fraction" },
+	{ { "run", SAFE, "--rate", "abc", NULL }, "--rate" },
+	{ { "run", SAFE, "--rate", "0", NULL }, "--rate" },
+	{ { "run", SAFE, "--rate", "-100", NULL }, "--rate" },
+	{ { "run", SAFE, "--gil=abc", NULL }, "--gil" },
+	{ { "run", SAFE, "--progress", "bogus", NULL }, "--progress" },
+	{ { "run", SAFE, "--topology", "pack:2 numa:1 l3:2 core:8 pu:2", NULL }, "--topology" },
+	{ { "run", SAFE, "extra-argument", NULL }, "extra-argument" },
+	{ { "bogus-command", NULL }, "bogus-command" },
+	{ { "list", "extra", NULL }, "list" },
+	{ { "topo", "--policy", "bogus", NULL }, "--policy" },
+};
+
+static void check_usage_error(const char *dir, const char *const *args, const char *names,
+			      const char *keep)
+{
+	struct proc p;
+	char what[512], files[512];
+	describe(args, what, sizeof(what));
+	run_mb(dir, args, &p);
+
+	const char *nl = memchr(p.err, '\n', p.errlen);
+	bool one_line = p.errlen > 1 && nl == p.err + p.errlen - 1;
+	unsigned nfiles = dir_entries(dir, files, sizeof(files));
+	bool files_ok = keep ? (nfiles == 1 && !strcmp(files, keep)) : nfiles == 0;
+	if (p.status != 2 || !one_line || !strstr(p.err, names) || p.outlen || !files_ok)
+		print_error("modebench %s\n  exit %d (expected 2)\n  stderr: '%s'\n  stdout "
+			    "(%zu bytes): '%.200s'\n  files: '%s'\n",
+			    what, p.status, p.err, p.outlen, p.out, files);
+	assert_int_equal(p.status, 2);
+	assert_true(one_line);
+	assert_non_null(strstr(p.err, names));
+	assert_int_equal(p.outlen, 0);
+	assert_true(files_ok);
+	proc_free(&p);
+}
+
+static void test_usage_errors(void **state)
+{
+	struct tmp *t = *state;
+	if (!modebench())
+		skip();
+	unsigned failed = 0;
+	for (unsigned i = 0; i < sizeof(usage_cases) / sizeof(usage_cases[0]); i++) {
+		/* each case checked on its own so one failure does not hide the
+		 * others; failures are listed, then the test fails */
+		struct proc p;
+		char what[512], files[512];
+		const struct usage_case *c = &usage_cases[i];
+		describe(c->args, what, sizeof(what));
+		run_mb(t->dir, c->args, &p);
+		const char *nl = memchr(p.err, '\n', p.errlen);
+		bool one_line = p.errlen > 1 && nl == p.err + p.errlen - 1;
+		unsigned nfiles = dir_entries(t->dir, files, sizeof(files));
+		if (p.status != 2 || !one_line || !strstr(p.err, c->names) || p.outlen ||
+		    nfiles) {
+			print_error("FAIL: modebench %s\n  exit %d (expected 2)\n  stderr: '%s'\n"
+				    "  stdout (%zu bytes): '%.120s'\n  files created: '%s'\n",
+				    what, p.status, p.err, p.outlen, p.out, files);
+			failed++;
+			char cmd[400];
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s'/*", t->dir);
+			assert_int_equal(system(cmd), 0);
+		}
+		proc_free(&p);
+	}
+	assert_int_equal(failed, 0);
+}
+
+/* topo validates --cores: the plan is not printed for a count it cannot
+ * place (kept apart from the table: the topology printout must not come
+ * before the error). */
+static void test_usage_topo_cores(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { "topo", "--cores", "999", NULL };
+	if (!modebench())
+		skip();
+	check_usage_error(t->dir, args, "--cores", NULL);
+}
+
+static void test_foreign_output_refused(void **state)
+{
+	struct tmp *t = *state;
+	static const char foreign[] = "name,value\nalpha,1\nbeta,2\n";
+	static const char *const args[] = { "run", "-w", "cpu:1", "-m", "sync", "-c", "1",
+					    "-n", "1", "-r", "1", "--warmup", "0", "-q",
+					    "-o", "foreign.csv", NULL };
+	char path[400];
+	if (!modebench())
+		skip();
+	snprintf(path, sizeof(path), "%s/foreign.csv", t->dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(foreign, 1, sizeof(foreign) - 1, f), sizeof(foreign) - 1);
+	assert_int_equal(fclose(f), 0);
+
+	check_usage_error(t->dir, args, "-o", "foreign.csv");
+
+	/* the file is byte for byte what it was */
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t len;
+	char *now = slurp(f, &len);
+	fclose(f);
+	assert_int_equal(len, sizeof(foreign) - 1);
+	assert_memory_equal(now, foreign, len);
+	free(now);
+}
+
+/* ---- successful commands */
+
+static unsigned this_machine_cores(void)
+{
+	struct mb_topo *topo;
+	char err[256];
+	if (mb_topo_load(&topo, NULL, err, sizeof(err)))
+		return 0;
+	unsigned n = mb_topo_slots(topo, false);
+	mb_topo_free(topo);
+	return n;
+}
+
+static void test_dry_run(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { "run", "--dry-run", "-w", "cpu", "-m", "sync,threads",
+					    "-c", "1,2", NULL };
+	struct proc p;
+	char files[512];
+	if (!modebench())
+		skip();
+	if (this_machine_cores() < 2) {
+		print_message("this machine has fewer than 2 cores: -c 1,2 cannot be planned\n");
+		skip();
+	}
+	run_mb(t->dir, args, &p);
+	if (p.status != 0)
+		print_error("exit %d, stderr '%s'\n", p.status, p.err);
+	assert_int_equal(p.status, 0);
+	/* sync runs once at k=1; threads at k=1 and k=2 */
+	assert_non_null(strstr(p.out, "run matrix: 3 configurations"));
+	assert_non_null(strstr(p.out, "sync"));
+	assert_non_null(strstr(p.out, "threads"));
+	assert_null(strstr(p.out, "async"));
+	assert_int_equal(dir_entries(t->dir, files, sizeof(files)), 0);
+	proc_free(&p);
+}
+
+static void test_dry_run_synthetic_topology(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { "run",     "--dry-run", "--topology",
+					    "pack:2 numa:1 l3:2 core:8 pu:2",
+					    "-c",      "1-32",	    "--policy",
+					    "scatter", "-m",	    "threads",
+					    "-w",      "cpu",	    NULL };
+	struct proc p;
+	char files[512];
+	if (!modebench())
+		skip();
+	run_mb(t->dir, args, &p);
+	if (p.status != 0)
+		print_error("exit %d, stderr '%s'\n", p.status, p.err);
+	assert_int_equal(p.status, 0);
+	assert_non_null(strstr(p.out, "run matrix: 32 configurations"));
+	/* the scatter plan of test_topo.c: packages, then L3s, alternate */
+	assert_non_null(strstr(p.out, " 0,32,16,48\n"));
+	assert_non_null(strstr(p.out, " 0,32,16,48,2,34,18,50\n"));
+	assert_int_equal(dir_entries(t->dir, files, sizeof(files)), 0);
+	proc_free(&p);
+}
+
+/* libcsv reading of the run's CSV */
+struct table {
+	unsigned nrec, cur;
+	char *f[64][MB_NCOLUMNS + 4];
+	unsigned nf[64];
+	int overflow;
+};
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct table *t = data;
+	if (t->nrec >= 64 || t->cur >= MB_NCOLUMNS + 4) {
+		t->overflow = 1;
+		return;
+	}
+	char *v = malloc(len + 1);
+	assert_non_null(v);
+	memcpy(v, s ? s : "", len);
+	v[len] = 0;
+	t->f[t->nrec][t->cur++] = v;
+}
+
+static void on_record(int c, void *data)
+{
+	struct table *t = data;
+	if (t->nrec >= 64) {
+		t->overflow = 1;
+		return;
+	}
+	t->nf[t->nrec++] = t->cur;
+	t->cur = 0;
+}
+
+static void test_tiny_real_run(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { "run", "-w",      "cpu:2", "-m", "sync,threads",
+					    "-c",  "1",	      "-n",    "20", "-r",
+					    "2",   "--warmup", "1",    "-o", "out.csv",
+					    "-q",  NULL };
+	struct proc p;
+	char files[512], path[400];
+	if (!modebench())
+		skip();
+	run_mb(t->dir, args, &p);
+	if (p.status != 0)
+		print_error("exit %d, stderr '%s'\n", p.status, p.err);
+	assert_int_equal(p.status, 0);
+	/* out.csv and its sidecar out.meta.csv (meta.h), nothing else: no
+	 * results/ directory when -o is given */
+	unsigned nfiles = dir_entries(t->dir, files, sizeof(files));
+	if (!(nfiles == 1 && !strcmp(files, "out.csv")) &&
+	    !(nfiles == 2 && (!strcmp(files, "out.csv,out.meta.csv") ||
+			      !strcmp(files, "out.meta.csv,out.csv"))))
+		print_error("files created: '%s'\n", files);
+	assert_true(nfiles == 1 || nfiles == 2);
+	assert_true(!strcmp(files, "out.csv") || !strcmp(files, "out.csv,out.meta.csv") ||
+		    !strcmp(files, "out.meta.csv,out.csv"));
+	proc_free(&p);
+
+	snprintf(path, sizeof(path), "%s/out.csv", t->dir);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t len;
+	char *raw = slurp(f, &len);
+	fclose(f);
+	struct table *tb = calloc(1, sizeof(*tb));
+	struct csv_parser cp;
+	assert_non_null(tb);
+	assert_int_equal(csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL), 0);
+	assert_int_equal(csv_parse(&cp, raw, len, on_field, on_record, tb), len);
+	assert_int_equal(csv_fini(&cp, on_field, on_record, tb), 0);
+	csv_free(&cp);
+	free(raw);
+	assert_false(tb->overflow);
+
+	/* header, then (2 modes at k=1) x (1 warmup + 2 reps) = 6 rows */
+	assert_int_equal(tb->nrec, 1 + 6);
+	assert_int_equal(tb->nf[0], MB_NCOLUMNS);
+	for (unsigned i = 0; i < MB_NCOLUMNS; i++)
+		assert_string_equal(tb->f[0][i], mb_column_names[i]);
+	unsigned nsync = 0, nthreads = 0, nwarm = 0;
+	for (unsigned r = 1; r < tb->nrec; r++) {
+		assert_int_equal(tb->nf[r], MB_NCOLUMNS);
+		char *const *row = tb->f[r];
+		if (strcmp(row[MB_COL_status], "ok"))
+			print_error("row %u: status '%s' error '%s'\n", r, row[MB_COL_status],
+				    row[MB_COL_error]);
+		assert_string_equal(row[MB_COL_status], "ok");
+		assert_string_equal(row[MB_COL_tasks], "20");
+		assert_string_equal(row[MB_COL_recipe], "cpu:2");
+		assert_string_equal(row[MB_COL_cores], "1");
+		assert_string_equal(row[MB_COL_work_units], "2");
+		assert_string_equal(row[MB_COL_error], "");
+		nsync += !strcmp(row[MB_COL_mode], "sync");
+		nthreads += !strcmp(row[MB_COL_mode], "threads");
+		nwarm += !strcmp(row[MB_COL_warmup], "1");
+	}
+	assert_int_equal(nsync, 3);
+	assert_int_equal(nthreads, 3);
+	assert_int_equal(nwarm, 2);
+	for (unsigned r = 0; r < 64; r++)
+		for (unsigned i = 0; i < MB_NCOLUMNS + 4; i++)
+			free(tb->f[r][i]);
+	free(tb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_usage_errors, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_usage_topo_cores, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_foreign_output_refused, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_dry_run, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_dry_run_synthetic_topology, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_tiny_real_run, setup_tmp, teardown_tmp),
+	};
+	if (!modebench())
+		fprintf(stderr, "MODEBENCH is not set: the command-line tests are skipped\n");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

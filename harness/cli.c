@@ -54,8 +54,12 @@ struct listctx {
 /* Runs a list through fn; an empty item gets a message naming the option. */
 #define LIST(list, fn, optname)                                                  \
 	do {                                                                     \
-		if (mb_list_foreach(list, fn, c)) {                              \
-			if (!*err)                                               \
+		int lrc_ = mb_list_foreach(list, fn, c);                         \
+		if (lrc_) {                                                      \
+			if (!*err && lrc_ == -E2BIG)                             \
+				snprintf(err, errlen, "%s: an item is longer than 255 " \
+					 "characters", optname);                 \
+			else if (!*err)                                          \
 				snprintf(err, errlen, "%s: empty item in '%s'", optname, \
 					 list);                                  \
 			return -EINVAL;                                          \

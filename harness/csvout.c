@@ -73,6 +73,51 @@ static int check_header(int fd, char *err, unsigned errlen, const char *path)
 	return (int)col;
 }
 
+int mb_path_check(const char *opt, const char *path, char *err, unsigned errlen)
+{
+	struct stat st;
+	char dir[1024];
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s %s: cannot open: Is a directory", opt, path);
+			return -EISDIR;
+		}
+		if (access(path, W_OK)) {
+			snprintf(err, errlen, "%s %s: cannot open: %s", opt, path, strerror(errno));
+			return -EACCES;
+		}
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	if (!strcmp(dir, "results") && stat(dir, &st) != 0)
+		return 0; /* created on open */
+	if (access(dir, W_OK)) {
+		snprintf(err, errlen, "%s %s: cannot open: %s", opt, path, strerror(errno));
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int mb_csv_check(const char *path, char *err, unsigned errlen)
+{
+	int rc = mb_path_check("-o", path, err, errlen);
+	if (rc)
+		return rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	rc = check_header(fd, err, errlen, path) < 0 ? -EINVAL : 0;
+	close(fd);
+	return rc;
+}
+
 int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errlen)
 {
 	struct mb_csv *c = calloc(1, sizeof(*c));

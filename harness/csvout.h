@@ -15,6 +15,13 @@ struct mb_csv;
  * end). Creates nothing on error; err names the problem. */
 int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errlen);
 
+/* Checks, creating nothing, that path can be opened by mb_csv_open: an
+ * existing file must have a modebench header, a new one a writable
+ * directory ("results/" may not exist yet: it is created on open). */
+int mb_csv_check(const char *path, char *err, unsigned errlen);
+/* Same for another output file named by option opt (no header check). */
+int mb_path_check(const char *opt, const char *path, char *err, unsigned errlen);
+
 /* Writes one row (values in schema order; NULL is an empty field). On a
  * short write the file is cut back to its previous length and -errno is
  * returned, so the file never holds half a row. */

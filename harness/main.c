@@ -167,6 +167,6 @@ int main(int argc, char **argv)
 		return MB_EXIT_OK;
 	}
 	fprintf(stderr, "modebench: unknown command '%s' (accepted: run, report, topo, list, "
-		"serve)\n", cmd);
+		"serve, claims)\n", cmd);
 	return MB_EXIT_USAGE;
 }

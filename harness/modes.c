@@ -109,6 +109,11 @@ static bool gate_open(struct control *ctl, unsigned n, uint64_t max_wait_ns)
 
 static void note_signal(struct wslot *slot, unsigned i, int st)
 {
+	if (WIFEXITED(st) && WEXITSTATUS(st) && !slot->res.error) {
+		slot->res.error = -EIO;
+		snprintf(slot->res.errmsg, sizeof(slot->res.errmsg),
+			 "worker process %u exited with status %d", i, WEXITSTATUS(st));
+	}
 	if (WIFSIGNALED(st) && !slot->res.error) {
 		const char *name = sigabbrev_np(WTERMSIG(st));
 		slot->res.error = -EINTR;

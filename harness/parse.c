@@ -132,8 +132,10 @@ int mb_list_foreach(const char *list, int (*fn)(const char *item, void *arg),
 			p++, n--;
 		while (n && isspace((unsigned char)p[n - 1]))
 			n--;
-		if (n == 0 || n >= sizeof(item))
+		if (n == 0)
 			return -EINVAL;
+		if (n >= sizeof(item))
+			return -E2BIG;
 		memcpy(item, p, n);
 		item[n] = 0;
 		int rc = fn(item, arg);

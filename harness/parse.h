@@ -22,7 +22,7 @@ int mb_parse_double(const char *s, double *out);
 
 /* Split a comma list in place-free form: calls fn for each item (trimmed,
  * non-empty), stops at the first non-zero return and passes it back. An
- * empty item ("a,,b" or "") is -EINVAL. */
+ * empty item ("a,,b" or "") is -EINVAL, one over 255 characters -E2BIG. */
 int mb_list_foreach(const char *list, int (*fn)(const char *item, void *arg),
 		    void *arg);
 

@@ -69,6 +69,11 @@ static int resolve_cores(struct mb_opts *o, unsigned slots, char *err, unsigned 
 		snprintf(err, errlen, "-c/--cores: empty list");
 		return -EINVAL;
 	}
+	size_t sl = strlen(spec);
+	if (spec[0] == ',' || spec[sl - 1] == ',' || strstr(spec, ",,")) {
+		snprintf(err, errlen, "-c/--cores: empty item in '%s'", spec);
+		return -EINVAL;
+	}
 	for (tok = strtok_r(spec, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		unsigned lo, hi;
 		char tail;
@@ -160,7 +165,6 @@ static void default_output(struct mb_opts *o)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	mkdir("results", 0755);
 	snprintf(o->output, sizeof(o->output), "results/%s-%s.csv", hostname(), date);
 }
 
@@ -554,6 +558,15 @@ int mb_sweep_main(int argc, char **argv)
 		goto out;
 	}
 
+	/* Check -o and --trace before anything is created (the test file,
+	 * the results directory, the CSV). */
+	if (mb_csv_check(o.output, err, sizeof(err)) ||
+	    (o.trace[0] && mb_path_check("--trace", o.trace, err, sizeof(err)))) {
+		fprintf(stderr, "modebench: %s\n", err);
+		status = MB_EXIT_USAGE;
+		goto out;
+	}
+
 	/* I/O targets: the delay service and the test file. */
 	{
 		bool need_net = false, need_file = false;
@@ -575,14 +588,16 @@ int mb_sweep_main(int argc, char **argv)
 		}
 	}
 
-	if (o.trace[0] && !(trace = fopen(o.trace, "a"))) {
-		fprintf(stderr, "modebench: --trace %s: cannot open: %s\n", o.trace, strerror(errno));
+	if (!strncmp(o.output, "results/", 8))
+		mkdir("results", 0755);
+	if (mb_csv_open(&csv, o.output, err, sizeof(err))) {
+		fprintf(stderr, "modebench: %s\n", err);
 		status = MB_EXIT_USAGE;
 		goto out;
 	}
 
-	if (mb_csv_open(&csv, o.output, err, sizeof(err))) {
-		fprintf(stderr, "modebench: %s\n", err);
+	if (o.trace[0] && !(trace = fopen(o.trace, "a"))) {
+		fprintf(stderr, "modebench: --trace %s: cannot open: %s\n", o.trace, strerror(errno));
 		status = MB_EXIT_USAGE;
 		goto out;
 	}

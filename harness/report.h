@@ -135,8 +135,9 @@ struct mb_report_group {
 
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
 	 * rate; hpanel = panel less host; iopanel = host, workload, gil_us,
-	 * rate. File-name-safe slugs, owned by the summary. */
-	char *panel, *hpanel, *iopanel;
+	 * rate; lpanel = panel less rate. File-name-safe slugs, owned by the
+	 * summary. */
+	char *panel, *hpanel, *iopanel, *lpanel;
 };
 
 struct mb_report_summary {

@@ -1,0 +1,453 @@
+/* Charts: which ones the summary has data for (mb_report_plan_charts), and
+ * drawing them with gnuplot (mb_report_render). Every chart is one script
+ * in scripts/ run on summary.csv for one unit (a value of the script's
+ * unit column), once for PNG and once for SVG:
+ *   gnuplot -e "data='DIR/summary.csv'; out='DIR/F.png'; panel='U'" S.gp
+ * gnuplot runs with stdin from /dev/null, stdout and stderr into a
+ * temporary file that is copied to errf afterwards, and a 60 s limit, so
+ * a script waiting for input or looping cannot hang the report. */
+#include "report_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RENDER_TIMEOUT_S 60
+
+/* The scripts and the unit column each one draws per value. */
+enum unit { U_PANEL, U_HPANEL, U_IOPANEL, U_LPANEL };
+
+static const char *unit_value(const struct mb_report_group *g, enum unit u)
+{
+	switch (u) {
+	case U_HPANEL:
+		return g->hpanel;
+	case U_IOPANEL:
+		return g->iopanel;
+	case U_LPANEL:
+		return g->lpanel;
+	default:
+		return g->panel;
+	}
+}
+
+/* Facts of one unit, gathered over its groups. */
+struct facts {
+	int ncores;       /* distinct pick_cores core counts */
+	int ncores_sp;    /* ... among those with a speedup */
+	int conc_sweep, wait_bound, iof_sweep, n_hosts;
+	int nrates;       /* distinct open-loop rates > 0 */
+	int has_util;
+	int rate_on;      /* the unit is an open-loop panel */
+};
+
+static int seen_value(double *vals, int *n, double v)
+{
+	for (int i = 0; i < *n; i++)
+		if (vals[i] == v)
+			return 1;
+	if (*n < 256)
+		vals[(*n)++] = v;
+	return 0;
+}
+
+static void gather(const struct mb_report_summary *s, enum unit u,
+		   const char *value, struct facts *f)
+{
+	double ks[256], ksp[256], rates[256];
+	int nk = 0, nksp = 0, nr = 0;
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *g = &s->groups[i];
+		if (strcmp(unit_value(g, u), value) != 0)
+			continue;
+		if (g->pick_cores && !isnan(g->cores)) {
+			seen_value(ks, &nk, g->cores);
+			if (isfinite(g->speedup))
+				seen_value(ksp, &nksp, g->cores);
+		}
+		if (!mb_rep_off(g->rate))
+			seen_value(rates, &nr, g->rate);
+		f->rate_on |= !mb_rep_off(g->rate);
+		f->conc_sweep |= g->conc_sweep;
+		f->wait_bound |= g->wait_bound;
+		f->iof_sweep |= g->iof_sweep;
+		f->has_util |= isfinite(g->cpu_util);
+		if (g->n_hosts > f->n_hosts)
+			f->n_hosts = g->n_hosts;
+	}
+	f->ncores = nk;
+	f->ncores_sp = nksp;
+	f->nrates = nr;
+}
+
+struct script {
+	const char *name;
+	enum unit unit;
+	const char *caption;
+	int (*wanted)(const struct facts *f);
+};
+
+static int w_cores(const struct facts *f) { return f->ncores >= 2; }
+static int w_speedup(const struct facts *f) { return f->ncores_sp >= 2; }
+static int w_conc(const struct facts *f) { return f->conc_sweep; }
+static int w_littles(const struct facts *f)
+{
+	return f->conc_sweep && f->wait_bound;
+}
+static int w_cpu(const struct facts *f) { return f->has_util && !f->rate_on; }
+static int w_iof(const struct facts *f) { return f->iof_sweep; }
+static int w_hosts(const struct facts *f) { return f->n_hosts >= 2; }
+static int w_hosts_sc(const struct facts *f)
+{
+	return f->n_hosts >= 2 && f->ncores >= 2;
+}
+static int w_load(const struct facts *f) { return f->nrates >= 2; }
+
+static const struct script scripts[] = {
+	{"scaling", U_PANEL, "Throughput vs cores", w_cores},
+	{"speedup", U_PANEL, "Speedup vs cores, Amdahl and USL fits", w_speedup},
+	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_speedup},
+	{"latency_cores", U_PANEL, "Latency percentiles vs cores", w_cores},
+	{"latency_conc", U_PANEL, "Latency percentiles vs concurrency", w_conc},
+	{"littles", U_PANEL, "Throughput vs concurrency, Little's-law bound",
+	 w_littles},
+	{"cpu", U_PANEL, "CPU busy vs idle per mode", w_cpu},
+	{"iofraction", U_IOPANEL, "Throughput vs I/O fraction", w_iof},
+	{"load", U_LPANEL, "p99 latency vs offered load", w_load},
+	{"hosts", U_HPANEL, "Hosts side by side", w_hosts},
+	{"hosts_scaling", U_HPANEL, "Scaling per host", w_hosts_sc},
+};
+#define NSCRIPTS (sizeof(scripts) / sizeof(scripts[0]))
+
+static int add_chart(struct mb_report_charts *c, size_t *cap,
+		     const struct script *sc, const struct mb_report_group *g)
+{
+	if (c->n == *cap) {
+		size_t n = *cap ? 2 * *cap : 32;
+		struct mb_report_chart *v = realloc(c->v, n * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->v = v;
+		*cap = n;
+	}
+	struct mb_report_chart *ch = &c->v[c->n++];
+	memset(ch, 0, sizeof(*ch));
+	ch->script = sc->name;
+	ch->first = g;
+	snprintf(ch->file, sizeof(ch->file), "%s_%s", sc->name,
+		 unit_value(g, sc->unit));
+	snprintf(ch->title, sizeof(ch->title), "%s", sc->caption);
+	return 0;
+}
+
+static int add_note(struct mb_report_charts *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int add_note(struct mb_report_charts *c, const char *fmt, ...)
+{
+	char **v = realloc(c->notes, (c->nnotes + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	c->notes = v;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&v[c->nnotes], fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	c->nnotes++;
+	return 0;
+}
+
+/* First group of each unit value, in summary order. */
+static int first_of_unit(const struct mb_report_summary *s, size_t i,
+			 enum unit u)
+{
+	const char *v = unit_value(&s->groups[i], u);
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(unit_value(&s->groups[j], u), v))
+			return 0;
+	return 1;
+}
+
+int mb_report_plan_charts(const struct mb_report_summary *s,
+			  struct mb_report_charts *c)
+{
+	size_t cap = 0;
+	memset(c, 0, sizeof(*c));
+	for (size_t k = 0; k < NSCRIPTS; k++) {
+		const struct script *sc = &scripts[k];
+		for (size_t i = 0; i < s->ngroups; i++) {
+			if (!first_of_unit(s, i, sc->unit))
+				continue;
+			struct facts f;
+			gather(s, sc->unit, unit_value(&s->groups[i], sc->unit),
+			       &f);
+			if (sc->wanted(&f) && add_chart(c, &cap, sc, &s->groups[i]) < 0)
+				goto nomem;
+		}
+	}
+	/* Say why a panel lacks the scaling charts, the usual surprise. */
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *g = &s->groups[i];
+		struct facts f;
+		if (!first_of_unit(s, i, U_PANEL) || !mb_rep_off(g->rate))
+			continue;
+		gather(s, U_PANEL, g->panel, &f);
+		int r = 0;
+		if (f.ncores < 2)
+			r = add_note(c, "%s: one core count only, so no scaling, "
+				     "speedup, efficiency or latency-vs-cores chart",
+				     g->panel);
+		else if (f.ncores_sp < 2)
+			r = add_note(c, "%s: no sync run at 1 core to compare "
+				     "with, so no speedup or efficiency chart",
+				     g->panel);
+		if (r < 0)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	mb_report_charts_free(c);
+	return -ENOMEM;
+}
+
+void mb_report_charts_free(struct mb_report_charts *c)
+{
+	for (size_t i = 0; i < c->nnotes; i++)
+		free(c->notes[i]);
+	free(c->notes);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- Running gnuplot -------------------------------------------------- */
+
+/* Whether gnuplot (a path, or a name looked up on PATH) can be executed. */
+static int can_exec(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/bin:/bin";
+	char buf[4096];
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n,
+			 n ? path : ".", prog);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+/* gnuplot string literal in single quotes: ' doubles. */
+static void gp_quote(char *dst, size_t len, const char *src)
+{
+	size_t n = 0;
+	if (len < 3)
+		return;
+	dst[n++] = '\'';
+	for (; *src && n + 3 < len; src++) {
+		if (*src == '\'')
+			dst[n++] = '\'';
+		dst[n++] = *src;
+	}
+	dst[n++] = '\'';
+	dst[n] = '\0';
+}
+
+/* One gnuplot process: chart index, format, its output captured in log. */
+struct job {
+	pid_t pid;
+	size_t chart;
+	int svg;
+	FILE *log;
+	time_t start;
+};
+
+static int spawn(struct job *j, const char *gnuplot, const char *script,
+		 const char *expr)
+{
+	j->log = tmpfile();
+	if (!j->log)
+		return -errno;
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull < 0) {
+		int e = -errno;
+		fclose(j->log);
+		return e;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = -errno;
+		close(devnull);
+		fclose(j->log);
+		return e;
+	}
+	if (pid == 0) {
+		int lfd = fileno(j->log);
+		if (dup2(devnull, 0) < 0 || dup2(lfd, 1) < 0 || dup2(lfd, 2) < 0)
+			_exit(127);
+		execlp(gnuplot, gnuplot, "-e", expr, script, (char *)NULL);
+		dprintf(2, "cannot run %s: %s\n", gnuplot, strerror(errno));
+		_exit(127);
+	}
+	close(devnull);
+	j->pid = pid;
+	j->start = time(NULL);
+	return 0;
+}
+
+static int file_ok(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+/* Copy gnuplot's output to errf, one prefixed line each; returns the
+ * number of lines. */
+static int copy_log(FILE *log, FILE *errf, const char *file, int svg)
+{
+	char line[1024];
+	int n = 0;
+	rewind(log);
+	while (fgets(line, sizeof(line), log)) {
+		size_t len = strcspn(line, "\n");
+		line[len] = '\0';
+		if (!len)
+			continue;
+		if (errf)
+			fprintf(errf, "%s.%s: %s\n", file, svg ? "svg" : "png",
+				line);
+		n++;
+	}
+	return n;
+}
+
+/* Wait for any job; count it in ok[chart] when it drew its file, in
+ * skip[chart] when the script exited cleanly without drawing (no data:
+ * its one line, from the PNG run only, is the note). Returns the finished
+ * job's index. */
+static size_t reap(struct job *jobs, size_t njobs,
+		   struct mb_report_charts *c, const char *dir, FILE *errf,
+		   int *ok, int *skip)
+{
+	for (;;) {
+		for (size_t i = 0; i < njobs; i++) {
+			int st;
+			pid_t p = waitpid(jobs[i].pid, &st, WNOHANG);
+			if (p == 0 && time(NULL) - jobs[i].start > RENDER_TIMEOUT_S) {
+				kill(jobs[i].pid, SIGKILL);
+				p = waitpid(jobs[i].pid, &st, 0);
+				if (errf)
+					fprintf(errf, "%s: gnuplot killed after %d s\n",
+						c->v[jobs[i].chart].file,
+						RENDER_TIMEOUT_S);
+			}
+			if (p != jobs[i].pid)
+				continue;
+			struct mb_report_chart *ch = &c->v[jobs[i].chart];
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/%s.%s", dir, ch->file,
+				 jobs[i].svg ? "svg" : "png");
+			int clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+			int good = clean && file_ok(path);
+			int lines = 0;
+			if (good || !clean || !jobs[i].svg)
+				lines = copy_log(jobs[i].log, errf, ch->file,
+						 jobs[i].svg);
+			fclose(jobs[i].log);
+			if (!good && !clean && lines == 0 && errf)
+				fprintf(errf, "%s.%s: gnuplot failed\n",
+					ch->file, jobs[i].svg ? "svg" : "png");
+			ok[jobs[i].chart] += good;
+			skip[jobs[i].chart] |= clean && !good;
+			return i;
+		}
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
+		     const char *dir, const char *scripts_dir, int jobs,
+		     FILE *errf)
+{
+	const char *gnuplot = getenv("GNUPLOT");
+	if (!gnuplot || !*gnuplot)
+		gnuplot = "gnuplot";
+	if (!can_exec(gnuplot))
+		return -ENOENT;
+	if (jobs < 1)
+		jobs = 1;
+	struct job *run = calloc((size_t)jobs, sizeof(*run));
+	int *ok = calloc(c->n + 1, sizeof(*ok));
+	int *skip = calloc(c->n + 1, sizeof(*skip));
+	if (!run || !ok || !skip) {
+		free(run);
+		free(ok);
+		free(skip);
+		return -ENOMEM;
+	}
+	char qdata[4200], qout[4200], qpanel[400], out[4096], script[4096];
+	char expr[9000];
+	size_t nrun = 0;
+	gp_quote(qdata, sizeof(qdata), summary_csv);
+	for (size_t t = 0; t < 2 * c->n; t++) {
+		size_t i = t / 2;
+		int svg = (int)(t % 2);
+		const struct mb_report_chart *ch = &c->v[i];
+		const struct script *sc = NULL;
+		for (size_t k = 0; k < NSCRIPTS; k++)
+			if (!strcmp(scripts[k].name, ch->script))
+				sc = &scripts[k];
+		snprintf(script, sizeof(script), "%s/%s.gp", scripts_dir,
+			 ch->script);
+		snprintf(out, sizeof(out), "%s/%s.%s", dir, ch->file,
+			 svg ? "svg" : "png");
+		unlink(out); /* a stale file must not count as drawn */
+		gp_quote(qout, sizeof(qout), out);
+		gp_quote(qpanel, sizeof(qpanel),
+			 unit_value(ch->first, sc ? sc->unit : U_PANEL));
+		snprintf(expr, sizeof(expr), "data=%s; out=%s; panel=%s",
+			 qdata, qout, qpanel);
+		if (nrun == (size_t)jobs) {
+			size_t k = reap(run, nrun, c, dir, errf, ok, skip);
+			run[k] = run[--nrun];
+		}
+		run[nrun].chart = i;
+		run[nrun].svg = svg;
+		int r = spawn(&run[nrun], gnuplot, script, expr);
+		if (r < 0) {
+			if (errf)
+				fprintf(errf, "%s: cannot run gnuplot: %s\n",
+					ch->file, strerror(-r));
+			continue;
+		}
+		nrun++;
+	}
+	while (nrun) {
+		size_t k = reap(run, nrun, c, dir, errf, ok, skip);
+		run[k] = run[--nrun];
+	}
+	int failed = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		c->v[i].rendered = ok[i] == 2;
+		failed += !c->v[i].rendered && !(skip[i] && !ok[i]);
+	}
+	free(run);
+	free(ok);
+	free(skip);
+	return failed;
+}

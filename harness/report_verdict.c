@@ -1,0 +1,416 @@
+/* Plain-language verdicts: per (host, workload, gil_us, rate), which mode
+ * gets the most done, by how much, at what p99 latency and CPU cost, and
+ * where the answer changes with cores, concurrency or I/O fraction. The
+ * numbers are the summary's medians; "within noise" means the 95%
+ * intervals of the two medians overlap. Cost: O(groups^2) per unit. */
+#include "report_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+char *mb_report_fmt_rate(char *buf, size_t len, double v)
+{
+	if (isnan(v)) {
+		snprintf(buf, len, "n/a");
+		return buf;
+	}
+	if (fabs(v) < 1000) {
+		snprintf(buf, len, fabs(v) >= 100 ? "%.0f" : "%.3g", v);
+		return buf;
+	}
+	char digits[64], out[96];
+	snprintf(digits, sizeof(digits), "%.0f", fabs(v));
+	size_t n = strlen(digits), o = 0;
+	if (v < 0)
+		out[o++] = '-';
+	for (size_t i = 0; i < n && o + 2 < sizeof(out); i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	snprintf(buf, len, "%s", out);
+	return buf;
+}
+
+char *mb_report_fmt_us(char *buf, size_t len, double us)
+{
+	if (isnan(us))
+		snprintf(buf, len, "n/a");
+	else if (us >= 1e6)
+		snprintf(buf, len, "%.3g s", us / 1e6);
+	else if (us >= 1e3)
+		snprintf(buf, len, "%.3g ms", us / 1e3);
+	else
+		snprintf(buf, len, us >= 100 ? "%.0f us" : "%.3g us", us);
+	return buf;
+}
+
+static int same_unit(const struct mb_report_group *a,
+		     const struct mb_report_group *b)
+{
+	return mb_rep_str_eq(a->host, b->host) &&
+	       mb_rep_str_eq(a->workload, b->workload) &&
+	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
+	       mb_rep_num_eq(a->rate, b->rate);
+}
+
+static int add_line(struct mb_report_verdict *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int add_line(struct mb_report_verdict *v, const char *fmt, ...)
+{
+	char **l = realloc(v->lines, (v->nlines + 1) * sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	v->lines = l;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&l[v->nlines], fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	v->nlines++;
+	return 0;
+}
+
+/* "at 16 cores, 64 in flight" (nothing for the 1-core reference modes
+ * with one task in flight). */
+static const char *where(char *buf, size_t len, const struct mb_report_group *g)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	if (!isnan(g->cores) && !(g->cores == 1 && mb_report_mode_index(g->mode) >= 0 &&
+				  mb_report_mode_index(g->mode) < 2))
+		o += (size_t)snprintf(buf, len, " on %g core%s", g->cores,
+				      g->cores == 1 ? "" : "s");
+	if (!isnan(g->concurrency) && g->concurrency != g->cores && o < len)
+		snprintf(buf + o, len - o, "%s %g in flight", o ? "," : " with",
+			 g->concurrency);
+	return buf;
+}
+
+/* Iteration over a unit's groups that pass a filter. */
+typedef int (*filter_fn)(const struct mb_report_group *g,
+			 const struct mb_report_group *ref, double x);
+
+/* The best group (highest throughput, or lowest p99 with by_p99) of the
+ * unit passing f; not_mode excludes a mode, only_mode keeps one. */
+static const struct mb_report_group *
+best_of(const struct mb_report_verdict *v, filter_fn f,
+	const struct mb_report_group *ref, double x, const char *not_mode,
+	const char *only_mode, int by_p99)
+{
+	const struct mb_report_group *b = NULL;
+	for (size_t i = 0; i < v->ngroups; i++) {
+		const struct mb_report_group *g = &v->first[i];
+		if (!same_unit(g, v->first) || !f(g, ref, x) ||
+		    (not_mode && !strcmp(g->mode, not_mode)) ||
+		    (only_mode && strcmp(g->mode, only_mode)))
+			continue;
+		if (by_p99 ? (!b || g->p99.median < b->p99.median)
+			   : (!b || g->tp.median > b->tp.median))
+			b = g;
+	}
+	return b;
+}
+
+static const struct mb_report_group *
+best(const struct mb_report_verdict *v, filter_fn f,
+     const struct mb_report_group *ref, double x, const char *not_mode,
+     int by_p99)
+{
+	return best_of(v, f, ref, x, not_mode, NULL, by_p99);
+}
+
+static int f_panel(const struct mb_report_group *g,
+		   const struct mb_report_group *ref, double x)
+{
+	return !strcmp(g->panel, ref->panel);
+}
+
+static int f_cores(const struct mb_report_group *g,
+		   const struct mb_report_group *ref, double x)
+{
+	return f_panel(g, ref, x) && g->pick_cores && g->cores == x;
+}
+
+static int f_conc(const struct mb_report_group *g,
+		  const struct mb_report_group *ref, double x)
+{
+	return f_panel(g, ref, x) && g->pick_conc && g->concurrency == x;
+}
+
+static int f_iof(const struct mb_report_group *g,
+		 const struct mb_report_group *ref, double x)
+{
+	return mb_rep_num_eq(g->io_fraction, x);
+}
+
+/* Keeping up with an open-loop rate: at least 90% of the best throughput. */
+static int f_keeps_up(const struct mb_report_group *g,
+		      const struct mb_report_group *ref, double x)
+{
+	return f_panel(g, ref, x) && g->tp.median >= 0.9 * ref->tp.median;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	return mb_rep_num_cmp(*(const double *)a, *(const double *)b);
+}
+
+/* Distinct values of field (offset) over the filtered groups, sorted. */
+static size_t values(const struct mb_report_verdict *v, filter_fn f,
+		     const struct mb_report_group *ref, size_t off,
+		     double *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < v->ngroups; i++) {
+		const struct mb_report_group *g = &v->first[i];
+		if (!same_unit(g, v->first) || !f(g, ref, NAN))
+			continue;
+		double x = *(const double *)((const char *)g + off);
+		size_t k = 0;
+		while (k < n && !mb_rep_num_eq(out[k], x))
+			k++;
+		if (k == n && n < max)
+			out[n++] = x;
+	}
+	qsort(out, n, sizeof(*out), cmp_dbl);
+	return n;
+}
+
+static int f_pick_cores(const struct mb_report_group *g,
+			const struct mb_report_group *ref, double x)
+{
+	return f_panel(g, ref, x) && g->pick_cores;
+}
+
+static int f_pick_conc(const struct mb_report_group *g,
+		       const struct mb_report_group *ref, double x)
+{
+	return f_panel(g, ref, x) && g->pick_conc;
+}
+
+static int f_all(const struct mb_report_group *g,
+		 const struct mb_report_group *ref, double x)
+{
+	return 1;
+}
+
+/* Whether mode still ties the best at x: its throughput interval reaches
+ * the best one's. */
+static int still_leads(const struct mb_report_verdict *v, filter_fn f,
+		       const struct mb_report_group *ref, double x,
+		       const char *mode)
+{
+	const struct mb_report_group *w = best(v, f, ref, x, NULL, 0);
+	const struct mb_report_group *m = best_of(v, f, ref, x, NULL, mode, 0);
+	return w && m && (m == w || !(m->tp.hi < w->tp.lo));
+}
+
+/* "async at 1; procs from 2 to 16" over xs: the leader at each x, kept
+ * while it stays within noise of the best, so that near-equal modes do
+ * not make the answer flap; prefer (the headline winner) leads wherever
+ * it ties. */
+static int changes(struct mb_report_verdict *v, filter_fn f,
+		   const struct mb_report_group *ref, const double *xs,
+		   size_t n, const char *what, const char *unit,
+		   const char *prefer)
+{
+	char buf[1024];
+	size_t o = 0;
+	int nruns = 0;
+	const char *lead = NULL;
+	for (size_t i = 0; i < n;) {
+		const struct mb_report_group *w = best(v, f, ref, xs[i], NULL, 0);
+		size_t j = i + 1;
+		if (!w) {
+			i = j;
+			continue;
+		}
+		/* the headline winner, where it ties, keeps the story simple */
+		lead = prefer && still_leads(v, f, ref, xs[i], prefer) ? prefer : w->mode;
+		while (j < n && still_leads(v, f, ref, xs[j], lead) &&
+		       !(prefer && strcmp(lead, prefer) &&
+			 still_leads(v, f, ref, xs[j], prefer)))
+			j++;
+		if (o < sizeof(buf)) {
+			if (j - i == 1)
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+						      "%s%s at %g", nruns ? "; " : "",
+						      lead, xs[i]);
+			else
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+						      "%s%s from %g to %g", nruns ? "; " : "",
+						      lead, xs[i], xs[j - 1]);
+			nruns++;
+		}
+		i = j;
+	}
+	if (nruns == 0)
+		return 0;
+	if (nruns == 1)
+		return add_line(v, "%s leads (or ties within noise) at every %s measured (%g to %g%s%s).",
+				lead, what, xs[0], xs[n - 1], *unit ? " " : "", unit);
+	return add_line(v, "The winner changes with %s: %s%s%s%s.",
+			what, buf, *unit ? " (" : "", unit, *unit ? ")" : "");
+}
+
+/* Headline and change lines of one panel (prefix names it in a unit with
+ * several). */
+static int panel_lines(struct mb_report_verdict *v,
+		       const struct mb_report_group *p, const char *prefix)
+{
+	char r1[32], r2[32], l1[32], l2[32], w1[64], w2[64];
+	int ret = 0;
+	const struct mb_report_group *w = best(v, f_panel, p, NAN, NULL, 0);
+	if (!w)
+		return 0;
+	if (!mb_rep_off(w->rate)) {
+		const struct mb_report_group *k = best(v, f_keeps_up, w, NAN, NULL, 1);
+		if (k)
+			ret = add_line(v, "%sAt %s tasks/s offered, %s keeps up with the lowest p99 latency: %s%s (p50 %s); see the load chart for how p99 grows with the rate.",
+				       prefix, mb_report_fmt_rate(r1, sizeof(r1), w->rate),
+				       k->mode, mb_report_fmt_us(l1, sizeof(l1), k->p99.median),
+				       where(w1, sizeof(w1), k),
+				       mb_report_fmt_us(l2, sizeof(l2), k->p50.median));
+		return ret;
+	}
+	ret = add_line(v, "%s%s gets the most done: %s tasks/s%s, p99 latency %s, CPU busy %.0f%%.",
+		       prefix, w->mode, mb_report_fmt_rate(r1, sizeof(r1), w->tp.median),
+		       where(w1, sizeof(w1), w),
+		       mb_report_fmt_us(l1, sizeof(l1), w->p99.median),
+		       100 * w->cpu_util);
+	const struct mb_report_group *r = best(v, f_panel, p, NAN, w->mode, 0);
+	if (!ret && r) {
+		int overlap = !(w->tp.lo > r->tp.hi);
+		ret = add_line(v, "That is %.2fx the runner-up, %s (%s tasks/s%s, p99 %s)%s.",
+			       w->tp.median / r->tp.median, r->mode,
+			       mb_report_fmt_rate(r2, sizeof(r2), r->tp.median),
+			       where(w2, sizeof(w2), r),
+			       mb_report_fmt_us(l2, sizeof(l2), r->p99.median),
+			       overlap ? ": within the noise of the runs (95% intervals overlap)" : "");
+	}
+	if (!ret && isfinite(w->speedup) && strcmp(w->mode, "sync"))
+		ret = add_line(v, "Against sync on one core: %.2fx the throughput.",
+			       w->speedup);
+	const struct mb_report_group *lo = best(v, f_panel, p, NAN, NULL, 1);
+	if (!ret && lo && strcmp(lo->mode, w->mode) && lo->p99.median < 0.9 * w->p99.median)
+		ret = add_line(v, "Lowest p99 latency: %s, %s%s (at %s tasks/s).",
+			       lo->mode, mb_report_fmt_us(l1, sizeof(l1), lo->p99.median),
+			       where(w1, sizeof(w1), lo),
+			       mb_report_fmt_rate(r1, sizeof(r1), lo->tp.median));
+	double xs[64];
+	size_t n = values(v, f_pick_cores, p, offsetof(struct mb_report_group, cores),
+			  xs, 64);
+	if (!ret && n >= 2)
+		ret = changes(v, f_cores, p, xs, n, "core count", "cores",
+				      w->mode);
+	if (!ret && p->conc_sweep) {
+		n = values(v, f_pick_conc, p,
+			   offsetof(struct mb_report_group, concurrency), xs, 64);
+		if (n >= 2)
+			ret = changes(v, f_conc, p, xs, n, "concurrency",
+				      "tasks in flight", w->mode);
+	}
+	return ret;
+}
+
+static int unit_lines(struct mb_report_verdict *v)
+{
+	int ret = 0;
+	double iofs[64];
+	size_t niof = values(v, f_all, v->first,
+			     offsetof(struct mb_report_group, io_fraction), iofs, 64);
+	int sweep = niof >= 2;
+	if (sweep)
+		ret = changes(v, f_iof, v->first, iofs, niof, "I/O fraction", "",
+			      NULL);
+	size_t npanels = 0, failed = 0;
+	for (size_t i = 0; i < v->ngroups; i++) {
+		const struct mb_report_group *g = &v->first[i];
+		if (!same_unit(g, v->first))
+			continue;
+		failed += g->n_failed;
+		int first = 1;
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(v->first[j].panel, g->panel) != 0;
+		npanels += first;
+	}
+	/* Panels in I/O fraction order (the summary sorts recipes first). */
+	for (size_t k = 0; k < (niof ? niof : 1) && !ret; k++) {
+		for (size_t i = 0; i < v->ngroups && !ret; i++) {
+			const struct mb_report_group *g = &v->first[i];
+			if (!same_unit(g, v->first) ||
+			    (niof && !mb_rep_num_eq(g->io_fraction, iofs[k])))
+				continue;
+			int first = 1;
+			for (size_t j = 0; j < i && first; j++)
+				first = strcmp(v->first[j].panel, g->panel) != 0;
+			if (!first)
+				continue;
+			char prefix[128] = "";
+			if (!isnan(g->io_fraction) && sweep)
+				snprintf(prefix, sizeof(prefix), "At I/O fraction %g (%s): ",
+					 g->io_fraction, g->recipe);
+			else if (npanels > 1)
+				snprintf(prefix, sizeof(prefix), "%s: ", g->recipe);
+			ret = panel_lines(v, g, prefix);
+		}
+	}
+	if (!ret && failed)
+		ret = add_line(v, "%zu run%s of this workload did not finish ok (see \"Runs that failed\").",
+			       failed, failed == 1 ? "" : "s");
+	return ret;
+}
+
+int mb_report_verdicts(const struct mb_report_summary *s,
+		       struct mb_report_verdict **out, size_t *nout)
+{
+	struct mb_report_verdict *v = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*nout = 0;
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *g = &s->groups[i];
+		size_t k = 0;
+		while (k < n && !same_unit(v[k].first, g))
+			k++;
+		if (k < n) {
+			v[k].ngroups = (size_t)(g - v[k].first) + 1;
+			continue;
+		}
+		struct mb_report_verdict *nv = realloc(v, (n + 1) * sizeof(*nv));
+		if (!nv)
+			goto nomem;
+		v = nv;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].host = g->host;
+		v[n].workload = g->workload;
+		v[n].first = g;
+		v[n].ngroups = 1;
+		n++;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (unit_lines(&v[k]) < 0)
+			goto nomem;
+	*out = v;
+	*nout = n;
+	return 0;
+nomem:
+	mb_report_verdicts_free(v, n);
+	return -ENOMEM;
+}
+
+void mb_report_verdicts_free(struct mb_report_verdict *v, size_t nv)
+{
+	for (size_t i = 0; v && i < nv; i++) {
+		for (size_t j = 0; j < v[i].nlines; j++)
+			free(v[i].lines[j]);
+		free(v[i].lines);
+	}
+	free(v);
+}

@@ -1,0 +1,416 @@
+/* modebench report: aggregation against values worked out by hand, column
+ * order, several hosts, the command's input errors (exit 2, nothing
+ * written) and every chart script rendered by gnuplot (PNG and SVG, no
+ * complaint on stderr). Fixtures: tests/fixtures/report/. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define FIX MB_SOURCE_DIR "/tests/fixtures/report/"
+
+static void assert_near(double got, double want)
+{
+	if (!(fabs(got - want) <= 1e-9 * (fabs(want) + 1))) {
+		print_error("got %.12g, want %.12g\n", got, want);
+		fail();
+	}
+}
+
+static void load(const char *name, struct mb_report_input *in,
+		 struct mb_report_summary *s)
+{
+	char err[512];
+	memset(in, 0, sizeof(*in));
+	int r = mb_report_read(in, name, err, sizeof(err));
+	if (r < 0)
+		print_error("%s\n", err);
+	assert_int_equal(r, 0);
+	assert_int_equal(mb_report_aggregate(in, s), 0);
+}
+
+/* known.csv: sync at 1 core: 100, 110, 90 tasks/s (+ a warm-up row at 50
+ * and a failed row); threads at 2 cores: 190..210; threads at 4 cores:
+ * nine runs 300..380. */
+static void check_known(const struct mb_report_summary *s)
+{
+	assert_int_equal(s->ngroups, 3);
+	assert_int_equal(s->n_warmup, 1);
+	assert_int_equal(s->n_not_ok, 1);
+	const struct mb_report_group *sy =
+		mb_report_find(s, "hostK", "cpu", "sync", 1, NAN, NAN);
+	const struct mb_report_group *t2 =
+		mb_report_find(s, "hostK", "cpu", "threads", 2, NAN, NAN);
+	const struct mb_report_group *t4 =
+		mb_report_find(s, "hostK", "cpu", "threads", 4, NAN, NAN);
+	assert_non_null(sy);
+	assert_non_null(t2);
+	assert_non_null(t4);
+	/* n = 3 < 6: the interval is [min, max]. */
+	assert_int_equal(sy->tp.n, 3);
+	assert_near(sy->tp.median, 100);
+	assert_near(sy->tp.lo, 90);
+	assert_near(sy->tp.hi, 110);
+	assert_near(sy->p99.median, 1100);
+	assert_int_equal(sy->n_failed, 1);
+	assert_near(sy->speedup, 1);
+	/* 190 195 200 205 210 */
+	assert_near(t2->tp.median, 200);
+	assert_near(t2->speedup, 2.0);
+	assert_near(t2->speedup_lo, 1.9);
+	assert_near(t2->speedup_hi, 2.1);
+	assert_near(t2->efficiency, 1.0);
+	/* n = 9: P(B <= 1) = 10/512 <= 2.5% < P(B <= 2), so ranks (2, 8):
+	 * sorted 300 310 ... 380 gives [310, 370] around 340. */
+	size_t j, k;
+	assert_int_equal(mb_report_ci_ranks(9, &j, &k), 0);
+	assert_int_equal(j, 2);
+	assert_int_equal(k, 8);
+	assert_near(t4->tp.median, 340);
+	assert_near(t4->tp.lo, 310);
+	assert_near(t4->tp.hi, 370);
+	assert_near(t4->speedup, 3.4);
+	assert_near(t4->efficiency, 0.85);
+	assert_near(t4->efficiency_lo, 3.1 / 4);
+	assert_near(t4->efficiency_hi, 3.7 / 4);
+}
+
+static void test_known_values(void **state)
+{
+	struct mb_report_input in;
+	struct mb_report_summary s;
+	load(FIX "known.csv", &in, &s);
+	check_known(&s);
+	mb_report_summary_free(&s);
+	mb_report_input_free(&in);
+}
+
+/* Columns in reverse order plus unknown ones: the same numbers. */
+static void test_reordered_columns(void **state)
+{
+	struct mb_report_input in;
+	struct mb_report_summary s;
+	load(FIX "reordered.csv", &in, &s);
+	check_known(&s);
+	mb_report_summary_free(&s);
+	mb_report_input_free(&in);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of the ok, non-warm-up throughputs of one configuration, from
+ * the raw rows. */
+static double raw_median(const struct mb_report_input *in, const char *host,
+			 const char *workload, const char *mode, double cores)
+{
+	double v[64];
+	size_t n = 0;
+	for (size_t i = 0; i < in->nrows && n < 64; i++) {
+		const struct mb_report_row *r = &in->rows[i];
+		if (!strcmp(r->text[MB_COL_host], host) &&
+		    !strcmp(r->text[MB_COL_workload], workload) &&
+		    !strcmp(r->text[MB_COL_mode], mode) &&
+		    r->num[MB_COL_cores] == cores &&
+		    r->num[MB_COL_concurrency] == cores &&
+		    r->num[MB_COL_warmup] == 0 &&
+		    !strcmp(r->text[MB_COL_status], "ok"))
+			v[n++] = r->num[MB_COL_throughput];
+	}
+	assert_true(n >= 3);
+	qsort(v, n, sizeof(*v), cmp_dbl);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void test_several_hosts(void **state)
+{
+	struct mb_report_input in;
+	struct mb_report_summary s;
+	load(FIX "report_runs.csv", &in, &s);
+	assert_int_equal(s.nhosts, 2);
+	assert_string_equal(s.hosts[0], "hostA");
+	assert_string_equal(s.hosts[1], "hostB");
+	const struct mb_report_group *b16 =
+		mb_report_find(&s, "hostB", "cpu", "threads", 16, 16, NAN);
+	const struct mb_report_group *b1 =
+		mb_report_find(&s, "hostB", "cpu", "sync", 1, 1, NAN);
+	const struct mb_report_group *a2 =
+		mb_report_find(&s, "hostA", "cpu", "threads", 2, 2, NAN);
+	assert_non_null(b16);
+	assert_non_null(b1);
+	assert_non_null(a2);
+	double m16 = raw_median(&in, "hostB", "cpu", "threads", 16);
+	double m1 = raw_median(&in, "hostB", "cpu", "sync", 1);
+	double ma = raw_median(&in, "hostA", "cpu", "threads", 2);
+	assert_near(b16->tp.median, m16);
+	assert_near(b16->speedup, m16 / m1);
+	assert_near(b16->efficiency, m16 / m1 / 16);
+	/* Hosts side by side: hostA (first by name) is the reference; the
+	 * best threads run on each host is at its most cores here. */
+	assert_int_equal(b16->n_hosts, 2);
+	assert_string_equal(b16->ref_host, "hostA");
+	assert_int_equal(b16->pick_host, 1);
+	assert_near(b16->norm_host, m16 / ma);
+	assert_near(a2->norm_host, 1);
+	/* The failed and timed-out rows are counted, not aggregated. */
+	assert_int_equal(s.n_not_ok, 3);
+	mb_report_summary_free(&s);
+	mb_report_input_free(&in);
+}
+
+/* ---- The command ------------------------------------------------------ */
+
+static char tmpdir[64];
+
+static int setup_tmp(void **state)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mb_test_report.XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_tmp(void **state)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Run a shell command with stdin from /dev/null and a time limit; stderr
+ * into tmpdir/err. Returns the exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char inner[2048], cmd[2600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(inner, sizeof(inner), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "timeout 120 %s </dev/null 2>'%s/err'", inner,
+		 tmpdir);
+	int st = system(cmd);
+	assert_true(st != -1 && WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(1 << 22);
+	size_t n = buf ? fread(buf, 1, (1 << 22) - 1, f) : 0;
+	fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static int lines_in(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static const char *modebench(void)
+{
+	const char *m = getenv("MODEBENCH");
+	return m && *m ? m : "./modebench";
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* An input error: exit 2, one line "FILE:LINE: column N (NAME): ...",
+ * and no output directory. */
+static void expect_input_error(const char *files, const char *want)
+{
+	char dir[128], err[128];
+	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
+	snprintf(err, sizeof(err), "%s/err", tmpdir);
+	assert_int_equal(sh("%s report -o '%s' %s >/dev/null", modebench(), dir,
+			    files), 2);
+	char *e = slurp(err, NULL);
+	assert_non_null(e);
+	if (!strstr(e, want))
+		print_error("stderr \"%s\" lacks \"%s\"\n", e, want);
+	assert_non_null(strstr(e, want));
+	assert_int_equal(lines_in(e), 1);
+	free(e);
+	assert_false(exists(dir));
+}
+
+static void test_cli_errors(void **state)
+{
+	expect_input_error(FIX "not-modebench.csv",
+			   "not-modebench.csv:1: column 1 (name): not a modebench CSV");
+	expect_input_error(FIX "missing-column.csv",
+			   "missing-column.csv:1: column lat_p99_us: required column missing");
+	/* throughput is column 27 of the schema; the bad field is on line 4 */
+	expect_input_error(FIX "malformed-number.csv",
+			   "malformed-number.csv:4: column 27 (throughput): malformed number \"12x\"");
+	/* a good file first: still nothing written */
+	expect_input_error(FIX "known.csv " FIX "malformed-number.csv",
+			   "malformed-number.csv:4:");
+	expect_input_error(FIX "no-such-file.csv", "no-such-file.csv: No such file");
+	/* usage errors: one line, exit 2 */
+	expect_input_error("", "no CSV files given");
+	expect_input_error("--bogus " FIX "known.csv", "unknown option '--bogus'");
+
+	/* nothing to report: exit 1, plainly said, nothing written */
+	char dir[128], err[128];
+	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
+	snprintf(err, sizeof(err), "%s/err", tmpdir);
+	const char *empty[] = {"header-only.csv", "all-failed.csv"};
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(sh("%s report -o '%s' " FIX "%s >/dev/null",
+				    modebench(), dir, empty[i]), 1);
+		char *e = slurp(err, NULL);
+		assert_non_null(e);
+		assert_non_null(strstr(e, "nothing to report"));
+		free(e);
+		assert_false(exists(dir));
+	}
+}
+
+static int have_gnuplot(void)
+{
+	return system("gnuplot --version >/dev/null 2>&1 </dev/null") == 0;
+}
+
+static void test_cli_report(void **state)
+{
+	char dir[128], path[256];
+	snprintf(dir, sizeof(dir), "%s/rep", tmpdir);
+	int charts = have_gnuplot();
+	assert_int_equal(sh("%s report %s -o '%s' " FIX "report_runs.csv >/dev/null",
+			    modebench(), charts ? "" : "--no-charts", dir), 0);
+	const char *files[] = {"summary.csv", "summary.md", "index.html"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		assert_true(exists(path));
+	}
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	char *html = slurp(path, NULL);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "AMD EPYC 7302P 16-Core Processor"));
+	assert_non_null(strstr(html, "6.1.0-18-amd64"));
+	assert_non_null(strstr(html, "gets the most done"));
+	if (charts)
+		assert_non_null(strstr(html, "<img src=\"scaling_hostB_cpu.png\""));
+	free(html);
+	snprintf(path, sizeof(path), "%s/summary.md", dir);
+	char *md = slurp(path, NULL);
+	assert_non_null(md);
+	assert_non_null(strstr(md, "USL σ"));
+	assert_non_null(strstr(md, "## Runs that failed"));
+	free(md);
+	if (charts) {
+		snprintf(path, sizeof(path), "%s/iofraction_hostB_mixed.svg", dir);
+		assert_true(exists(path));
+		snprintf(path, sizeof(path), "%s/load_hostB_sleep.png", dir);
+		assert_true(exists(path));
+	}
+}
+
+/* Every script, on the fixture's summary.csv, for the first unit the
+ * report plans it for: a PNG and an SVG over 1000 bytes, nothing on
+ * gnuplot's stderr. */
+static void test_render_scripts(void **state)
+{
+	if (!have_gnuplot())
+		skip();
+	static const char *const scripts[] = {
+		"scaling", "speedup", "efficiency", "latency_cores",
+		"latency_conc", "littles", "cpu", "iofraction", "load",
+		"hosts", "hosts_scaling",
+	};
+	struct mb_report_input in;
+	struct mb_report_summary s;
+	struct mb_report_charts c;
+	char csv[128], out[256], err[128];
+	load(FIX "report_runs.csv", &in, &s);
+	snprintf(csv, sizeof(csv), "%s/summary.csv", tmpdir);
+	snprintf(err, sizeof(err), "%s/err", tmpdir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	assert_int_equal(mb_report_write_summary_csv(&s, f), 0);
+	fclose(f);
+	assert_int_equal(mb_report_plan_charts(&s, &c), 0);
+	const char *sd = getenv("MB_SCRIPTS");
+	if (!sd)
+		sd = MB_SOURCE_DIR "/scripts";
+	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
+		const struct mb_report_chart *ch = NULL;
+		for (size_t k = 0; k < c.n && !ch; k++)
+			if (!strcmp(c.v[k].script, scripts[i]))
+				ch = &c.v[k];
+		if (!ch)
+			print_error("no %s chart planned for the fixture\n", scripts[i]);
+		assert_non_null(ch);
+		/* the unit is the chart file name after "SCRIPT_" */
+		const char *unit = ch->file + strlen(scripts[i]) + 1;
+		for (int svg = 0; svg < 2; svg++) {
+			snprintf(out, sizeof(out), "%s/%s.%s", tmpdir, ch->file,
+				 svg ? "svg" : "png");
+			int rc = sh("timeout 60 gnuplot -e \"data='%s'; out='%s'; panel='%s'\" '%s/%s.gp'",
+				    csv, out, unit, sd, scripts[i]);
+			size_t elen = 0, len = 0;
+			char *e = slurp(err, &elen);
+			if (rc != 0 || elen)
+				print_error("%s: gnuplot exit %d, stderr: %s\n", out, rc,
+					    e ? e : "");
+			assert_int_equal(rc, 0);
+			assert_int_equal(elen, 0);
+			free(e);
+			char *img = slurp(out, &len);
+			assert_non_null(img);
+			assert_true(len > 1000);
+			if (svg)
+				assert_true(!strncmp(img, "<?xml", 5) ||
+					    !strncmp(img, "<svg", 4));
+			else
+				assert_memory_equal(img, "\x89PNG\r\n\x1a\n", 8);
+			free(img);
+		}
+	}
+	mb_report_charts_free(&c);
+	mb_report_summary_free(&s);
+	mb_report_input_free(&in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known_values),
+		cmocka_unit_test(test_reordered_columns),
+		cmocka_unit_test(test_several_hosts),
+		cmocka_unit_test_setup_teardown(test_cli_errors, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_cli_report, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_render_scripts, setup_tmp,
+						teardown_tmp),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

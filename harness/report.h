@@ -106,9 +106,10 @@ struct mb_report_group {
 	double lat_mean, lat_p90, lat_max; /* medians, us */
 	double cpu_util, bytes_per_s;      /* medians */
 
-	/* Against sync at 1 core on the same host, workload, recipe and
-	 * io_fraction (preferring the same gil_us, rate, backend, policy);
-	 * NAN without one. lo/hi scale the throughput CI. */
+	/* Against closed-loop sync at 1 core on the same host, workload,
+	 * recipe and io_fraction (preferring the same gil_us, backend,
+	 * policy); NAN without one, and for open-loop (rate > 0) runs, whose
+	 * throughput is the offered rate. lo/hi scale the throughput CI. */
 	double speedup, speedup_lo, speedup_hi;
 	double efficiency, efficiency_lo, efficiency_hi;
 	double littles_bound; /* concurrency / median mean latency, tasks/s */

@@ -148,9 +148,10 @@ static int same_key(const struct mb_report_group *g,
 	       mb_rep_num_eq(g->io_fraction, r->num[MB_COL_io_fraction]);
 }
 
-/* The sync run at 1 core that group g is measured against: same host,
- * workload, recipe and io_fraction; among several, the one sharing most of
- * gil_us, rate, policy and backend (in that priority), then the first. */
+/* The closed-loop sync run at 1 core that group g is measured against:
+ * same host, workload, recipe and io_fraction; among several, the one
+ * sharing most of gil_us, rate, policy and backend (in that priority),
+ * then the first. */
 static const struct mb_report_group *
 baseline(const struct mb_report_summary *s, const struct mb_report_group *g)
 {
@@ -159,6 +160,7 @@ baseline(const struct mb_report_summary *s, const struct mb_report_group *g)
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct mb_report_group *b = &s->groups[i];
 		if (strcmp(b->mode, "sync") != 0 || b->cores != 1 ||
+		    !mb_rep_off(b->rate) ||
 		    !(b->tp.median > 0) || !mb_rep_str_eq(b->host, g->host) ||
 		    !mb_rep_str_eq(b->workload, g->workload) ||
 		    !mb_rep_str_eq(b->recipe, g->recipe) ||
@@ -180,6 +182,10 @@ static void speedups(struct mb_report_summary *s)
 {
 	for (size_t i = 0; i < s->ngroups; i++) {
 		struct mb_report_group *g = &s->groups[i];
+		/* In an open loop throughput follows the offered rate: a
+		 * speedup would only compare rates. */
+		if (!mb_rep_off(g->rate))
+			continue;
 		const struct mb_report_group *b = baseline(s, g);
 		if (!b)
 			continue;

@@ -92,10 +92,21 @@ struct script {
 	enum unit unit;
 	const char *caption;
 	int (*wanted)(const struct facts *f);
+	const char *absent; /* why no unit of the input has this chart */
 };
 
+/* Throughput, speedup and efficiency vs cores are closed-loop charts: in
+ * an open loop (--rate) throughput is the offered rate, whatever the
+ * mode, so they would only draw the rate. */
 static int w_cores(const struct facts *f) { return f->ncores >= 2; }
-static int w_speedup(const struct facts *f) { return f->ncores_sp >= 2; }
+static int w_scaling(const struct facts *f)
+{
+	return f->ncores >= 2 && !f->rate_on;
+}
+static int w_speedup(const struct facts *f)
+{
+	return f->ncores_sp >= 2 && !f->rate_on;
+}
 static int w_conc(const struct facts *f) { return f->conc_sweep; }
 static int w_littles(const struct facts *f)
 {
@@ -111,18 +122,31 @@ static int w_hosts_sc(const struct facts *f)
 static int w_load(const struct facts *f) { return f->nrates >= 2; }
 
 static const struct script scripts[] = {
-	{"scaling", U_PANEL, "Throughput vs cores", w_cores},
-	{"speedup", U_PANEL, "Speedup vs cores, Amdahl and USL fits", w_speedup},
-	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_speedup},
-	{"latency_cores", U_PANEL, "Latency percentiles vs cores", w_cores},
-	{"latency_conc", U_PANEL, "Latency percentiles vs concurrency", w_conc},
+	{"scaling", U_PANEL, "Throughput vs cores", w_scaling,
+	 "no closed-loop configuration ran at two or more core counts"},
+	{"speedup", U_PANEL, "Speedup vs cores, Amdahl and USL fits", w_speedup,
+	 "no closed-loop configuration ran at two or more core counts "
+	 "with a sync run at 1 core to compare with"},
+	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_speedup,
+	 "no closed-loop configuration ran at two or more core counts "
+	 "with a sync run at 1 core to compare with"},
+	{"latency_cores", U_PANEL, "Latency percentiles vs cores", w_cores,
+	 "no configuration ran at two or more core counts"},
+	{"latency_conc", U_PANEL, "Latency percentiles vs concurrency", w_conc,
+	 "no mode ran at several concurrencies on one core count (-C LIST)"},
 	{"littles", U_PANEL, "Throughput vs concurrency, Little's-law bound",
-	 w_littles},
-	{"cpu", U_PANEL, "CPU busy vs idle per mode", w_cpu},
-	{"iofraction", U_IOPANEL, "Throughput vs I/O fraction", w_iof},
-	{"load", U_LPANEL, "p99 latency vs offered load", w_load},
-	{"hosts", U_HPANEL, "Hosts side by side", w_hosts},
-	{"hosts_scaling", U_HPANEL, "Scaling per host", w_hosts_sc},
+	 w_littles, "no wait-bound recipe ran at several concurrencies "
+	 "(-C LIST)"},
+	{"cpu", U_PANEL, "CPU busy vs idle per mode", w_cpu,
+	 "no closed-loop run has a cpu_util"},
+	{"iofraction", U_IOPANEL, "Throughput vs I/O fraction", w_iof,
+	 "no workload ran at several I/O fractions (--io-fraction LIST)"},
+	{"load", U_LPANEL, "p99 latency vs offered load", w_load,
+	 "no open-loop runs at two or more rates (--rate LIST)"},
+	{"hosts", U_HPANEL, "Hosts side by side", w_hosts,
+	 "the input holds one host"},
+	{"hosts_scaling", U_HPANEL, "Scaling per host", w_hosts_sc,
+	 "no workload ran on two hosts at two or more core counts"},
 };
 #define NSCRIPTS (sizeof(scripts) / sizeof(scripts[0]))
 
@@ -184,6 +208,7 @@ int mb_report_plan_charts(const struct mb_report_summary *s,
 	memset(c, 0, sizeof(*c));
 	for (size_t k = 0; k < NSCRIPTS; k++) {
 		const struct script *sc = &scripts[k];
+		size_t before = c->n;
 		for (size_t i = 0; i < s->ngroups; i++) {
 			if (!first_of_unit(s, i, sc->unit))
 				continue;
@@ -193,6 +218,11 @@ int mb_report_plan_charts(const struct mb_report_summary *s,
 			if (sc->wanted(&f) && add_chart(c, &cap, sc, &s->groups[i]) < 0)
 				goto nomem;
 		}
+		/* One line per chart the input has no data for at all. */
+		if (c->n == before && s->ngroups &&
+		    add_note(c, "no %s chart (%s): %s", sc->name, sc->caption,
+			     sc->absent) < 0)
+			goto nomem;
 	}
 	/* Say why a panel lacks the scaling charts, the usual surprise. */
 	for (size_t i = 0; i < s->ngroups; i++) {

@@ -64,7 +64,7 @@ set xlabel "cores (k)"
 # result with several %s arguments)
 set output out
 set multiplot title "Scaling per host: ".P_desc."\nthroughput vs cores, median of runs, bars: 95% CI; dotted: k x the host's sync at 1 core; dashed: sync and async (1 core) carried across"
-PW = 0.86 / NH
+PW = 0.80 / NH
 do for [h = 1:NH] {
     set lmargin at screen 0.06 + (h - 1) * PW
     set rmargin at screen 0.06 + h * PW - 0.03

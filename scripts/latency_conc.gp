@@ -5,9 +5,10 @@
 # point is the median of the runs' percentiles; error bars are the 95%
 # confidence interval of that median. Reads summary.csv by column name:
 #   gnuplot -e "data='results/report/summary.csv'; out='latency_conc.png'" scripts/latency_conc.gp
-# optional: panel='hostB_cpu' (column panel; default the first panel).
+# optional: panel='hostB_sleep' (column panel; default the first panel
+# with a concurrency sweep).
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-pcol = "panel"; want(x) = 1; W = 1200; H = 520
+pcol = "panel"; want(x) = column("conc_sweep") == 1; W = 1200; H = 520
 load gpdir."common.gp"
 
 # $Di: concurrency, then (median, lo, hi) for p50, p99 and p99.9.
@@ -67,8 +68,8 @@ set output out
 set multiplot title "Latency percentiles vs concurrency: ".P_host.", ".P_desc."\n".CK."; median of runs, bars: 95% CI"
 array PN[3] = ["p50", "p99", "p99.9"]
 do for [q = 1:3] {
-    set lmargin at screen 0.06 + (q - 1) * 0.29
-    set rmargin at screen 0.06 + (q - 1) * 0.29 + 0.25
+    set lmargin at screen 0.06 + (q - 1) * 0.275
+    set rmargin at screen 0.06 + (q - 1) * 0.275 + 0.235
     set tmargin at screen 0.86
     set bmargin at screen 0.12
     set title PN[q]." latency"

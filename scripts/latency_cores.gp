@@ -63,8 +63,8 @@ set multiplot title "Latency percentiles vs cores: ".P_host.", ".P_desc."\n".P_c
     "median of runs, bars: 95% CI; sync and async run on 1 core (dashed: carried across)"
 array PN[3] = ["p50", "p99", "p99.9"]
 do for [q = 1:3] {
-    set lmargin at screen 0.06 + (q - 1) * 0.29
-    set rmargin at screen 0.06 + (q - 1) * 0.29 + 0.25
+    set lmargin at screen 0.06 + (q - 1) * 0.275
+    set rmargin at screen 0.06 + (q - 1) * 0.275 + 0.235
     set tmargin at screen 0.86
     set bmargin at screen 0.12
     set title PN[q]." latency"

@@ -330,7 +330,31 @@ static void test_cli_report(void **state)
 		assert_true(exists(path));
 		snprintf(path, sizeof(path), "%s/load_hostB_sleep.png", dir);
 		assert_true(exists(path));
+		/* open loop: no throughput-vs-cores charts for a rate */
+		snprintf(path, sizeof(path), "%s/scaling_hostB_sleep_rate5000.png", dir);
+		assert_false(exists(path));
 	}
+	/* The fixture has data for every chart: stderr stays empty
+	 * (gnuplot's own lines would be copied there). */
+	snprintf(path, sizeof(path), "%s/err", tmpdir);
+	size_t elen = 1;
+	char *e = slurp(path, &elen);
+	if (elen)
+		print_error("stderr: %s\n", e ? e : "");
+	assert_int_equal(elen, 0);
+	free(e);
+
+	/* One host, one concurrency per mode: the charts without data are
+	 * skipped, one line each, and the report still succeeds. */
+	snprintf(dir, sizeof(dir), "%s/one", tmpdir);
+	assert_int_equal(sh("%s report --no-charts -o '%s' " FIX "known.csv >/dev/null",
+			    modebench(), dir), 0);
+	e = slurp(path, NULL);
+	assert_non_null(e);
+	assert_non_null(strstr(e, "note: no hosts chart (Hosts side by side): "
+				  "the input holds one host\n"));
+	assert_non_null(strstr(e, "note: no latency_conc chart"));
+	free(e);
 }
 
 /* Every script, on the fixture's summary.csv, for the first unit the

@@ -1,11 +1,13 @@
 # Per-task timeline from `modebench run --trace FILE`: one row per worker
 # (and per task slot of an event-loop worker), CPU segments and wait
 # segments in two colours, the task's whole life as a thin line behind.
-# usage: gnuplot -e "data='trace.csv'; out='timeline.png'[; label='RUNID'][; name='sync']" scripts/timeline.gp
+# usage: gnuplot -e "data='trace.csv'; out='timeline.png'[; label='RUNID'][; name='sync'][; tmax=MS]" scripts/timeline.gp
+# (tmax: a common time axis end in ms, to compare runs side by side)
 if (!exists("data")) data = 'trace.csv'
 if (!exists("out")) out = 'timeline.png'
 if (!exists("label")) label = ''
 if (!exists("name")) name = label
+if (!exists("tmax")) tmax = 0
 if (out[strlen(out)-3:] eq 'svg') {
     set terminal svg size 1000,420 dynamic enhanced font 'Sans,11' background rgb 'white'
 } else {
@@ -24,7 +26,7 @@ set title sprintf("Per-task timeline %s: orange = CPU, blue = waiting (%d worker
 set xlabel "time since the run started (ms)"
 set ylabel "worker / task slot"
 set yrange [-1:(W_max + 1) * slots]
-set xrange [0:T_max / 1000.0]
+set xrange [0:(tmax > 0 ? tmax : T_max / 1000.0)]
 set grid xtics
 set key outside top center horizontal
 set ytics 1

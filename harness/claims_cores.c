@@ -1,0 +1,340 @@
+/* The claims about cores: 2 (CPU-bound work: async alone vs threads and
+ * processes), 4 (throughput against the individual task's wait) and 5
+ * (CPU work in each task as concurrency grows: one loop, threads,
+ * processes, a loop per core). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "claims_int.h"
+
+/* The cores the multi-core rows ran on (their `cores` column), else k. */
+static double cores_used(const struct cl_table *t, const char *mode, unsigned k)
+{
+	double v[CL_MAXREP];
+	unsigned n = cl_get(t, CL_SEL(.mode = mode), "cores", v);
+	double m = cl_median(v, n);
+	return isnan(m) ? k : m;
+}
+
+/* ---- claim 2 ------------------------------------------------------------ */
+
+void cl_claim_cpu(struct cl_ctx *ctx, struct cl_claim *c)
+{
+	static const char *const modes[4] = { "sync", "async", "threads", "procs" };
+	unsigned cc = ctx->k < 2 ? 2 : ctx->k;
+	double tp[4][CL_MAXREP], util[CL_MAXREP];
+	unsigned n[4];
+	struct cl_ci ratio[4];
+	char a[96], b[96], d[96], path[CL_PATH];
+	struct cl_table t;
+
+	cl_experiment(c, "The cpu preset (cpu:200: about 100 us of pure computation per task, "
+		      "no waiting) run for a fixed time by one sync worker, by one event loop with "
+		      "C=%u tasks in flight, and by C=%u threads and C=%u processes spread over "
+		      "all k=%u cores; we compare each one's throughput with sync's.", cc, cc, cc,
+		      ctx->k);
+	cl_run(ctx, c, "claim2.csv", true, "-w cpu -m sync,async,threads,procs -c all -C %u -d %s",
+	       cc, ctx->quick ? "100ms" : "300ms");
+	if (cl_load_runs(ctx, c, &t, "claim2.csv"))
+		return;
+	double k = cores_used(&t, "threads", ctx->k);
+	cl_head(c, "mode", "C", "cores", "tasks/s", "vs sync", "busy", NULL);
+	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim2.dat"), "w");
+	if (f)
+		fprintf(f, "mode,ratio,lo,hi,cores\n");
+	for (unsigned m = 0; m < 4; m++) {
+		struct cl_ci tci;
+		unsigned rows[CL_MAXREP];
+		n[m] = cl_get(&t, CL_SEL(.mode = modes[m]), "throughput", tp[m]);
+		unsigned nu = cl_get(&t, CL_SEL(.mode = modes[m]), "cpu_util", util);
+		cl_ci_median(tp[m], n[m], &tci);
+		cl_ci_ratio(tp[m], n[m], tp[0], n[0], &ratio[m]);
+		unsigned r = cl_row(c);
+		unsigned nr = cl_select(&t, CL_SEL(.mode = modes[m]), rows, CL_MAXREP);
+		cl_cell(c, r, 0, "%s", modes[m]);
+		cl_cell(c, r, 1, "%s", nr ? cl_str(&t, rows[0], "concurrency") : "");
+		cl_cell(c, r, 2, "%s", nr ? cl_str(&t, rows[0], "cores") : "");
+		cl_cell(c, r, 3, "%s", cl_fmt_ci(a, sizeof(a), &tci, 1, ""));
+		cl_cell(c, r, 4, "%s", cl_fmt_ci(a, sizeof(a), &ratio[m], 1, "x"));
+		cl_cell(c, r, 5, "%s%%", cl_fmt(a, sizeof(a), 100 * cl_median(util, nu)));
+		if (f && ratio[m].n)
+			fprintf(f, "%s,%g,%g,%g,%g\n", modes[m], ratio[m].est, ratio[m].lo,
+				ratio[m].hi, k);
+	}
+	if (f)
+		fclose(f);
+	cl_table_free(&t);
+
+	const struct cl_ci *as = &ratio[1], *th = &ratio[2], *pr = &ratio[3];
+	double need = CL_CORE_EFF * k;
+	if (!as->n || !th->n || !pr->n) {
+		cl_why(c, "Some modes have too few usable runs (successful and undisturbed), so "
+		       "nothing can be decided.");
+		return;
+	}
+	bool as_ok = as->lo >= CL_SAME_LO && as->hi <= CL_SAME_HI;
+	bool as_bad = as->lo > CL_SAME_HI || as->hi < CL_SAME_LO;
+	bool par_ok = th->lo >= need && pr->lo >= need;
+	bool par_bad = th->hi < need || pr->hi < need;
+	if (k < 2)
+		c->verdict = CL_INCONCLUSIVE;
+	else
+		c->verdict = as_ok && par_ok ? CL_HOLDS : as_bad || par_bad ? CL_FAILS :
+			     CL_INCONCLUSIVE;
+	cl_why(c, "Throughput against sync: async %s, threads %s, processes %s, on k=%.0f "
+	       "cores. The rule: async's whole interval within %.1f to %.1f (no speedup, within "
+	       "10%%), and threads' and processes' whole intervals at or above %.1f (%.0f%% of "
+	       "k).%s", cl_fmt_ci(a, sizeof(a), as, 1, "x"), cl_fmt_ci(b, sizeof(b), th, 1, "x"),
+	       cl_fmt_ci(d, sizeof(d), pr, 1, "x"), k, CL_SAME_LO, CL_SAME_HI, need,
+	       100 * CL_CORE_EFF,
+	       k < 2 ? " With a single core there is nothing for threads or processes to "
+		       "gain, so the second half cannot be tested here." : "");
+	cl_chart(ctx, c, 0, "claims_cpu.gp", "claim2.dat", "claim2.png", NULL,
+		 "Claim 2: CPU-bound throughput relative to sync (95% CI), with 1 and k marked");
+}
+
+/* ---- claim 4 ------------------------------------------------------------ */
+
+void cl_claim_tail(struct cl_ctx *ctx, struct cl_claim *c)
+{
+	static const char *const modes[3] = { "sync", "async", "threads" };
+	double tp[3][CL_MAXREP], p99[3][CL_MAXREP], v[CL_MAXREP];
+	unsigned ntp[3], np99[3];
+	char a[96], b[96], path[CL_PATH], shown[900] = "", against[600] = "";
+	unsigned nshown = 0, nagainst = 0, undecided = 0;
+	struct cl_table t;
+
+	cl_experiment(c, "Tasks of 200 us of CPU then a 1 ms wait (cpu:200us+sleep:1ms), run for "
+		      "a fixed time with C=16 in flight: by one sync worker (one at a time), by one "
+		      "event loop, and by 16 threads over all k=%u cores; we compare throughput "
+		      "with the 99th percentile of the individual task's latency.", ctx->k);
+	cl_run(ctx, c, "claim4.csv", true, "-w cpu:200us+sleep:1ms -m sync,async,threads -c all "
+	       "-C 16 -d %s", ctx->quick ? "150ms" : "500ms");
+	if (cl_load_runs(ctx, c, &t, "claim4.csv"))
+		return;
+	cl_head(c, "mode", "C", "tasks/s", "p50 latency", "p99 latency", "busy", NULL);
+	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim4.dat"), "w");
+	if (f)
+		fprintf(f, "mode,tp,tp_lo,tp_hi,p50_ms,p99_ms,p99_lo,p99_hi\n");
+	for (unsigned m = 0; m < 3; m++) {
+		struct cl_ci tci, pci, p50;
+		unsigned rows[CL_MAXREP];
+		ntp[m] = cl_get(&t, CL_SEL(.mode = modes[m]), "throughput", tp[m]);
+		np99[m] = cl_get(&t, CL_SEL(.mode = modes[m]), "lat_p99_us", p99[m]);
+		unsigned n50 = cl_get(&t, CL_SEL(.mode = modes[m]), "lat_p50_us", v);
+		cl_ci_median(tp[m], ntp[m], &tci);
+		cl_ci_median(p99[m], np99[m], &pci);
+		cl_ci_median(v, n50, &p50);
+		unsigned nu = cl_get(&t, CL_SEL(.mode = modes[m]), "cpu_util", v);
+		unsigned r = cl_row(c);
+		unsigned nr = cl_select(&t, CL_SEL(.mode = modes[m]), rows, CL_MAXREP);
+		cl_cell(c, r, 0, "%s", modes[m]);
+		cl_cell(c, r, 1, "%s", nr ? cl_str(&t, rows[0], "concurrency") : "");
+		cl_cell(c, r, 2, "%s", cl_fmt_ci(a, sizeof(a), &tci, 1, ""));
+		cl_cell(c, r, 3, "%s ms", cl_fmt(a, sizeof(a), p50.est / 1e3));
+		cl_cell(c, r, 4, "%s", cl_fmt_ci(a, sizeof(a), &pci, 1e-3, " ms"));
+		cl_cell(c, r, 5, "%s%%", cl_fmt(a, sizeof(a), 100 * cl_median(v, nu)));
+		if (f && tci.n)
+			fprintf(f, "%s,%g,%g,%g,%g,%g,%g,%g\n", modes[m], tci.est, tci.lo, tci.hi,
+				p50.est / 1e3, pci.est / 1e3, pci.lo / 1e3, pci.hi / 1e3);
+	}
+	if (f)
+		fclose(f);
+	cl_table_free(&t);
+
+	/* Every ordered pair (A, B) where A has measurably more throughput: is
+	 * its p99 measurably longer (shown), shorter (against) or neither? */
+	for (unsigned x = 0; x < 3; x++)
+		for (unsigned y = 0; y < 3; y++) {
+			struct cl_ci tr, lr;
+			if (x == y)
+				continue;
+			cl_ci_ratio(tp[x], ntp[x], tp[y], ntp[y], &tr);
+			cl_ci_ratio(p99[x], np99[x], p99[y], np99[y], &lr);
+			if (!tr.n || !lr.n || !(tr.lo > 1))
+				continue;
+			char *dst = lr.lo > 1 ? shown : lr.hi < 1 ? against : NULL;
+			size_t len = lr.lo > 1 ? sizeof(shown) : sizeof(against);
+			if (!dst) {
+				undecided++;
+				continue;
+			}
+			unsigned cnt = lr.lo > 1 ? nshown++ : nagainst++;
+			snprintf(dst + strlen(dst), len - strlen(dst),
+				 "%s%s has %s %s's throughput and %s its p99", cnt ? "; " : "",
+				 modes[x], cl_fmt_ci(a, sizeof(a), &tr, 1, "x"), modes[y],
+				 cl_fmt_ci(b, sizeof(b), &lr, 1, "x"));
+		}
+	if (nshown) {
+		c->verdict = CL_HOLDS;
+		cl_why(c, "Ratios of medians, the first mode over the second: %s. The rule: some "
+		       "mode's throughput interval above the other's (ratio above 1) while its p99 "
+		       "latency interval is also above (ratio above 1).%s%s%s", shown,
+		       nagainst ? " Other pairs go the other way: " : "", against, nagainst ? "." : "");
+	} else if (nagainst && !undecided) {
+		c->verdict = CL_FAILS;
+		cl_why(c, "Every mode with measurably more throughput also had a measurably "
+		       "shorter p99: %s.", against);
+	} else {
+		cl_why(c, "No pair of modes shows measurably more throughput together with a "
+		       "measurably longer p99 latency (intervals overlap)%s%s.",
+		       nagainst ? "; " : "", against);
+	}
+	cl_note(c, "The mechanism (an explanation, not measured here): one event loop runs the CPU parts of its 16 tasks one after another, "
+		"so a task whose wait is over queues behind the others' computation; sync never "
+		"queues anything but does one task at a time; threads share the cores, so the "
+		"queue is shorter but the scheduler's time slices add their own delays.");
+	cl_chart(ctx, c, 0, "claims_tail.gp", "claim4.dat", "claim4.png", NULL,
+		 "Claim 4: throughput and latency (p50 and p99, 95% CI) per mode at C=16");
+}
+
+/* ---- claim 5 ------------------------------------------------------------- */
+
+void cl_claim_scaling(struct cl_ctx *ctx, struct cl_claim *c)
+{
+	static const char *const modes[5] = { "async", "threads", "procs", "async-threads",
+					      "async-procs" };
+	/* Up to 64, and on a bigger machine on to 16 k: a task needs a core
+	 * about a tenth of its time, so C = 16 k saturates k cores. */
+	unsigned cs[8] = { 1, 4, 16, 64 }, nc = 4;
+	if (ctx->quick)
+		cs[0] = 4, cs[1] = 64, nc = 2;
+	while (cs[nc - 1] < 16 * ctx->k && nc < 8 && cs[nc - 1] < 65536)
+		cs[nc] = cs[nc - 1] * 4, nc++;
+	unsigned top = cs[nc - 1];
+	char clist[96] = "", a[96], b[96], path[CL_PATH], rtxt[900] = "", rss[400] = "";
+	char cpt[400] = "";
+	double tp[5][CL_MAXREP], prev[5][CL_MAXREP], v[CL_MAXREP];
+	unsigned ntp[5], nprev[5] = { 0 };
+	struct cl_ci util_top, ratio[5];
+	struct cl_table t;
+
+	for (unsigned j = 0; j < nc; j++)
+		snprintf(clist + strlen(clist), sizeof(clist) - strlen(clist), "%s%u", j ? "," : "",
+			 cs[j]);
+	cl_experiment(c, "Tasks of 100 us of CPU then a 1 ms wait (cpu:100us+sleep:1ms), run for "
+		      "a fixed time at C = %s tasks in flight by one event loop, by C threads and "
+		      "C processes over all k=%u cores, and by k event loops on k threads or "
+		      "processes; we follow throughput and how busy each mode keeps its cores.",
+		      clist, ctx->k);
+	cl_run(ctx, c, "claim5.csv", true, "-w cpu:100us+sleep:1ms -m "
+	       "async,threads,procs,async-threads,async-procs -c all -C %s -d %s", clist,
+	       ctx->quick ? "100ms" : "300ms");
+	if (cl_load_runs(ctx, c, &t, "claim5.csv"))
+		return;
+	double k = cores_used(&t, "threads", ctx->k);
+	cl_head(c, "mode", NULL);
+	c->ncol = 1 + nc;
+	for (unsigned j = 0; j < nc; j++)
+		snprintf(c->head[1 + j], CL_CELL, "C=%u: tasks/s (busy)", cs[j]);
+	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim5.dat"), "w");
+	if (f)
+		fprintf(f, "mode,C,tp,lo,hi,busy_pct\n");
+	for (unsigned m = 0; m < 5; m++) {
+		unsigned r = cl_row(c);
+		cl_cell(c, r, 0, "%s", modes[m]);
+		for (unsigned j = 0; j < nc; j++) {
+			struct cl_ci tci, uci;
+			double tpv[CL_MAXREP];
+			unsigned n = cl_get(&t, CL_SEL(.mode = modes[m], .conc = cs[j]), "throughput",
+					    tpv);
+			unsigned nu = cl_get(&t, CL_SEL(.mode = modes[m], .conc = cs[j]), "cpu_util", v);
+			cl_ci_median(tpv, n, &tci);
+			cl_ci_median(v, nu, &uci);
+			cl_cell(c, r, 1 + j, "%s (%s%%)", cl_fmt(a, sizeof(a), tci.est),
+				cl_fmt(b, sizeof(b), 100 * uci.est));
+			if (f && tci.n)
+				fprintf(f, "%s,%u,%g,%g,%g,%g\n", modes[m], cs[j], tci.est, tci.lo,
+					tci.hi, 100 * uci.est);
+			if (j == nc - 2) {
+				memcpy(prev[m], tpv, sizeof(tpv));
+				nprev[m] = n;
+			}
+			if (j == nc - 1) {
+				memcpy(tp[m], tpv, sizeof(tpv));
+				ntp[m] = n;
+				if (m == 0)
+					util_top = uci;
+			}
+		}
+		unsigned nr = cl_get(&t, CL_SEL(.mode = modes[m], .conc = top), "max_rss_kb", v);
+		if (nr)
+			snprintf(rss + strlen(rss), sizeof(rss) - strlen(rss), "%s%s %s MiB",
+				 m ? ", " : "", modes[m], cl_fmt(a, sizeof(a), cl_median(v, nr) / 1024));
+		/* CPU per task: (user + sys) / tasks, per run */
+		unsigned rows[CL_MAXREP], nk = cl_select(&t, CL_SEL(.mode = modes[m], .conc = top),
+							  rows, CL_MAXREP);
+		for (unsigned i = 0; i < nk; i++)
+			v[i] = (cl_num(&t, rows[i], "user_s") + cl_num(&t, rows[i], "sys_s")) /
+			       cl_num(&t, rows[i], "tasks") * 1e6;
+		if (nk)
+			snprintf(cpt + strlen(cpt), sizeof(cpt) - strlen(cpt), "%s%s %s us",
+				 m ? ", " : "", modes[m], cl_fmt(a, sizeof(a), cl_median(v, nk)));
+	}
+	if (f)
+		fclose(f);
+	cl_table_free(&t);
+
+	/* The rule. (i) One loop saturates its core. (ii) Threads and processes
+	 * keep scaling: still growing from the previous C to the top one, and
+	 * past the loop's one-core ceiling by at least a quarter of each extra
+	 * core. (iii) A loop per core gets both: close to k times the loop. */
+	double past = 1 + CL_PAST_CEILING * (k - 1), need = CL_CORE_EFF * k;
+	bool all = util_top.n > 0, ok = true, bad = false;
+	struct cl_ci grow[5];
+	char gtxt[300] = "";
+	for (unsigned m = 1; m < 5; m++) {
+		bool loops = m >= 3; /* async-threads, async-procs */
+		double th = loops ? need : past;
+		cl_ci_ratio(tp[m], ntp[m], tp[0], ntp[0], &ratio[m]);
+		all &= ratio[m].n > 0;
+		ok &= ratio[m].n && ratio[m].lo >= th;
+		bad |= ratio[m].n && ratio[m].hi < th;
+		snprintf(rtxt + strlen(rtxt), sizeof(rtxt) - strlen(rtxt), "%s%s %s", m > 1 ? ", " : "",
+			 modes[m], cl_fmt_ci(a, sizeof(a), &ratio[m], 1, "x"));
+		if (loops)
+			continue;
+		cl_ci_ratio(tp[m], ntp[m], prev[m], nprev[m], &grow[m]);
+		all &= grow[m].n > 0;
+		ok &= grow[m].n && grow[m].lo > 1;
+		bad |= grow[m].n && grow[m].hi < 1;
+		snprintf(gtxt + strlen(gtxt), sizeof(gtxt) - strlen(gtxt), "%s%s %s", m > 1 ? ", " : "",
+			 modes[m], cl_fmt_ci(a, sizeof(a), &grow[m], 1, "x"));
+	}
+	if (!all) {
+		cl_why(c, "Some modes have too few usable runs (successful and undisturbed) at "
+		       "C=%u or C=%u, so nothing can be decided.", nc > 1 ? cs[nc - 2] : top, top);
+	} else {
+		ok &= util_top.lo >= CL_SATURATED;
+		bad |= util_top.hi < CL_SATURATED;
+		c->verdict = k < 2 ? CL_INCONCLUSIVE : ok ? CL_HOLDS : bad ? CL_FAILS :
+			     CL_INCONCLUSIVE;
+		cl_why(c, "At C=%u the single event loop kept its core %s busy. Against its "
+		       "throughput the others reached %s, on k=%.0f cores; from C=%u to C=%u threads "
+		       "and processes still grew by %s. The rule: (i) the loop's core at least "
+		       "%.0f%% busy (saturated); (ii) threads and processes still growing (interval "
+		       "above 1) and past the loop's one-core ceiling (interval at or above %.2fx, "
+		       "1 + %.2f (k - 1)); (iii) a loop per thread or process at or above %.1fx "
+		       "(%.0f%% of k).%s", top, cl_fmt_ci(b, sizeof(b), &util_top, 100, "%"), rtxt, k,
+		       nc > 1 ? cs[nc - 2] : top, top, gtxt, 100 * CL_SATURATED, past,
+		       CL_PAST_CEILING, need, 100 * CL_CORE_EFF,
+		       k < 2 ? " With a single core no mode can scale, so this cannot be tested "
+			       "here." : "");
+	}
+	if (rss[0])
+		cl_note(c, "Memory at C=%u (median peak RSS; for processes the sum over the "
+			"children): %s. A loop per core runs k workers where threads and processes "
+			"run C.", top, rss);
+	if (cpt[0])
+		cl_note(c, "CPU time per task at C=%u (user + sys over tasks): %s. Every mode "
+			"runs the same computation (cpu:100us, as calibrated when the sweep "
+			"started); what a mode needs beyond the lowest figure it spends waking, "
+			"switching between its workers and in the kernel, and that is what sets "
+			"apart modes that keep their cores equally busy.", top, cpt);
+	cl_note(c, "Busy is the share of the mode's cores (1 for async, k for the others) spent "
+		"on CPU (cpu_util).");
+	cl_chart(ctx, c, 0, "claims_scaling.gp", "claim5.dat", "claim5.png", NULL,
+		 "Claim 5: throughput and busy share of the cores vs concurrency, per mode "
+		 "(95% CI)");
+}

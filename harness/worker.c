@@ -25,6 +25,16 @@ void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->errmsg, sizeof(w->errmsg), fmt, ap);
 	va_end(ap);
+	/* Out of file descriptors: say which limit to raise. */
+	size_t n = strlen(w->errmsg);
+	struct rlimit rl;
+	if (err == -EMFILE && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		snprintf(w->errmsg + n, sizeof(w->errmsg) - n,
+			 " (raise the open-file limit, ulimit -n: now %llu)",
+			 (unsigned long long)rl.rlim_cur);
+	else if (err == -ENFILE)
+		snprintf(w->errmsg + n, sizeof(w->errmsg) - n,
+			 " (the system's open-file table is full: raise fs.file-max)");
 }
 
 static bool stop_requested(const struct mb_worker *w)

@@ -53,6 +53,9 @@ static void pause_ms(unsigned ms)
 		;
 }
 
+/* When not 0, the open-file limit (soft and hard) of the next start(). */
+static rlim_t child_nofile;
+
 /* Starts modebench with argv (NULL-terminated, without the binary) in
  * dir; stdout and stderr go to dir/../NAME.out and .err. */
 static pid_t start(const char *dir, const char *name, const char *const *args)
@@ -72,6 +75,11 @@ static pid_t start(const char *dir, const char *name, const char *const *args)
 	if (pid == 0) {
 		struct rlimit no_core = { 0, 0 };
 		setrlimit(RLIMIT_CORE, &no_core); /* crashed workers leave no core */
+		if (child_nofile) {
+			struct rlimit nf = { child_nofile, child_nofile };
+			if (setrlimit(RLIMIT_NOFILE, &nf))
+				_exit(126);
+		}
 		int in = open("/dev/null", O_RDONLY);
 		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -637,6 +645,36 @@ static void test_crashing_worker(void **state)
 	free_table(&t);
 }
 
+/* ---- (d2) out of file descriptors: the row names the limit to raise */
+
+static void test_fd_limit(void **state)
+{
+	struct ctx *c = *state;
+	/* 200 connections in one event loop under a hard limit of 64 open
+	 * files: the worker's socket() fails with EMFILE during set-up. */
+	static const char *const args[] = {
+		"run", "-w", "net:0us", "-m", "async", "-c", "1", "-C", "200", "-n", "400",
+		"-r", "1", "--warmup", "0", "-o", "out.csv", "-q", "--progress", "never", NULL,
+	};
+	char out[256];
+	path_in(c, "out.csv", out, sizeof(out));
+	child_nofile = 64;
+	pid_t pid = start(c->dir, "nofile", args);
+	child_nofile = 0;
+	int rc = finish(pid, c->dir, "nofile");
+	if (rc != 1)
+		show_file(c->dir, "nofile", "err");
+	assert_int_equal(rc, 1);
+	struct table t;
+	read_csv(out, &t);
+	assert_int_equal(t.nrows, 1);
+	assert_string_equal(field(&t, 0, MB_COL_status), "failed");
+	const char *err = field(&t, 0, MB_COL_error);
+	if (!strstr(err, "ulimit -n: now 64"))
+		fail_msg("error '%s' does not say to raise ulimit -n", err);
+	free_table(&t);
+}
+
 /* ---- (e) open loop vs closed loop across a stall */
 
 #define STALL_MS 200
@@ -716,6 +754,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sigint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crashing_worker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_loop_stall, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,13 @@
 # Sourced by the README's commands: installs the Debian packages modebench
 # needs when they are missing (apt-get as root, sudo otherwise), or names
 # them and stops.
-MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev gnuplot-nox ${MB_EXTRA_PACKAGES:-}"
+# A script that needs more sets MB_EXTRA_PACKAGES before mb_install_deps
+# (read when it is called, not when this file is sourced).
+MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev gnuplot-nox"
 
 mb_missing_packages() {
 	local p missing=""
-	for p in $MB_PACKAGES; do
+	for p in $MB_PACKAGES ${MB_EXTRA_PACKAGES:-}; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing="$missing $p"
 	done

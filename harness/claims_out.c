@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "claims_int.h"
+#include "html.h"
 
 void cl_claim_init(struct cl_claim *c, int num, const char *title)
 {
@@ -204,18 +205,6 @@ int cl_write_md(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n
 
 /* ---- HTML ------------------------------------------------------------------ */
 
-static void esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
 
 /* Text with the markdown emphasis (*x*) the writers use turned into <em>. */
 static void esc_em(FILE *f, const char *s)
@@ -229,7 +218,7 @@ static void esc_em(FILE *f, const char *s)
 			continue;
 		}
 		one[0] = *s;
-		esc(f, one);
+		mb_html_esc(f, one);
 	}
 	if (open)
 		fputs("</em>", f);
@@ -254,7 +243,7 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		   "<title>modebench claims</title><style>%s</style></head><body>\n", css);
 	fputs("<h1>Folklore about execution models, measured on this machine</h1>\n<p>", f);
-	esc(f, buf);
+	mb_html_esc(f, buf);
 	fputs("</p>\n<p>", f);
 	char m[1200];
 	esc_em(f, method(m, sizeof(m)));
@@ -263,14 +252,14 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 		if (cl[i]->num) {
 			fprintf(f, "<tr><td><a href=\"#claim-%d\">%d</a></td><td>", cl[i]->num,
 				cl[i]->num);
-			esc(f, cl[i]->title);
+			mb_html_esc(f, cl[i]->title);
 			fprintf(f, "</td><td><b>%s</b></td></tr>\n", cl_verdict_word(cl[i]->verdict));
 		}
 	fputs("</table>\n", f);
 	for (unsigned i = 0; i < n; i++) {
 		const struct cl_claim *c = cl[i];
 		fprintf(f, "<h2 id=\"claim-%d\">", c->num);
-		esc(f, heading(c, h, sizeof(h)));
+		mb_html_esc(f, heading(c, h, sizeof(h)));
 		fputs("</h2>\n", f);
 		if (c->num) {
 			fprintf(f, "<p class=\"v %s\"><b>Verdict: %s.</b> ", cls[c->verdict],
@@ -288,7 +277,7 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 		if (c->ncmd) {
 			fputs("<pre><code>", f);
 			for (unsigned j = 0; j < c->ncmd; j++) {
-				esc(f, c->cmd[j]);
+				mb_html_esc(f, c->cmd[j]);
 				fputs("\n", f);
 			}
 			fputs("</code></pre>\n", f);
@@ -297,7 +286,7 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 			fputs("<table><tr>", f);
 			for (unsigned j = 0; j < c->ncol; j++) {
 				fputs("<th>", f);
-				esc(f, c->head[j]);
+				mb_html_esc(f, c->head[j]);
 				fputs("</th>", f);
 			}
 			fputs("</tr>\n", f);
@@ -305,7 +294,7 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 				fputs("<tr>", f);
 				for (unsigned j = 0; j < c->ncol; j++) {
 					fputs("<td>", f);
-					esc(f, c->cell[r][j]);
+					mb_html_esc(f, c->cell[r][j]);
 					fputs("</td>", f);
 				}
 				fputs("</tr>\n", f);
@@ -322,7 +311,7 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 			}
 			if (dist) {
 				fputs("<li>", f);
-				esc(f, dist);
+				mb_html_esc(f, dist);
 				fputs("</li>\n", f);
 			}
 			fputs("</ul>\n", f);
@@ -330,20 +319,20 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 		for (unsigned j = 0; j < c->nchart; j++) {
 			if (c->chart[j][0]) {
 				fputs("<figure><img src=\"", f);
-				esc(f, c->chart[j]);
+				mb_html_esc(f, c->chart[j]);
 				fputs("\" alt=\"", f);
-				esc(f, c->caption[j]);
+				mb_html_esc(f, c->caption[j]);
 				fputs("\"><figcaption>", f);
-				esc(f, c->caption[j]);
+				mb_html_esc(f, c->caption[j]);
 				fputs("</figcaption></figure>\n", f);
 			} else {
 				fputs("<p><em>Chart: ", f);
-				esc(f, c->caption[j]);
+				mb_html_esc(f, c->caption[j]);
 				fputs(".</em></p>\n", f);
 			}
 			if (c->redraw[j][0]) {
 				fputs("<p><small>Redraw: <code>", f);
-				esc(f, c->redraw[j]);
+				mb_html_esc(f, c->redraw[j]);
 				fputs("</code></small></p>\n", f);
 			}
 		}

@@ -3,6 +3,7 @@
  * table cells; index.html is self-contained (inline style, no scripts)
  * apart from the chart images next to it. */
 #include "report_int.h"
+#include "html.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -195,18 +196,6 @@ int mb_report_write_md(const struct mb_report_summary *s,
 
 /* ---- HTML ------------------------------------------------------------- */
 
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
 
 static const char css[] =
 	"body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#222}"
@@ -233,7 +222,7 @@ int mb_report_write_html(const struct mb_report_summary *s,
 				       g->kernel, g->version};
 		fputs("<tr>", f);
 		for (int k = 0; k < 5; k++) {
-			fputs("<td>", f); esc(f, vals[k]); fputs("</td>", f);
+			fputs("<td>", f); mb_html_esc(f, vals[k]); fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
 	}
@@ -243,9 +232,9 @@ int mb_report_write_html(const struct mb_report_summary *s,
 	fputs("<div class=\"verdict\"><h2>Verdicts</h2>\n", f);
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);
-		fputs("<h3>", f); esc(f, name); fputs("</h3><ul>\n", f);
+		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3><ul>\n", f);
 		for (size_t j = 0; j < v[i].nlines; j++) {
-			fputs("<li>", f); esc(f, v[i].lines[j]); fputs("</li>\n", f);
+			fputs("<li>", f); mb_html_esc(f, v[i].lines[j]); fputs("</li>\n", f);
 		}
 		fputs("</ul>\n", f);
 	}
@@ -256,24 +245,24 @@ int mb_report_write_html(const struct mb_report_summary *s,
 		if (!ch->rendered)
 			continue;
 		drawn++;
-		fputs("<figure><a href=\"", f); esc(f, ch->file);
-		fputs(".svg\"><img src=\"", f); esc(f, ch->file);
-		fputs(".png\" alt=\"", f); esc(f, ch->title);
-		fputs("\"></a><figcaption>", f); esc(f, ch->title);
-		fputs(" (", f); esc(f, ch->file); fputs(")</figcaption></figure>\n", f);
+		fputs("<figure><a href=\"", f); mb_html_esc(f, ch->file);
+		fputs(".svg\"><img src=\"", f); mb_html_esc(f, ch->file);
+		fputs(".png\" alt=\"", f); mb_html_esc(f, ch->title);
+		fputs("\"></a><figcaption>", f); mb_html_esc(f, ch->title);
+		fputs(" (", f); mb_html_esc(f, ch->file); fputs(")</figcaption></figure>\n", f);
 	}
 	fputs("</div>\n", f);
 	if (!drawn)
 		fputs("<p class=\"note\">No charts were drawn.</p>\n", f);
 	for (size_t i = 0; c && i < c->nnotes; i++) {
-		fputs("<p class=\"note\">", f); esc(f, c->notes[i]); fputs("</p>\n", f);
+		fputs("<p class=\"note\">", f); mb_html_esc(f, c->notes[i]); fputs("</p>\n", f);
 	}
 	fputs("<h2>Summary tables</h2>\n<p>Medians of the runs; 95% confidence interval of the "
 	      "throughput median by order statistics; speedup against sync on one core; "
 	      "USL σ and κ per panel and mode are in <a href=\"summary.md\">summary.md</a>.</p>\n", f);
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);
-		fputs("<h3>", f); esc(f, name); fputs("</h3>\n<table><tr>", f);
+		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3>\n<table><tr>", f);
 		for (int k = 0; k < NCELL; k++)
 			fprintf(f, "<th>%s</th>", heads[k]);
 		fputs("</tr>\n", f);
@@ -285,7 +274,7 @@ int mb_report_write_html(const struct mb_report_summary *s,
 			fputs("<tr>", f);
 			for (int k = 0; k < NCELL; k++) {
 				fputs(k >= 2 ? "<td class=\"n\">" : "<td>", f);
-				esc(f, cl[k]);
+				mb_html_esc(f, cl[k]);
 				fputs("</td>", f);
 			}
 			fputs("</tr>\n", f);
@@ -300,10 +289,10 @@ int mb_report_write_html(const struct mb_report_summary *s,
 			static const enum mb_column cols[] = {
 				MB_COL_host, MB_COL_workload, MB_COL_mode,
 				MB_COL_cores, MB_COL_status, MB_COL_error};
-			fputs("<tr><td>", f); esc(f, r->file);
+			fputs("<tr><td>", f); mb_html_esc(f, r->file);
 			fprintf(f, ":%ld</td>", r->line);
 			for (size_t k = 0; k < 6; k++) {
-				fputs("<td>", f); esc(f, r->text[cols[k]]); fputs("</td>", f);
+				fputs("<td>", f); mb_html_esc(f, r->text[cols[k]]); fputs("</td>", f);
 			}
 			fputs("</tr>\n", f);
 		}

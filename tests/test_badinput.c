@@ -27,6 +27,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #define MAX_ARGS 64
 #define MAX_FIXTURES 8
 #define CASE_TIMEOUT_S 60 /* a bad input that is accepted starts a sweep */
@@ -236,29 +238,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st))
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			char sub[1024];
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			rm_rf(sub);
-		}
-		if (d)
-			closedir(d);
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
 static void appendf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void appendf(char *buf, size_t len, const char *fmt, ...)
@@ -374,7 +353,7 @@ static void run_case(const struct bcase *c, struct outcome *o)
 			appendf(o->extra, sizeof(o->extra), "%s%s removed", o->extra[0] ? "; " : "",
 				c->fx[i].name);
 	}
-	rm_rf(top);
+	mb_test_rm_rf(top);
 }
 
 static bool outcome_ok(const struct outcome *o)

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "claims_int.h"
+#include "testutil.h"
 
 /* cmocka before 1.1.6 has no assert_double_equal. */
 #define assert_near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
@@ -101,9 +102,7 @@ static bool is_png(const char *path)
 
 static void rm_rf(const char *dir)
 {
-	char cmd[1200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (mb_test_rm_rf(dir))
 		fprintf(stderr, "could not remove %s\n", dir);
 }
 

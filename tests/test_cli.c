@@ -19,9 +19,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <csv.h>
 
 #include "schema.h"
+#include "testutil.h"
 #include "topo.h"
 
 #define MAX_ARGS 48
@@ -380,39 +380,6 @@ static void test_dry_run_synthetic_topology(void **state)
 	proc_free(&p);
 }
 
-/* libcsv reading of the run's CSV */
-struct table {
-	unsigned nrec, cur;
-	char *f[64][MB_NCOLUMNS + 4];
-	unsigned nf[64];
-	int overflow;
-};
-
-static void on_field(void *s, size_t len, void *data)
-{
-	struct table *t = data;
-	if (t->nrec >= 64 || t->cur >= MB_NCOLUMNS + 4) {
-		t->overflow = 1;
-		return;
-	}
-	char *v = malloc(len + 1);
-	assert_non_null(v);
-	memcpy(v, s ? s : "", len);
-	v[len] = 0;
-	t->f[t->nrec][t->cur++] = v;
-}
-
-static void on_record(int c, void *data)
-{
-	struct table *t = data;
-	if (t->nrec >= 64) {
-		t->overflow = 1;
-		return;
-	}
-	t->nf[t->nrec++] = t->cur;
-	t->cur = 0;
-}
-
 static void test_tiny_real_run(void **state)
 {
 	struct tmp *t = *state;
@@ -440,33 +407,22 @@ static void test_tiny_real_run(void **state)
 		    !strcmp(files, "out.meta.csv,out.csv"));
 	proc_free(&p);
 
+	/* read back through libcsv */
 	snprintf(path, sizeof(path), "%s/out.csv", t->dir);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	size_t len;
-	char *raw = slurp(f, &len);
-	fclose(f);
-	struct table *tb = calloc(1, sizeof(*tb));
-	struct csv_parser cp;
-	assert_non_null(tb);
-	assert_int_equal(csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL), 0);
-	assert_int_equal(csv_parse(&cp, raw, len, on_field, on_record, tb), len);
-	assert_int_equal(csv_fini(&cp, on_field, on_record, tb), 0);
-	csv_free(&cp);
-	free(raw);
-	assert_false(tb->overflow);
+	struct mb_test_table tb;
+	mb_test_read_csv(path, &tb);
 
 	/* header, then (2 modes at k=1) x (1 warmup + 2 reps) = 6 rows */
-	assert_int_equal(tb->nrec, 1 + 6);
-	assert_int_equal(tb->nf[0], MB_NCOLUMNS);
+	assert_int_equal(tb.nrows, 6);
+	assert_int_equal(tb.ncols, MB_NCOLUMNS);
 	for (unsigned i = 0; i < MB_NCOLUMNS; i++)
-		assert_string_equal(tb->f[0][i], mb_column_names[i]);
+		assert_string_equal(tb.hdr[i], mb_column_names[i]);
 	unsigned nsync = 0, nthreads = 0, nwarm = 0;
-	for (unsigned r = 1; r < tb->nrec; r++) {
-		assert_int_equal(tb->nf[r], MB_NCOLUMNS);
-		char *const *row = tb->f[r];
+	for (unsigned r = 0; r < tb.nrows; r++) {
+		assert_int_equal(tb.rowlen[r], MB_NCOLUMNS);
+		char *const *row = tb.rows[r];
 		if (strcmp(row[MB_COL_status], "ok"))
-			print_error("row %u: status '%s' error '%s'\n", r, row[MB_COL_status],
+			print_error("row %u: status '%s' error '%s'\n", r + 1, row[MB_COL_status],
 				    row[MB_COL_error]);
 		assert_string_equal(row[MB_COL_status], "ok");
 		assert_string_equal(row[MB_COL_tasks], "20");
@@ -481,10 +437,7 @@ static void test_tiny_real_run(void **state)
 	assert_int_equal(nsync, 3);
 	assert_int_equal(nthreads, 3);
 	assert_int_equal(nwarm, 2);
-	for (unsigned r = 0; r < 64; r++)
-		for (unsigned i = 0; i < MB_NCOLUMNS + 4; i++)
-			free(tb->f[r][i]);
-	free(tb);
+	mb_test_free_table(&tb);
 }
 
 int main(void)

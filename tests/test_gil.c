@@ -12,14 +12,10 @@
  *
  * Nothing here asserts how long anything took. Every loop is bounded, and
  * every run has a timeout, so a broken mechanism fails instead of hanging. */
-#include <csv.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,9 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -39,6 +32,7 @@
 #include "modes.h"
 #include "recipe.h"
 #include "step.h"
+#include "testutil.h"
 #include "topo.h"
 #include "worker.h"
 
@@ -47,14 +41,7 @@ static unsigned kmax; /* cores for the multi-core runs: min(2, slots) */
 
 static int group_setup(void **state)
 {
-	char err[256];
-	if (mb_topo_load(&topo, NULL, err, sizeof(err))) {
-		fprintf(stderr, "mb_topo_load: %s\n", err);
-		return -1;
-	}
-	unsigned slots = mb_topo_slots(topo, false);
-	kmax = slots < 2 ? slots : 2;
-	return 0;
+	return mb_test_load_topo(&topo, &kmax);
 }
 
 static int group_teardown(void **state)
@@ -476,102 +463,6 @@ static const struct {
 };
 #define NSHAPE (sizeof(shape) / sizeof(shape[0]))
 
-struct table {
-	unsigned ncols, nrows;
-	char **hdr;
-	char ***rows;
-	unsigned *rowlen;
-	/* parser state */
-	char **cur;
-	unsigned ncur, capcur, caprows;
-	bool header_done;
-};
-
-static void on_field(void *s, size_t len, void *data)
-{
-	struct table *t = data;
-	if (t->ncur == t->capcur) {
-		t->capcur = t->capcur ? 2 * t->capcur : 16;
-		t->cur = realloc(t->cur, t->capcur * sizeof(*t->cur));
-		assert_non_null(t->cur);
-	}
-	t->cur[t->ncur] = strndup(s, len);
-	assert_non_null(t->cur[t->ncur]);
-	t->ncur++;
-}
-
-static void on_row(int c, void *data)
-{
-	struct table *t = data;
-	if (!t->header_done) {
-		t->header_done = true;
-		t->hdr = t->cur;
-		t->ncols = t->ncur;
-	} else {
-		if (t->nrows == t->caprows) {
-			t->caprows = t->caprows ? 2 * t->caprows : 256;
-			t->rows = realloc(t->rows, t->caprows * sizeof(*t->rows));
-			t->rowlen = realloc(t->rowlen, t->caprows * sizeof(*t->rowlen));
-			assert_non_null(t->rows);
-			assert_non_null(t->rowlen);
-		}
-		t->rowlen[t->nrows] = t->ncur;
-		t->rows[t->nrows++] = t->cur;
-	}
-	t->cur = NULL;
-	t->ncur = t->capcur = 0;
-}
-
-/* Reads a CSV strictly through libcsv: it must parse, and every row must
- * have as many fields as the header. */
-static void read_table(const char *path, struct table *t)
-{
-	struct csv_parser p;
-	char buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		fail_msg("%s: %s", path, strerror(errno));
-	memset(t, 0, sizeof(*t));
-	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (csv_parse(&p, buf, n, on_field, on_row, t) != n)
-			fail_msg("%s: not valid CSV: %s", path, csv_strerror(csv_error(&p)));
-	if (csv_fini(&p, on_field, on_row, t))
-		fail_msg("%s: not valid CSV at the end: %s", path, csv_strerror(csv_error(&p)));
-	csv_free(&p);
-	fclose(f);
-	assert_true(t->header_done);
-	for (unsigned r = 0; r < t->nrows; r++)
-		if (t->rowlen[r] != t->ncols)
-			fail_msg("%s: row %u has %u fields, the header %u", path, r + 2,
-				 t->rowlen[r], t->ncols);
-}
-
-static void free_table(struct table *t)
-{
-	for (unsigned r = 0; r < t->nrows; r++) {
-		for (unsigned c = 0; c < t->rowlen[r]; c++)
-			free(t->rows[r][c]);
-		free(t->rows[r]);
-	}
-	for (unsigned c = 0; c < t->ncols; c++)
-		free(t->hdr[c]);
-	free(t->hdr);
-	free(t->rows);
-	free(t->rowlen);
-	free(t->cur);
-}
-
-static int column(const struct table *t, const char *name)
-{
-	for (unsigned c = 0; c < t->ncols; c++)
-		if (!strcmp(t->hdr[c], name))
-			return (int)c;
-	fail_msg("no column %s", name);
-	return -1;
-}
-
 static uint64_t parse_uint(const char *s, const char *what)
 {
 	char *end;
@@ -598,89 +489,25 @@ static uint64_t parse_us(const char *s, const char *what)
 	return parse_uint(whole, what) * 1000 + parse_uint(dot + 1, what);
 }
 
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st))
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			char sub[1024];
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			rm_rf(sub);
-		}
-		if (d)
-			closedir(d);
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
-static void show_file(const char *path)
-{
-	char line[1024];
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		print_message("  %s: %s", path, line);
-	fclose(f);
-}
-
 /* Runs the binary with args (NULL-terminated) in dir, its output in
  * dir/NAME.out and .err; returns its exit status (128+N for signal N). */
 static int run_bin(const char *dir, const char *name, const char *const *args)
 {
 	const char *bin = getenv("MODEBENCH");
-	const char *argv[64];
 	char out[512], err[512];
-	int n = 0, st;
 
 	if (!bin)
 		fail_msg("MODEBENCH is not set (ctest sets it to the built binary)");
-	argv[n++] = bin;
-	while (*args && n < 63)
-		argv[n++] = *args++;
-	argv[n] = NULL;
 	snprintf(out, sizeof(out), "%s/%s.out", dir, name);
 	snprintf(err, sizeof(err), "%s/%s.err", dir, name);
 	fflush(NULL);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (in < 0 || o < 0 || e < 0 || chdir(dir))
-			_exit(127);
-		dup2(in, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	struct timespec tick = { 0, 10 * 1000000L };
-	for (unsigned i = 0;; i++) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		assert_int_equal(r, 0);
-		if (i >= HANG_LIMIT_S * 100u) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			show_file(err);
-			fail_msg("%s: still running after %d s: killed", name, HANG_LIMIT_S);
-		}
-		nanosleep(&tick, NULL);
-	}
-	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (pid == 0)
+		mb_test_exec_in(dir, out, err, bin, args);
+	int rc = mb_test_wait(pid, HANG_LIMIT_S, name, err);
 	if (rc)
-		show_file(err);
+		mb_test_show_file(err, NULL);
 	return rc;
 }
 
@@ -878,7 +705,7 @@ static void test_trace_nesting(void **state)
 		{ "threads", 200 }, { "async-threads", 200 },
 	};
 	const unsigned nruns = sizeof(want) / sizeof(want[0]);
-	struct table o, t;
+	struct mb_test_table o, t;
 	struct runinfo ri[8];
 
 	assert_non_null(mkdtemp(dir));
@@ -890,13 +717,14 @@ static void test_trace_nesting(void **state)
 
 	/* The runs, from the result CSV: all ok, 40 tasks, no trace event
 	 * dropped (the flags column would say so). */
-	read_table(out, &o);
+	mb_test_read_csv(out, &o);
+	mb_test_assert_rectangular(out, &o);
 	assert_int_equal(o.nrows, nruns);
-	int c_id = column(&o, "run_id"), c_mode = column(&o, "mode"),
-	    c_workers = column(&o, "workers"), c_conc = column(&o, "concurrency"),
-	    c_status = column(&o, "status"), c_tasks = column(&o, "tasks"),
-	    c_gil = column(&o, "gil_us"), c_flags = column(&o, "flags"),
-	    c_warmup = column(&o, "warmup");
+	int c_id = mb_test_column(&o, "run_id"), c_mode = mb_test_column(&o, "mode"),
+	    c_workers = mb_test_column(&o, "workers"), c_conc = mb_test_column(&o, "concurrency"),
+	    c_status = mb_test_column(&o, "status"), c_tasks = mb_test_column(&o, "tasks"),
+	    c_gil = mb_test_column(&o, "gil_us"), c_flags = mb_test_column(&o, "flags"),
+	    c_warmup = mb_test_column(&o, "warmup");
 	for (unsigned r = 0; r < nruns; r++) {
 		char **row = o.rows[r];
 		ri[r].id = row[c_id];
@@ -927,7 +755,8 @@ static void test_trace_nesting(void **state)
 		fclose(f);
 		assert_string_equal(line, TRACE_HEADER "\n");
 	}
-	read_table(trace, &t);
+	mb_test_read_csv(trace, &t);
+	mb_test_assert_rectangular(trace, &t);
 	assert_int_equal(t.ncols, 10);
 	struct ev *evs = calloc(t.nrows ? t.nrows : 1, sizeof(*evs));
 	assert_non_null(evs);
@@ -966,9 +795,9 @@ static void test_trace_nesting(void **state)
 		check_run_trace(&ri[q], q, evs, t.nrows);
 
 	free(evs);
-	free_table(&t);
-	free_table(&o);
-	rm_rf(dir);
+	mb_test_free_table(&t);
+	mb_test_free_table(&o);
+	mb_test_rm_rf(dir);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 #include "mb.h"
 #include "modes.h"
 #include "recipe.h"
+#include "testutil.h"
 #include "topo.h"
 #include "worker.h"
 
@@ -27,14 +28,7 @@ static unsigned kmax; /* cores used by the k-core modes: min(2, slots) */
 
 static int group_setup(void **state)
 {
-	char err[256];
-	if (mb_topo_load(&topo, NULL, err, sizeof(err))) {
-		fprintf(stderr, "mb_topo_load: %s\n", err);
-		return -1;
-	}
-	unsigned slots = mb_topo_slots(topo, false);
-	kmax = slots < 2 ? slots : 2;
-	return 0;
+	return mb_test_load_topo(&topo, &kmax);
 }
 
 static int group_teardown(void **state)

@@ -8,11 +8,9 @@
  * the only clock is a generous limit that turns a hang into a failure.
  * The stall test asserts latency values the harness measured, not how
  * long anything took. */
-#include <csv.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -32,6 +30,7 @@
 #include <cmocka.h>
 
 #include "schema.h"
+#include "testutil.h"
 
 #define HANG_LIMIT_S 300 /* a run this long is a hang, not a slow machine */
 
@@ -60,12 +59,6 @@ static rlim_t child_nofile;
  * dir; stdout and stderr go to dir/../NAME.out and .err. */
 static pid_t start(const char *dir, const char *name, const char *const *args)
 {
-	const char *argv[64];
-	int n = 0;
-	argv[n++] = bin;
-	while (*args && n < 63)
-		argv[n++] = *args++;
-	argv[n] = NULL;
 	char out[512], err[512];
 	snprintf(out, sizeof(out), "%s/../%s.out", dir, name);
 	snprintf(err, sizeof(err), "%s/../%s.err", dir, name);
@@ -80,52 +73,26 @@ static pid_t start(const char *dir, const char *name, const char *const *args)
 			if (setrlimit(RLIMIT_NOFILE, &nf))
 				_exit(126);
 		}
-		int in = open("/dev/null", O_RDONLY);
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (in < 0 || o < 0 || e < 0 || chdir(dir))
-			_exit(127);
-		dup2(in, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(bin, (char *const *)argv);
-		_exit(127);
+		mb_test_exec_in(dir, out, err, bin, args);
 	}
 	return pid;
 }
 
+/* Shows dir/../NAME.EXT, start()'s output of the run NAME. */
 static void show_file(const char *dir, const char *name, const char *ext)
 {
-	char path[512], line[1024];
+	char path[512], label[256];
 	snprintf(path, sizeof(path), "%s/../%s.%s", dir, name, ext);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		print_message("  %s.%s: %s", name, ext, line);
-	fclose(f);
+	snprintf(label, sizeof(label), "%s.%s", name, ext);
+	mb_test_show_file(path, label);
 }
 
 /* Waits for pid to end; returns its exit status (128+N for signal N). */
 static int finish(pid_t pid, const char *dir, const char *name)
 {
-	int st;
-	double t0 = now_s();
-	for (;;) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		assert_int_equal(r, 0);
-		if (now_s() - t0 > HANG_LIMIT_S) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			show_file(dir, name, "err");
-			fail_msg("%s: still running after %d s: killed", name, HANG_LIMIT_S);
-		}
-		pause_ms(10);
-	}
-	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return rc;
+	char err[512];
+	snprintf(err, sizeof(err), "%s/../%s.err", dir, name);
+	return mb_test_wait(pid, HANG_LIMIT_S, name, err);
 }
 
 static int run_to_end(const char *dir, const char *name, const char *const *args)
@@ -282,84 +249,24 @@ static bool is_busy(void *arg)
 
 /* ---- CSV through libcsv */
 
-struct table {
-	unsigned nrows, ncols; /* rows exclude the header */
-	char ***rows;	       /* rows[r][c] */
-	char **hdr;
-	int col[MB_NCOLUMNS]; /* our column -> file column, -1 absent */
-	/* parser state */
-	char **cur;
-	unsigned ncur, capcur, caprows;
-	bool header_done, ragged;
-};
-
-static void on_field(void *s, size_t len, void *data)
-{
-	struct table *t = data;
-	if (t->ncur == t->capcur) {
-		t->capcur = t->capcur ? 2 * t->capcur : 64;
-		t->cur = realloc(t->cur, t->capcur * sizeof(*t->cur));
-		assert_non_null(t->cur);
-	}
-	t->cur[t->ncur++] = strndup(s, len);
-}
-
-static void on_row(int c, void *data)
-{
-	struct table *t = data;
-	if (!t->header_done) {
-		t->header_done = true;
-		t->hdr = t->cur;
-		t->ncols = t->ncur;
-	} else {
-		if (t->ncur != t->ncols)
-			t->ragged = true;
-		if (t->nrows == t->caprows) {
-			t->caprows = t->caprows ? 2 * t->caprows : 64;
-			t->rows = realloc(t->rows, t->caprows * sizeof(*t->rows));
-			assert_non_null(t->rows);
-		}
-		t->rows[t->nrows++] = t->cur;
-	}
-	t->cur = NULL;
-	t->ncur = t->capcur = 0;
-}
-
 /* Reads a run CSV strictly: it must parse, its header must be the schema's
  * columns in order and every row must have as many fields. */
-static void read_csv(const char *path, struct table *t)
+static void read_csv(const char *path, struct mb_test_table *t)
 {
-	struct csv_parser p;
-	char buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		fail_msg("%s: %s", path, strerror(errno));
-	memset(t, 0, sizeof(*t));
-	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL), 0);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (csv_parse(&p, buf, n, on_field, on_row, t) != n)
-			fail_msg("%s: not valid CSV: %s", path, csv_strerror(csv_error(&p)));
-	if (csv_fini(&p, on_field, on_row, t))
-		fail_msg("%s: not valid CSV at the end: %s", path, csv_strerror(csv_error(&p)));
-	csv_free(&p);
-	fclose(f);
-	assert_true(t->header_done);
+	mb_test_read_csv(path, t);
 	assert_false(t->ragged);
 	assert_int_equal(t->ncols, MB_NCOLUMNS);
-	for (unsigned c = 0; c < MB_NCOLUMNS; c++) {
+	for (unsigned c = 0; c < MB_NCOLUMNS; c++)
 		assert_string_equal(t->hdr[c], mb_column_names[c]);
-		t->col[c] = (int)c;
-	}
 }
 
-static const char *field(const struct table *t, unsigned r, enum mb_column c)
+static const char *field(const struct mb_test_table *t, unsigned r, enum mb_column c)
 {
-	assert_true(r < t->nrows && t->col[c] >= 0);
-	return t->rows[r][t->col[c]];
+	assert_true(r < t->nrows && (unsigned)c < t->ncols);
+	return t->rows[r][c];
 }
 
-static double num(const struct table *t, unsigned r, enum mb_column c)
+static double num(const struct mb_test_table *t, unsigned r, enum mb_column c)
 {
 	const char *s = field(t, r, c);
 	char *end;
@@ -369,49 +276,12 @@ static double num(const struct table *t, unsigned r, enum mb_column c)
 	return v;
 }
 
-static void free_table(struct table *t)
-{
-	for (unsigned r = 0; r < t->nrows; r++) {
-		for (unsigned c = 0; c < t->ncols; c++)
-			free(t->rows[r][c]);
-		free(t->rows[r]);
-	}
-	for (unsigned c = 0; c < t->ncols; c++)
-		free(t->hdr[c]);
-	free(t->hdr);
-	free(t->rows);
-	free(t->cur);
-}
-
 /* ---- fixtures: one temporary directory per test */
 
 struct ctx {
 	char top[64];
 	char dir[96]; /* the runs' working directory, top/cwd */
 };
-
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st))
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			char sub[1024];
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			rm_rf(sub);
-		}
-		if (d)
-			closedir(d);
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
 
 static int setup(void **state)
 {
@@ -431,7 +301,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct ctx *c = *state;
-	rm_rf(c->top);
+	mb_test_rm_rf(c->top);
 	free(c);
 	return 0;
 }
@@ -467,7 +337,7 @@ static void test_resume_after_kill(void **state)
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(finish(pid, c->dir, "first"), 128 + SIGKILL);
 
-	struct table before;
+	struct mb_test_table before;
 	read_csv(out, &before);
 	assert_true(before.nrows >= killed_after);
 	assert_true(before.nrows < nconfigs * runs_per_config);
@@ -477,7 +347,7 @@ static void test_resume_after_kill(void **state)
 		show_file(c->dir, "resume", "err");
 	assert_int_equal(rc, 0);
 
-	struct table after;
+	struct mb_test_table after;
 	read_csv(out, &after);
 	/* The rows written before the kill are kept as they were. */
 	assert_true(after.nrows >= before.nrows);
@@ -512,8 +382,8 @@ static void test_resume_after_kill(void **state)
 	for (unsigned k = 0; k < nkeys; k++)
 		warm += strstr(keys[k], "#0#1") != NULL;
 	assert_int_equal(warm, nconfigs);
-	free_table(&before);
-	free_table(&after);
+	mb_test_free_table(&before);
+	mb_test_free_table(&after);
 }
 
 /* ---- (b) SIGINT mid-run */
@@ -541,14 +411,14 @@ static void test_sigint(void **state)
 		show_file(c->dir, "sigint", "err");
 	assert_int_equal(rc, 130);
 
-	struct table t;
+	struct mb_test_table t;
 	read_csv(out, &t);
 	assert_int_equal(t.nrows, 2);
 	assert_string_equal(field(&t, 0, MB_COL_status), "ok");
 	assert_string_equal(field(&t, 1, MB_COL_status), "interrupted");
 	/* The interrupted run still reports what it did. */
 	assert_true(num(&t, 1, MB_COL_tasks) > 0);
-	free_table(&t);
+	mb_test_free_table(&t);
 }
 
 /* ---- (c) --timeout: every mode times out, the sweep goes on */
@@ -569,7 +439,7 @@ static void test_timeout(void **state)
 		show_file(c->dir, "timeout", "err");
 	assert_int_equal(rc, 1);
 
-	struct table t;
+	struct mb_test_table t;
 	read_csv(out, &t);
 	assert_int_equal(t.nrows, 4);
 	for (unsigned r = 0; r < t.nrows; r++) {
@@ -580,7 +450,7 @@ static void test_timeout(void **state)
 		assert_non_null(strstr(field(&t, r, MB_COL_error), "timeout"));
 		assert_true(num(&t, r, MB_COL_tasks) == 0);
 	}
-	free_table(&t);
+	mb_test_free_table(&t);
 }
 
 /* ---- (d) a worker process killed by a signal */
@@ -631,7 +501,7 @@ static void test_crashing_worker(void **state)
 		show_file(c->dir, "crash", "err");
 	assert_int_equal(rc, 1);
 
-	struct table t;
+	struct mb_test_table t;
 	read_csv(out, &t);
 	assert_int_equal(t.nrows, 2);
 	for (unsigned r = 0; r < 2; r++) {
@@ -642,7 +512,7 @@ static void test_crashing_worker(void **state)
 		/* The other worker's tasks are still counted. */
 		assert_true(num(&t, r, MB_COL_tasks) > 0);
 	}
-	free_table(&t);
+	mb_test_free_table(&t);
 }
 
 /* ---- (d2) out of file descriptors: the row names the limit to raise */
@@ -665,14 +535,14 @@ static void test_fd_limit(void **state)
 	if (rc != 1)
 		show_file(c->dir, "nofile", "err");
 	assert_int_equal(rc, 1);
-	struct table t;
+	struct mb_test_table t;
 	read_csv(out, &t);
 	assert_int_equal(t.nrows, 1);
 	assert_string_equal(field(&t, 0, MB_COL_status), "failed");
 	const char *err = field(&t, 0, MB_COL_error);
 	if (!strstr(err, "ulimit -n: now 64"))
 		fail_msg("error '%s' does not say to raise ulimit -n", err);
-	free_table(&t);
+	mb_test_free_table(&t);
 }
 
 /* ---- (e) open loop vs closed loop across a stall */
@@ -681,7 +551,7 @@ static void test_fd_limit(void **state)
 
 /* Runs a 2 s sync sleep:1ms run (open loop at 500/s when rate) and stops
  * the whole process for STALL_MS in its measured part. */
-static void stalled_run(struct ctx *c, const char *name, bool rate, struct table *t)
+static void stalled_run(struct ctx *c, const char *name, bool rate, struct mb_test_table *t)
 {
 	const char *args[32] = {
 		"run", "-w", "sleep:1ms", "-m", "sync", "-c", "1", "-d", "2s", "-r", "1",
@@ -716,7 +586,7 @@ static void stalled_run(struct ctx *c, const char *name, bool rate, struct table
 static void test_open_loop_stall(void **state)
 {
 	struct ctx *c = *state;
-	struct table open, closed;
+	struct mb_test_table open, closed;
 	stalled_run(c, "open", true, &open);
 	stalled_run(c, "closed", false, &closed);
 
@@ -738,8 +608,8 @@ static void test_open_loop_stall(void **state)
 	 * it, far less than 1% of the run. */
 	assert_true(c_p99 < STALL_MS * 1000.0 / 4);
 	assert_true(c_svc < STALL_MS * 1000.0 / 4);
-	free_table(&open);
-	free_table(&closed);
+	mb_test_free_table(&open);
+	mb_test_free_table(&closed);
 }
 
 int main(void)

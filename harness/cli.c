@@ -18,7 +18,7 @@ void mb_run_usage(FILE *f)
 	      "  -m, --modes LIST        sync,async,threads,procs,async-threads,async-procs\n"
 	      "                          (default sync,async,threads,procs)\n"
 	      "  -c, --cores LIST        core counts: 1,2  1-8  pow2  all (default pow2)\n"
-	      "  -C, --concurrency LIST  total tasks in flight (default: k)\n"
+	      "  -C, --concurrency LIST  total tasks in flight; k = the core count (default: k)\n"
 	      "  -n, --tasks N           tasks per run, or\n"
 	      "  -d, --duration DUR      time per run (default 1s)\n"
 	      "  -r, --reps N|auto       repetitions (default 5), --warmup N (default 1);\n"
@@ -120,9 +120,11 @@ static int add_mode(const char *item, void *arg)
 static int add_conc(const char *item, void *arg)
 {
 	struct listctx *c = arg;
-	uint64_t n;
-	if (mb_parse_count(item, &n) || n > 1000000)
-		FAIL("-C/--concurrency: '%s' is not a task count from 1 to 1M (e.g. 1,16,1k)", item);
+	uint64_t n = 0;
+	/* "k": as many tasks as the run's cores (1 for sync and async). */
+	if (strcmp(item, "k") && (mb_parse_count(item, &n) || n > 1000000))
+		FAIL("-C/--concurrency: '%s' is not a task count from 1 to 1M or k, the core "
+		     "count (e.g. k,16,1k)", item);
 	if (c->o->nconc == MB_MAX_LIST)
 		FAIL("-C/--concurrency: at most %d values", MB_MAX_LIST);
 	c->o->conc[c->o->nconc++] = (unsigned)n;

@@ -469,8 +469,10 @@ int mb_sweep_main(int argc, char **argv)
 							c->mode = m;
 							c->backend = m->async ? o.backends[bi] : MB_BACKEND_NONE;
 							c->k = k;
+							/* conc 0: "k" (the default) */
+							unsigned cc = o.nconc ? o.conc[ci] : 0;
 							c->c = m->id == MB_MODE_SYNC ? 1 :
-							       o.nconc ? o.conc[ci] : (mb_mode_one_core(m) ? 1 : k);
+							       cc ? cc : (mb_mode_one_core(m) ? 1 : k);
 							c->w = mb_mode_workers(m, k, c->c);
 							c->rate = o.nrates ? o.rates[ri] : 0;
 							c->gil_ns = (m->id == MB_MODE_THREADS ||

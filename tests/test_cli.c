@@ -356,6 +356,42 @@ static void test_dry_run(void **state)
 	proc_free(&p);
 }
 
+/* -C k: as many tasks in flight as the run's cores (1 for async). */
+static void test_dry_run_conc_k(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { "run", "--dry-run", "-w", "cpu", "-m",
+					    "sync,async,threads", "-c", "1,2", "-C", "k,8", NULL };
+	struct proc p;
+	char files[512];
+	if (!modebench())
+		skip();
+	if (this_machine_cores() < 2) {
+		print_message("this machine has fewer than 2 cores: -c 1,2 cannot be planned\n");
+		skip();
+	}
+	run_mb(t->dir, args, &p);
+	if (p.status != 0)
+		print_error("exit %d, stderr '%s'\n", p.status, p.err);
+	assert_int_equal(p.status, 0);
+	/* sync C=1; async C=1 and 8; threads k=1 C=1 and 8, k=2 C=2 and 8 */
+	assert_non_null(strstr(p.out, "run matrix: 7 configurations"));
+	static const char *const rows[] = {
+		"sync          none        1      1       1  0\n",
+		"async         epoll       1      1       1  0\n",
+		"async         epoll       1      8       1  0\n",
+		"threads       none        1      1       1  0\n",
+		"threads       none        1      8       8  0\n",
+		"threads       none        2      2       2  0,1\n",
+		"threads       none        2      8       8  0,1\n",
+	};
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (!strstr(p.out, rows[i]))
+			fail_msg("no row '%.40s...' in the matrix:\n%s", rows[i], p.out);
+	assert_int_equal(dir_entries(t->dir, files, sizeof(files)), 0);
+	proc_free(&p);
+}
+
 static void test_dry_run_synthetic_topology(void **state)
 {
 	struct tmp *t = *state;
@@ -448,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_output_refused, setup_tmp,
 						teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_dry_run_conc_k, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_synthetic_topology, setup_tmp,
 						teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_tiny_real_run, setup_tmp, teardown_tmp),

@@ -29,8 +29,9 @@ void mb_gil_destroy(struct mb_gil *g)
 	pthread_mutex_destroy(&g->mu);
 }
 
-static void take_locked(struct mb_gil *g)
+static bool take_locked(struct mb_gil *g)
 {
+	bool waited = g->locked;
 	while (g->locked) {
 		uint64_t sn = g->switch_number;
 		uint64_t until = mb_now_ns() + g->interval_ns;
@@ -48,13 +49,15 @@ static void take_locked(struct mb_gil *g)
 	g->switches++;
 	__atomic_store_n(&g->drop_request, 0, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&g->switch_cond);
+	return waited;
 }
 
-void mb_gil_acquire(struct mb_gil *g)
+bool mb_gil_acquire(struct mb_gil *g)
 {
 	pthread_mutex_lock(&g->mu);
-	take_locked(g);
+	bool waited = take_locked(g);
 	pthread_mutex_unlock(&g->mu);
+	return waited;
 }
 
 void mb_gil_release(struct mb_gil *g)
@@ -65,12 +68,12 @@ void mb_gil_release(struct mb_gil *g)
 	pthread_mutex_unlock(&g->mu);
 }
 
-void mb_gil_yield(struct mb_gil *g)
+bool mb_gil_yield(struct mb_gil *g)
 {
 	pthread_mutex_lock(&g->mu);
 	if (!__atomic_load_n(&g->drop_request, __ATOMIC_RELAXED)) {
 		pthread_mutex_unlock(&g->mu);
-		return;
+		return false;
 	}
 	uint64_t sn = g->switch_number;
 	g->locked = false;
@@ -80,4 +83,5 @@ void mb_gil_yield(struct mb_gil *g)
 		pthread_cond_wait(&g->switch_cond, &g->mu);
 	take_locked(g);
 	pthread_mutex_unlock(&g->mu);
+	return true;
 }

@@ -28,13 +28,16 @@ struct mb_gil {
 int mb_gil_init(struct mb_gil *g, uint64_t interval_ns);
 void mb_gil_destroy(struct mb_gil *g);
 
-void mb_gil_acquire(struct mb_gil *g);
+/* Returns true when the lock was held by another thread and it waited. */
+bool mb_gil_acquire(struct mb_gil *g);
 void mb_gil_release(struct mb_gil *g);
 
 /* Called by the holder between CPU work units: yields the lock when
  * another thread has asked for it. One relaxed load when nobody asked. */
 static inline void mb_gil_tick(struct mb_gil *g);
-void mb_gil_yield(struct mb_gil *g);
+/* Hands the lock over when asked and takes it back; returns true when it
+ * did (false: the request was gone already). */
+bool mb_gil_yield(struct mb_gil *g);
 
 static inline void mb_gil_tick(struct mb_gil *g)
 {

@@ -12,7 +12,7 @@ void mb_trace_header(FILE *f)
 void mb_trace_write(FILE *f, const char *label, unsigned worker,
 		    const struct mb_trace_event *ev, uint64_t n, uint64_t t0)
 {
-	static const char *kinds[] = { "task", "cpu", "wait" };
+	static const char *kinds[] = { "task", "cpu", "wait", "lock" };
 	for (uint64_t i = 0; i < n; i++) {
 		const struct mb_trace_event *e = &ev[i];
 		fprintf(f, "%s,%u,%u,%u,%s,%u,%u,%u,%.3f,%.3f\n", label, worker, e->slot, e->task,

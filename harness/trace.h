@@ -4,14 +4,17 @@
  * shared line on the measured path; a full buffer counts drops instead.
  * The runner writes the events out after the run, as CSV:
  *   label,worker,slot,task,kind,stage,branch,step,start_us,end_us
- * with times since the run's start and kind one of task, cpu, wait. */
+ * with times since the run's start and kind one of task, cpu, wait, lock. */
 #ifndef MB_TRACE_H
 #define MB_TRACE_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-enum mb_trace_kind { MB_TRACE_TASK, MB_TRACE_CPU, MB_TRACE_WAIT };
+/* lock: under --gil, a time inside a step during which the thread waited
+ * for the interpreter lock (handed over in the middle of a CPU step, or
+ * taken back after a wait); it lies within its step's event. */
+enum mb_trace_kind { MB_TRACE_TASK, MB_TRACE_CPU, MB_TRACE_WAIT, MB_TRACE_LOCK };
 
 struct mb_trace_event {
 	uint64_t t0, t1;

@@ -13,7 +13,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-#include "gil.h"
 #include "modes.h"
 
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)
@@ -70,17 +69,42 @@ static inline bool may_start(struct mb_worker *w, uint64_t now)
 
 /* ---- blocking executor: one task at a time, branches one after another */
 
+void mb_worker_gil_yield(struct mb_worker *w)
+{
+	uint64_t t0 = w->run->trace ? mb_now_ns() : 0;
+	if (mb_gil_yield(w->gil) && w->run->trace)
+		mb_worker_trace_lock(w, t0);
+}
+
+/* Tracing: the step about to run, for the lock events inside it. */
+static inline void set_tstep(struct mb_worker *w, uint64_t task, unsigned slot, unsigned stage,
+			     unsigned branch, unsigned pos)
+{
+	w->tstep.task = (uint32_t)task;
+	w->tstep.slot = (uint16_t)slot;
+	w->tstep.stage = (uint8_t)stage;
+	w->tstep.branch = (uint8_t)branch;
+	w->tstep.pos = (uint8_t)pos;
+}
+
 static int run_step_blocking(struct mb_worker *w, struct mb_lane *lane,
 			     const struct mb_step *s, unsigned stage, unsigned branch,
 			     unsigned pos)
 {
 	int rc;
-	uint64_t t0 = w->run->trace ? mb_now_ns() : 0;
+	uint64_t t0 = 0;
+	if (w->run->trace) {
+		t0 = mb_now_ns();
+		set_tstep(w, w->started - 1, 0, stage, branch, pos);
+	}
 	if (w->gil && s->kind->is_wait)
 		mb_gil_release(w->gil);
 	rc = s->kind->run_blocking(w, lane, s);
-	if (w->gil && s->kind->is_wait)
-		mb_gil_acquire(w->gil);
+	if (w->gil && s->kind->is_wait) {
+		uint64_t a = w->run->trace ? mb_now_ns() : 0;
+		if (mb_gil_acquire(w->gil) && w->run->trace)
+			mb_worker_trace_lock(w, a);
+	}
 	if (w->run->trace)
 		mb_worker_trace(w, s->kind->is_wait ? MB_TRACE_WAIT : MB_TRACE_CPU,
 				w->started - 1, 0, stage, branch, pos, t0, mb_now_ns());
@@ -174,8 +198,11 @@ static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
 
 	while (lane->pos < br->nsteps) {
 		const struct mb_step *s = &br->steps[lane->pos];
-		if (w->run->trace)
+		if (w->run->trace) {
 			lane->t0 = mb_now_ns();
+			set_tstep(w, t->seq, (unsigned)(t - w->tasks), t->stage, lane->branch,
+				  lane->pos);
+		}
 		int rc = s->kind->start_async(w, lane, s);
 		if (rc == MB_Q_QUEUED)
 			return;

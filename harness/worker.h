@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gil.h"
 #include "hist.h"
 #include "loop.h"
 #include "mb.h"
@@ -19,7 +20,6 @@
 #include "topo.h"
 #include "trace.h"
 
-struct mb_gil;
 struct mb_trace_event;
 
 /* What a run is: fixed before workers start, read-only while they run. */
@@ -120,6 +120,7 @@ struct mb_worker {
 	struct mb_gil *gil;
 	struct mb_trace_event *trace_ev; /* this worker's trace buffer */
 	uint64_t trace_cap, trace_n, trace_dropped;
+	struct mb_trace_event tstep; /* tracing: the step being run (no times) */
 	int error;
 	char errmsg[160];
 };
@@ -152,6 +153,26 @@ static inline void mb_worker_trace(struct mb_worker *w, unsigned kind, uint64_t 
 	e->stage = (uint8_t)stage;
 	e->branch = (uint8_t)branch;
 	e->pos = (uint8_t)pos;
+}
+
+/* Tracing: records a wait for the interpreter lock from t0 until now,
+ * inside the step being run (w->tstep). */
+static inline void mb_worker_trace_lock(struct mb_worker *w, uint64_t t0)
+{
+	const struct mb_trace_event *s = &w->tstep;
+	mb_worker_trace(w, MB_TRACE_LOCK, s->task, s->slot, s->stage, s->branch, s->pos, t0,
+			mb_now_ns());
+}
+
+void mb_worker_gil_yield(struct mb_worker *w);
+
+/* What CPU work calls between work units under --gil (the worker's form of
+ * mb_gil_tick): one relaxed load when nobody asked for the lock; a hand-over
+ * is traced as a lock event when tracing. */
+static inline void mb_worker_gil_tick(struct mb_worker *w)
+{
+	if (__builtin_expect(__atomic_load_n(&w->gil->drop_request, __ATOMIC_RELAXED), 0))
+		mb_worker_gil_yield(w);
 }
 
 /* xorshift64*: cheap per-worker randomness for offsets and arrivals. */

@@ -20,9 +20,13 @@ keep(l) = (label eq '' || l eq label)
 stats data using (keep(strcol(1)) ? column("slot") : NaN) name "S" nooutput
 stats data using (keep(strcol(1)) ? column("worker") : NaN) name "W" nooutput
 stats data using (keep(strcol(1)) ? column("end_us") : NaN) name "T" nooutput
+# Under --gil: lock events, inside their step, when the thread waited for
+# the interpreter lock; drawn in red over the step.
+stats data using (keep(strcol(1)) && strcol("kind") eq 'lock' ? 1 : 0) name "L" nooutput
+locks = L_sum > 0
 slots = S_max + 1
 row(w, s) = w * slots + s
-set title sprintf("Per-task timeline %s: orange = CPU, blue = waiting (%d workers, %d tasks in flight per worker)", name, W_max + 1, slots) noenhanced
+set title sprintf("Per-task timeline %s: orange = CPU, blue = waiting%s (%d workers, %d tasks in flight per worker)", name, locks ? ", red = waiting for the interpreter lock" : "", W_max + 1, slots) noenhanced
 set xlabel "time since the run started (ms)"
 set ylabel "worker / task slot"
 set yrange [-1:(W_max + 1) * slots]
@@ -31,9 +35,10 @@ set grid xtics
 set key outside top center horizontal
 set ytics 1
 if ((W_max + 1) * slots > 24) { set ytics autofreq }
+lockplot = locks ? ", '' using (keep(strcol(1)) && strcol(\"kind\") eq 'lock' ? column(\"start_us\")/1000.0 : NaN):(row(column(\"worker\"), column(\"slot\")) + 0.15*column(\"branch\")):((column(\"end_us\") - column(\"start_us\"))/1000.0):(0) with vectors nohead lw 9 lc rgb '#c0392b' title 'lock'" : ""
 plot data using (keep(strcol(1)) && strcol("kind") eq 'task' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot"))):((column("end_us") - column("start_us"))/1000.0):(0) \
         with vectors nohead lw 1 lc rgb '#bbbbbb' title 'task', \
      '' using (keep(strcol(1)) && strcol("kind") eq 'wait' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot")) + 0.15*column("branch")):((column("end_us") - column("start_us"))/1000.0):(0) \
         with vectors nohead lw 5 lc rgb '#3b75af' title 'wait', \
      '' using (keep(strcol(1)) && strcol("kind") eq 'cpu' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot"))):((column("end_us") - column("start_us"))/1000.0):(0) \
-        with vectors nohead lw 9 lc rgb '#ef8636' title 'cpu'
+        with vectors nohead lw 9 lc rgb '#ef8636' title 'cpu' @lockplot

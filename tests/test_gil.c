@@ -532,7 +532,7 @@ static bool overlaps(const struct ev *a, const struct ev *b)
 
 static void show_ev(const char *what, const struct runinfo *ri, const struct ev *e)
 {
-	static const char *kinds[] = { "task", "cpu", "wait" };
+	static const char *kinds[] = { "task", "cpu", "wait", "lock" };
 	print_error("%s: %s (%s) worker %u slot %u task %u %s stage %u branch %u step %u "
 		    "[%llu, %llu] ns\n", what, ri->id, ri->m->name, e->worker, e->slot, e->task,
 		    kinds[e->kind], e->stage, e->branch, e->step, (unsigned long long)e->t0,
@@ -585,6 +585,14 @@ static void check_run_trace(const struct runinfo *ri, unsigned run, const struct
 			fail_msg("%s: an event ends before it starts", ri->id);
 		}
 		size_t at = (size_t)e->worker * maxq + e->task;
+		if (e->kind == MB_TRACE_LOCK) {
+			/* checked against its step below */
+			if (ri->gil_us == 0) {
+				show_ev("lock event", ri, e);
+				fail_msg("%s: a lock event in a run without the lock", ri->id);
+			}
+			continue;
+		}
 		if (e->kind == MB_TRACE_TASK) {
 			if (task_ev[at]) {
 				show_ev("second task event", ri, e);
@@ -653,6 +661,27 @@ static void check_run_trace(const struct runinfo *ri, unsigned run, const struct
 			if (!async && s[2]->t0 < s[1]->t1)
 				fail_msg("%s: branch 1 started before branch 0 ended", ri->id);
 		}
+	/* A lock event lies inside its step (same task, slot, stage, branch
+	 * and position). */
+	for (unsigned i = 0; i < nev; i++) {
+		const struct ev *e = &evs[i];
+		if (e->run != run || e->kind != MB_TRACE_LOCK)
+			continue;
+		size_t at = (size_t)e->worker * maxq + e->task;
+		unsigned k;
+		for (k = 0; k < NSHAPE; k++)
+			if (shape[k].stage == e->stage && shape[k].branch == e->branch &&
+			    shape[k].step == e->step)
+				break;
+		const struct ev *st = k < NSHAPE && step_ev[at * NSHAPE + k] ?
+					      &evs[step_ev[at * NSHAPE + k] - 1] : NULL;
+		if (!st || st->slot != e->slot || e->t0 < st->t0 || e->t1 > st->t1) {
+			show_ev("lock event", ri, e);
+			if (st)
+				show_ev("its step", ri, st);
+			fail_msg("%s: a lock event is not inside its step", ri->id);
+		}
+	}
 	/* One worker is one thread: its CPU segments never overlap; a blocking
 	 * worker does one step and one task at a time; a task slot of a loop
 	 * holds one task at a time. */
@@ -672,7 +701,10 @@ static void check_run_trace(const struct runinfo *ri, unsigned run, const struct
 				else if (overlaps(a, b))
 					tasks_overlap = true;
 			}
-			if (!async && a->kind != MB_TRACE_TASK && b->kind != MB_TRACE_TASK)
+			if (a->kind == MB_TRACE_LOCK && b->kind == MB_TRACE_LOCK)
+				assert_disjoint(ri, a, b, "two lock waits of one worker");
+			if (!async && a->kind != MB_TRACE_TASK && b->kind != MB_TRACE_TASK &&
+			    a->kind != MB_TRACE_LOCK && b->kind != MB_TRACE_LOCK)
 				assert_disjoint(ri, a, b, "two steps of one blocking worker");
 		}
 	}
@@ -779,6 +811,8 @@ static void test_trace_nesting(void **state)
 			e->kind = MB_TRACE_CPU;
 		else if (!strcmp(row[4], "wait"))
 			e->kind = MB_TRACE_WAIT;
+		else if (!strcmp(row[4], "lock"))
+			e->kind = MB_TRACE_LOCK;
 		else
 			fail_msg("trace row %u: kind '%s'", r + 2, row[4]);
 		e->stage = (unsigned)parse_uint(row[5], "stage");
@@ -789,14 +823,111 @@ static void test_trace_nesting(void **state)
 		if (e->kind == MB_TRACE_TASK)
 			assert_true(e->stage == 0 && e->branch == 0 && e->step == 0);
 	}
-	/* 40 tasks of 4 steps each, per run */
-	assert_int_equal(t.nrows, nruns * TR_TASKS * (1 + NSHAPE));
+	/* 40 tasks of 4 steps each, per run, and any lock events */
+	unsigned nlock = 0;
+	for (unsigned r = 0; r < t.nrows; r++)
+		nlock += evs[r].kind == MB_TRACE_LOCK;
+	assert_int_equal(t.nrows - nlock, nruns * TR_TASKS * (1 + NSHAPE));
 	for (unsigned q = 0; q < nruns; q++)
 		check_run_trace(&ri[q], q, evs, t.nrows);
 
 	free(evs);
 	mb_test_free_table(&t);
 	mb_test_free_table(&o);
+	mb_test_rm_rf(dir);
+}
+
+/* Under the lock, what the threads compute, their CPU steps less the lock
+ * waits traced inside them, never overlaps between threads: the trace shows
+ * one thread computing at a time. Every instant of it is read while the
+ * thread holds the lock (a step's start and end, a hand-over's start and
+ * its end), so the intervals are disjoint in real time. */
+#define EX_TASKS 60
+
+static int cmp_ev_t0(const void *a, const void *b)
+{
+	const struct ev *x = a, *y = b;
+	return x->t0 < y->t0 ? -1 : x->t0 > y->t0;
+}
+
+static void test_trace_lock_exclusive(void **state)
+{
+	char dir[] = "/tmp/test_gil.XXXXXX";
+	char trace[128];
+	char ntasks[16];
+	snprintf(ntasks, sizeof(ntasks), "%d", EX_TASKS);
+	/* cpu:400 (about 200 us) is longer than the 100 us interval: the
+	 * lock is handed over inside CPU steps; a thread back from its wait
+	 * finds another computing. */
+	const char *const args[] = { "run", "-w", "cpu:400+sleep:200us", "-m", "threads", "-c",
+				     "all", "-C", "3", "-n", ntasks, "-r", "1", "--warmup", "0",
+				     "-q", "--gil=100us", "--trace", "trace.csv", "-o", "out.csv",
+				     NULL };
+	struct mb_test_table t;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(trace, sizeof(trace), "%s/trace.csv", dir);
+	assert_int_equal(run_bin(dir, "exclusive", args), 0);
+	mb_test_read_csv(trace, &t);
+	mb_test_assert_rectangular(trace, &t);
+	struct ev *cpu = calloc(t.nrows + 1, sizeof(*cpu)), *lock = calloc(t.nrows + 1, sizeof(*lock));
+	struct ev *comp = calloc(2 * t.nrows + 1, sizeof(*comp));
+	unsigned ncpu = 0, nlock = 0, ncomp = 0, lock_in_cpu = 0, lock_in_wait = 0;
+	assert_non_null(cpu);
+	assert_non_null(lock);
+	assert_non_null(comp);
+	for (unsigned r = 0; r < t.nrows; r++) {
+		char **row = t.rows[r];
+		struct ev e = {
+			.worker = (unsigned)parse_uint(row[1], "worker"),
+			.task = (unsigned)parse_uint(row[3], "task"),
+			.stage = (unsigned)parse_uint(row[5], "stage"),
+			.t0 = parse_us(row[8], "start_us"),
+			.t1 = parse_us(row[9], "end_us"),
+		};
+		if (!strcmp(row[4], "cpu"))
+			cpu[ncpu++] = e;
+		else if (!strcmp(row[4], "lock")) {
+			lock[nlock++] = e;
+			/* stage 0 is the cpu step, stage 1 the wait */
+			lock_in_cpu += e.stage == 0;
+			lock_in_wait += e.stage == 1;
+		}
+	}
+	print_message("%u cpu steps, %u lock waits (%u inside CPU steps, %u after waits)\n",
+		      ncpu, nlock, lock_in_cpu, lock_in_wait);
+	assert_int_equal(ncpu, EX_TASKS);
+	assert_true(lock_in_cpu > 0);
+	assert_true(lock_in_wait > 0);
+	/* Each CPU step less its lock waits: the time its thread computed. */
+	qsort(lock, nlock, sizeof(*lock), cmp_ev_t0);
+	for (unsigned i = 0; i < ncpu; i++) {
+		uint64_t from = cpu[i].t0;
+		for (unsigned j = 0; j < nlock; j++) {
+			const struct ev *l = &lock[j];
+			if (l->worker != cpu[i].worker || l->task != cpu[i].task || l->stage != 0)
+				continue;
+			assert_true(l->t0 >= from && l->t1 <= cpu[i].t1);
+			comp[ncomp] = cpu[i];
+			comp[ncomp].t0 = from;
+			comp[ncomp++].t1 = l->t0;
+			from = l->t1;
+		}
+		comp[ncomp] = cpu[i];
+		comp[ncomp++].t0 = from;
+	}
+	qsort(comp, ncomp, sizeof(*comp), cmp_ev_t0);
+	for (unsigned i = 1; i < ncomp; i++)
+		if (comp[i].t0 < comp[i - 1].t1)
+			fail_msg("worker %u computed in [%llu, %llu] ns while worker %u did in "
+				 "[%llu, %llu] ns, under the lock", comp[i].worker,
+				 (unsigned long long)comp[i].t0, (unsigned long long)comp[i].t1,
+				 comp[i - 1].worker, (unsigned long long)comp[i - 1].t0,
+				 (unsigned long long)comp[i - 1].t1);
+	free(comp);
+	free(lock);
+	free(cpu);
+	mb_test_free_table(&t);
 	mb_test_rm_rf(dir);
 }
 
@@ -809,6 +940,7 @@ int main(void)
 		cmocka_unit_test(test_lock_state_single_thread),
 		cmocka_unit_test(test_drop_request_within_one_unit),
 		cmocka_unit_test(test_trace_nesting),
+		cmocka_unit_test(test_trace_lock_exclusive),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gil.h"
 #include "parse.h"
 #include "step.h"
 #include "worker.h"
@@ -50,7 +49,7 @@ static int cpu_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_st
 		 * work units, as CPython does between bytecodes. */
 		for (uint64_t i = 0; i < s->a; i++) {
 			x = mb_cpu_kernel(x, 1);
-			mb_gil_tick(w->gil);
+			mb_worker_gil_tick(w);
 		}
 	} else if (s->a <= 1024) {
 		x = mb_cpu_kernel(x, s->a);

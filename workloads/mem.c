@@ -21,7 +21,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "gil.h"
 #include "parse.h"
 #include "recipe.h"
 #include "step.h"
@@ -157,7 +156,7 @@ static int mem_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_st
 			st->pos = 0;
 		left -= n;
 		if (w->gil)
-			mb_gil_tick(w->gil);
+			mb_worker_gil_tick(w);
 	}
 	w->checksum ^= st->v[st->pos][0];
 	w->bytes += 2 * s->a;

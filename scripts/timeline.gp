@@ -26,7 +26,7 @@ stats data using (keep(strcol(1)) && strcol("kind") eq 'lock' ? 1 : 0) name "L" 
 locks = L_sum > 0
 slots = S_max + 1
 row(w, s) = w * slots + s
-set title sprintf("Per-task timeline %s: orange = CPU, blue = waiting%s (%d workers, %d tasks in flight per worker)", name, locks ? ", red = waiting for the interpreter lock" : "", W_max + 1, slots) noenhanced
+set title sprintf("Per-task timeline %s\norange = CPU, blue = waiting%s (%d workers, %d tasks in flight per worker)", name, locks ? ", red = waiting for the interpreter lock" : "", W_max + 1, slots) noenhanced
 set xlabel "time since the run started (ms)"
 set ylabel "worker / task slot"
 set yrange [-1:(W_max + 1) * slots]

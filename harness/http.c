@@ -235,6 +235,7 @@ int mb_http_parse_request(const char *buf, size_t len, struct mb_http_req *req,
 		}
 	}
 	req->keep_alive = v11 ? !conn_close : (conn_keep && !conn_close);
+	req->http10 = !v11;
 	return (int)end;
 }
 
@@ -289,13 +290,15 @@ static const char *reason(int status)
 }
 
 unsigned mb_http_format_response(char *buf, unsigned len, int status, uint64_t bytes,
-				 bool keep_alive)
+				 bool keep_alive, bool http10)
 {
 	int n;
 	if (status == 200)
 		n = snprintf(buf, len, "HTTP/1.1 200 OK\r\nContent-Length: %llu\r\n"
 			     "Content-Type: application/octet-stream\r\n%s\r\n",
-			     (unsigned long long)bytes, keep_alive ? "" : "Connection: close\r\n");
+			     (unsigned long long)bytes,
+			     !keep_alive ? "Connection: close\r\n" :
+			     http10	 ? "Connection: keep-alive\r\n" : "");
 	else
 		n = snprintf(buf, len, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\n"
 			     "Connection: close\r\n\r\n", status, reason(status));

@@ -19,6 +19,7 @@ struct mb_http_req {
 	uint64_t delay_us; /* ?delay_us=, default 0 */
 	uint64_t bytes;	   /* ?bytes=, default 0 */
 	bool keep_alive;   /* HTTP/1.1 unless "Connection: close"; 1.0 only if asked */
+	bool http10;	   /* an HTTP/1.0 request (keep-alive must then be said) */
 	bool head;	   /* HEAD: same head, no body */
 };
 
@@ -41,8 +42,10 @@ int mb_http_parse_response(const char *buf, size_t len, int *status,
 unsigned mb_http_format_request(char *buf, unsigned len, uint64_t delay_us, uint64_t bytes);
 
 /* Writes a response head (200 with Content-Length, or an error status with
- * an empty body and Connection: close) into buf; returns its length. */
+ * an empty body and Connection: close) into buf; returns its length.
+ * Connection: close when not keep_alive; Connection: keep-alive when
+ * keep_alive and http10 (an HTTP/1.0 client assumes close otherwise). */
 unsigned mb_http_format_response(char *buf, unsigned len, int status, uint64_t bytes,
-				 bool keep_alive);
+				 bool keep_alive, bool http10);
 
 #endif

@@ -43,7 +43,7 @@ struct conn {
 	struct conn *prev, *next;
 	int fd;
 	enum conn_state state;
-	bool keep_alive;
+	bool keep_alive, http10;
 	uint32_t in_len, out_len, out_off;
 	uint64_t body_left, body_pos, drained;
 	char in[MB_HTTP_MAX_HEAD];
@@ -118,7 +118,8 @@ static void send_body(struct conn *c)
 /* The response head plus as much body as fits in out[], in one send. */
 static void respond(struct conn *c, int status, uint64_t bytes, bool head_only)
 {
-	c->out_len = mb_http_format_response(c->out, OUT_CAP, status, bytes, c->keep_alive);
+	c->out_len = mb_http_format_response(c->out, OUT_CAP, status, bytes, c->keep_alive,
+					    c->http10);
 	c->out_off = 0;
 	c->body_pos = 0;
 	c->body_left = head_only || status != 200 ? 0 : bytes;
@@ -156,6 +157,7 @@ static void conn_process(struct conn *c)
 	c->in_len -= (uint32_t)rc;
 	memmove(c->in, c->in + rc, c->in_len);
 	c->keep_alive = req.keep_alive;
+	c->http10 = req.http10;
 	/* Stash the request in the fields the response uses. */
 	c->body_left = req.bytes;
 	c->body_pos = req.head;

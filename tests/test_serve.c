@@ -165,6 +165,7 @@ static void test_parse_request(void **state)
 	assert_false(q.keep_alive);
 	assert_true(mb_http_parse_request("GET / HTTP/1.0\n\n", 16, &q, &why) > 0);
 	assert_false(q.keep_alive);
+	assert_true(q.http10);
 	assert_int_equal(q.bytes, 0);
 
 	static const char *bad[] = {
@@ -194,7 +195,7 @@ static void test_parse_response(void **state)
 	char buf[256];
 	int status;
 	uint64_t cl;
-	unsigned n = mb_http_format_response(buf, sizeof(buf), 200, 12345, true);
+	unsigned n = mb_http_format_response(buf, sizeof(buf), 200, 12345, true, false);
 	assert_true(n > 0);
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(mb_http_parse_response(buf, i, &status, &cl), 0);
@@ -240,6 +241,48 @@ static void test_keep_alive(void **state)
 	/* Connection: close is honoured after the response. */
 	send_str(fd, "GET /?bytes=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 	check_request(fd, &r, 7);
+	expect_eof(fd, &r);
+	close(fd);
+}
+
+/* Reads until r holds a whole response head; returns a copy of it. */
+static void head_of(int fd, struct reader *r, char *head, size_t len)
+{
+	char *end;
+	while (!(end = memmem(r->buf, r->have, "\r\n\r\n", 4))) {
+		assert_true(r->have < sizeof(r->buf));
+		ssize_t n = recv(fd, r->buf + r->have, sizeof(r->buf) - r->have, 0);
+		assert_true(n > 0);
+		r->have += (size_t)n;
+	}
+	size_t hl = (size_t)(end - r->buf) + 4;
+	assert_true(hl < len);
+	memcpy(head, r->buf, hl);
+	head[hl] = 0;
+}
+
+/* HTTP/1.0 clients (ab -k, say) keep a connection only when asked, and
+ * only when the answer says Connection: keep-alive. */
+static void test_http10_keep_alive(void **state)
+{
+	struct fixture *f = *state;
+	static struct reader r;
+	char head[1024];
+	int fd = dial(f);
+	r.have = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		send_str(fd, "GET /?bytes=5 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+		head_of(fd, &r, head, sizeof(head));
+		if (!strstr(head, "\r\nConnection: keep-alive\r\n"))
+			fail_msg("HTTP/1.0 keep-alive answered with '%s'", head);
+		check_request(fd, &r, 5);
+	}
+	/* Without it: Connection: close, then the service closes. */
+	send_str(fd, "GET /?bytes=2 HTTP/1.0\r\n\r\n");
+	head_of(fd, &r, head, sizeof(head));
+	if (!strstr(head, "\r\nConnection: close\r\n"))
+		fail_msg("HTTP/1.0 without keep-alive answered with '%s'", head);
+	check_request(fd, &r, 2);
 	expect_eof(fd, &r);
 	close(fd);
 }
@@ -450,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_parse_response),
 		cmocka_unit_test(test_basic_request),
 		cmocka_unit_test(test_keep_alive),
+		cmocka_unit_test(test_http10_keep_alive),
 		cmocka_unit_test(test_pipelined),
 		cmocka_unit_test(test_delay_lower_bound),
 		cmocka_unit_test(test_malformed_gets_400),

@@ -150,6 +150,7 @@ static void conn_process(struct conn *c)
 	}
 	if (rc < 0) {
 		c->keep_alive = false;
+		c->http10 = false;
 		c->in_len = 0;
 		respond(c, -rc, 0, true);
 		return;
@@ -251,6 +252,7 @@ static void new_conn(struct server *s, int fd)
 	c->fd = fd;
 	c->in_len = 0;
 	c->keep_alive = true;
+	c->http10 = false;
 	c->op.cb = conn_cb;
 	c->op.data = c;
 	c->prev = NULL;

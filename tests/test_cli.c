@@ -330,6 +330,22 @@ static unsigned this_machine_cores(void)
 	return n;
 }
 
+/* Runs a --dry-run planning -c 1,2 on this machine (skipped with fewer
+ * than 2 cores) and checks it succeeds; p holds its output. */
+static void dry_run_two_cores(struct tmp *t, const char *const *args, struct proc *p)
+{
+	if (!modebench())
+		skip();
+	if (this_machine_cores() < 2) {
+		print_message("this machine has fewer than 2 cores: -c 1,2 cannot be planned\n");
+		skip();
+	}
+	run_mb(t->dir, args, p);
+	if (p->status != 0)
+		print_error("exit %d, stderr '%s'\n", p->status, p->err);
+	assert_int_equal(p->status, 0);
+}
+
 static void test_dry_run(void **state)
 {
 	struct tmp *t = *state;
@@ -337,16 +353,7 @@ static void test_dry_run(void **state)
 					    "-c", "1,2", NULL };
 	struct proc p;
 	char files[512];
-	if (!modebench())
-		skip();
-	if (this_machine_cores() < 2) {
-		print_message("this machine has fewer than 2 cores: -c 1,2 cannot be planned\n");
-		skip();
-	}
-	run_mb(t->dir, args, &p);
-	if (p.status != 0)
-		print_error("exit %d, stderr '%s'\n", p.status, p.err);
-	assert_int_equal(p.status, 0);
+	dry_run_two_cores(t, args, &p);
 	/* sync runs once at k=1; threads at k=1 and k=2 */
 	assert_non_null(strstr(p.out, "run matrix: 3 configurations"));
 	assert_non_null(strstr(p.out, "sync"));
@@ -364,16 +371,7 @@ static void test_dry_run_conc_k(void **state)
 					    "sync,async,threads", "-c", "1,2", "-C", "k,8", NULL };
 	struct proc p;
 	char files[512];
-	if (!modebench())
-		skip();
-	if (this_machine_cores() < 2) {
-		print_message("this machine has fewer than 2 cores: -c 1,2 cannot be planned\n");
-		skip();
-	}
-	run_mb(t->dir, args, &p);
-	if (p.status != 0)
-		print_error("exit %d, stderr '%s'\n", p.status, p.err);
-	assert_int_equal(p.status, 0);
+	dry_run_two_cores(t, args, &p);
 	/* sync C=1; async C=1 and 8; threads k=1 C=1 and 8, k=2 C=2 and 8 */
 	assert_non_null(strstr(p.out, "run matrix: 7 configurations"));
 	static const char *const rows[] = {

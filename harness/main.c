@@ -7,13 +7,12 @@
 #include <string.h>
 
 #include "claims.h"
-#include "mb.h"
-#include "modes.h"
-#include "recipe.h"
+#include "base.h"
+#include "engine.h"
+#include "step.h"
 #include "report.h"
 #include "serve.h"
-#include "sweep.h"
-#include "topo.h"
+#include "run.h"
 
 static void usage(FILE *f)
 {

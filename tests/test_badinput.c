@@ -478,9 +478,7 @@ static void test_bad_run_inputs(void **state)
 	check_cases(false);
 }
 
-/* Until `modebench report` exists the binary links a stub that prints
- * nothing and exits 1 (harness/zz_tmp_report.c); a report command, even a
- * partial one, answers a bare `modebench report` with a usage line. */
+/* A bare `modebench report` is answered with a usage line. */
 static void test_bad_report_inputs(void **state)
 {
 	struct bcase bare;

@@ -1,4 +1,4 @@
-/* Tests of harness/csvout.h and harness/schema.h: rows written with
+/* Tests of harness/run/csvout.h and harness/base/schema.h: rows written with
  * mb_csv_write_row are read back through libcsv (the parser the report and
  * --resume use, with the same options) and every field must round-trip;
  * reopening appends without a second header; a foreign file is refused and

@@ -1,5 +1,5 @@
-/* Tests of the interpreter-lock emulation (harness/gil.h) and of the
- * per-task trace (harness/trace.h, `modebench run --trace FILE`).
+/* Tests of the interpreter-lock emulation (harness/engine/gil.h) and of the
+ * per-task trace (harness/engine/trace.h, `modebench run --trace FILE`).
  *
  * The lock is watched from inside real runs: the recipe's cpu and sleep
  * steps are swapped for probe kinds that count, with atomics, how many
@@ -30,7 +30,7 @@
 #include "gil.h"
 #include "mb.h"
 #include "modes.h"
-#include "recipe.h"
+#include "step.h"
 #include "step.h"
 #include "testutil.h"
 #include "topo.h"
@@ -157,8 +157,8 @@ static void probes_init(void)
 	probe_cpu.start_async = probe_cpu_async;
 	probe_wait = mb_step_sleep;
 	probe_wait.run_blocking = probe_wait_run; /* async form: the real loop timer */
-	assert_true(probe_wait.is_wait);
-	assert_false(probe_cpu.is_wait);
+	assert_true(probe_wait.flags & MB_STEP_F_WAIT);
+	assert_false(probe_cpu.flags & MB_STEP_F_WAIT);
 }
 
 /* Parses text and swaps every cpu and sleep step for its probe. */
@@ -184,7 +184,7 @@ static struct mb_recipe *probe_recipe(const char *text)
 	return r;
 }
 
-/* One run in this process, as harness/sweep.c builds it; asserts that it
+/* One run in this process, as harness/run/sweep.c builds it; asserts that it
  * completed exactly N tasks. */
 static void run_probed(const struct mb_mode *m, const struct mb_recipe *r, unsigned k,
 		       unsigned C, uint64_t N, uint64_t gil_ns)

@@ -1,4 +1,4 @@
-/* Tests of harness/hist.h: percentiles against a sorted reference (nearest
+/* Tests of harness/engine/hist.h: percentiles against a sorted reference (nearest
  * rank), merge, exact min/max/mean, bucket arithmetic and out-of-range
  * values. Every data set comes from a fixed seed, so a failure reproduces. */
 #include <setjmp.h>

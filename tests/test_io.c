@@ -24,9 +24,9 @@
 #include "iosetup.h"
 #include "mb.h"
 #include "modes.h"
-#include "recipe.h"
 #include "step.h"
-#include "sweep.h"
+#include "step.h"
+#include "run.h"
 #include "topo.h"
 #include "worker.h"
 
@@ -105,22 +105,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static const char *why_unsupported(const struct mb_run *run)
-{
-	const struct mb_recipe *r = run->recipe;
-	if (run->backend != MB_BACKEND_NONE && mb_backend_unsupported(run->backend))
-		return mb_backend_unsupported(run->backend);
-	for (unsigned i = 0; i < r->nstages; i++)
-		for (unsigned b = 0; b < r->st[i].nbranches; b++)
-			for (unsigned j = 0; j < r->st[i].br[b].nsteps; j++) {
-				const struct mb_step *s = &r->st[i].br[b].steps[j];
-				const char *why = s->kind->unsupported ? s->kind->unsupported(run, s) : NULL;
-				if (why)
-					return why;
-			}
-	return NULL;
-}
-
 /* Runs text in mode m on backend b (k cores, C = 4, N tasks). Returns
  * the unsupported reason, or NULL after checking the run's counts. */
 static const char *run_one(const char *text, const struct mb_mode *m, enum mb_backend b,
@@ -156,7 +140,7 @@ static const char *run_one(const char *text, const struct mb_mode *m, enum mb_ba
 		/* small: the mem buffers stay at the 64 MiB floor in all */
 		.llc_bytes = 1 << 20,
 	};
-	const char *why = why_unsupported(&run);
+	const char *why = mb_run_unsupported(&run);
 	if (why)
 		return why;
 	int rc = mb_mode_run(&run, &res);

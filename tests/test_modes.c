@@ -1,7 +1,7 @@
-/* Tests of harness/modes.h and worker.h: every registered mode runs every
+/* Tests of harness/engine/modes.h and worker.h: every registered mode runs every
  * recipe below to exactly N tasks, records N latencies, and never reports a
  * latency below the waits the recipe cannot avoid. Runs are built by hand
- * the way harness/sweep.c builds them. Only lower bounds on time are
+ * the way harness/run/sweep.c builds them. Only lower bounds on time are
  * asserted (a sleep cannot end early); never upper bounds. */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 #include "loop.h"
 #include "mb.h"
 #include "modes.h"
-#include "recipe.h"
+#include "step.h"
 #include "testutil.h"
 #include "topo.h"
 #include "worker.h"

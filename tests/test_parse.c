@@ -1,5 +1,5 @@
-/* Tests of harness/parse.h (durations, sizes, counts, lists) and
- * harness/recipe.h (recipes, presets, calibration). Step kinds are taken
+/* Tests of harness/base/parse.h (durations, sizes, counts, lists) and
+ * workloads/step.h (recipes, presets, calibration). Step kinds are taken
  * from the registry, so a new kind is covered by construction. */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 
 #include "mb.h"
 #include "parse.h"
-#include "recipe.h"
+#include "step.h"
 #include "step.h"
 
 #define NS_US 1000ull

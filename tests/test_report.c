@@ -74,7 +74,7 @@ static void check_known(const struct mb_report_summary *s)
 	/* n = 9: P(B <= 1) = 10/512 <= 2.5% < P(B <= 2), so ranks (2, 8):
 	 * sorted 300 310 ... 380 gives [310, 370] around 340. */
 	size_t j, k;
-	assert_int_equal(mb_report_ci_ranks(9, &j, &k), 0);
+	assert_int_equal(mb_stat_ci_ranks(9, &j, &k), 0);
 	assert_int_equal(j, 2);
 	assert_int_equal(k, 8);
 	assert_near(t4->tp.median, 340);

@@ -1,5 +1,5 @@
-/* Tests of the loopback delay service (harness/serve.h) and its HTTP
- * parser (harness/http.h). The service runs in a forked child started by
+/* Tests of the loopback delay service (harness/serve/serve.h) and its HTTP
+ * parser (harness/base/http.h). The service runs in a forked child started by
  * mb_server_spawn, as the sweep starts it; the tests talk to it with raw
  * sockets, the way curl and wrk do. Timing is only ever asserted as a
  * lower bound (the delay), never as an upper one. */

@@ -8,9 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parse.h"
+#include "base.h"
 #include "step.h"
-#include "worker.h"
 
 uint64_t mb_cpu_kernel(uint64_t x, uint64_t n)
 {
@@ -44,7 +43,7 @@ static int cpu_parse(const char *arg, struct mb_step *s, char *err, unsigned err
 static int cpu_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)
 {
 	uint64_t x = w->checksum | 1;
-	if (w->gil) {
+	if (w->gil_drop) {
 		/* Under the interpreter lock the holder offers the lock between
 		 * work units, as CPython does between bytecodes. */
 		for (uint64_t i = 0; i < s->a; i++) {
@@ -77,7 +76,7 @@ const struct mb_step_kind mb_step_cpu = {
 	.name = "cpu",
 	.syntax = "cpu:N | cpu:DUR",
 	.help = "N work units of a fixed compute kernel, or compute calibrated to take DUR",
-	.is_wait = false,
+	.flags = MB_STEP_F_WORK_UNITS,
 	.parse = cpu_parse,
 	.run_blocking = cpu_run,
 	.start_async = cpu_start_async,

@@ -3,7 +3,9 @@
  * results/ or --file-dir; --direct opens it with O_DIRECT). Blocking form:
  * pread; async form: an io_uring read (mb_loop_read). epoll cannot wait on
  * regular files, so the async modes on the epoll backend are unsupported
- * rows rather than reads disguised as asynchronous. BYTES read are added
+ * rows rather than reads disguised as asynchronous (the kind's
+ * MB_STEP_F_LOOP_FILE_READ flag; the engine checks it against the
+ * backend's MB_LOOP_CAP_FILE_READ). BYTES read are added
  * to w->bytes.
  *
  * Lane storage: each lane owns a 4 KiB-aligned buffer (O_DIRECT needs it)
@@ -16,11 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "modes.h"
-#include "parse.h"
-#include "recipe.h"
+#include "base.h"
 #include "step.h"
-#include "worker.h"
 
 #define FILE_ALIGN 4096u
 #define FILE_MAX_READ (1ull << 30)
@@ -42,8 +41,6 @@ static int file_parse(const char *arg, struct mb_step *s, char *err, unsigned er
 
 static const char *file_unsupported(const struct mb_run *run, const struct mb_step *s)
 {
-	if (run->mode->async && run->backend == MB_BACKEND_EPOLL)
-		return "epoll cannot wait on regular files; use --backend io_uring";
 	if (run->file_fd < 0)
 		return "no test file was prepared";
 	if (s->a > run->file_size)
@@ -53,22 +50,9 @@ static const char *file_unsupported(const struct mb_run *run, const struct mb_st
 	return NULL;
 }
 
-static uint64_t max_read(const struct mb_recipe *r)
-{
-	uint64_t m = 0;
-	for (unsigned i = 0; i < r->nstages; i++)
-		for (unsigned b = 0; b < r->st[i].nbranches; b++)
-			for (unsigned j = 0; j < r->st[i].br[b].nsteps; j++) {
-				const struct mb_step *s = &r->st[i].br[b].steps[j];
-				if (s->kind == &mb_step_file && s->a > m)
-					m = s->a;
-			}
-	return m;
-}
-
 static int file_lane_setup(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *unused)
 {
-	uint64_t n = (max_read(w->run->recipe) + FILE_ALIGN - 1) / FILE_ALIGN * FILE_ALIGN;
+	uint64_t n = (mb_recipe_max_arg(w->run->recipe, &mb_step_file) + FILE_ALIGN - 1) / FILE_ALIGN * FILE_ALIGN;
 	void *buf;
 	int rc = posix_memalign(&buf, FILE_ALIGN, n ? (size_t)n : FILE_ALIGN);
 	if (rc) {
@@ -157,7 +141,7 @@ const struct mb_step_kind mb_step_file = {
 	.name = "file",
 	.syntax = "file:BYTES",
 	.help = "a random 4 KiB-aligned read of BYTES from the test file (pread; io_uring read)",
-	.is_wait = true,
+	.flags = MB_STEP_F_WAIT | MB_STEP_F_TEST_FILE | MB_STEP_F_LOOP_FILE_READ,
 	.parse = file_parse,
 	.unsupported = file_unsupported,
 	.lane_setup = file_lane_setup,

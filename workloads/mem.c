@@ -21,10 +21,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "parse.h"
-#include "recipe.h"
+#include "base.h"
 #include "step.h"
-#include "worker.h"
 
 #define MEM_MAX_BUF (1ull << 30)
 #define MEM_MIN_TOTAL (64ull << 20)
@@ -52,19 +50,6 @@ static int mem_parse(const char *arg, struct mb_step *s, char *err, unsigned err
 	return 0;
 }
 
-static uint64_t max_bytes(const struct mb_recipe *r)
-{
-	uint64_t m = 0;
-	for (unsigned i = 0; i < r->nstages; i++)
-		for (unsigned b = 0; b < r->st[i].nbranches; b++)
-			for (unsigned j = 0; j < r->st[i].br[b].nsteps; j++) {
-				const struct mb_step *s = &r->st[i].br[b].steps[j];
-				if (s->kind == &mb_step_mem && s->a > m)
-					m = s->a;
-			}
-	return m;
-}
-
 static uint64_t buffer_bytes(const struct mb_run *run)
 {
 	uint64_t workers = run->nworkers ? run->nworkers : 1;
@@ -74,8 +59,8 @@ static uint64_t buffer_bytes(const struct mb_run *run)
 	if (total < MEM_MIN_TOTAL)
 		total = MEM_MIN_TOTAL;
 	size = (total + workers - 1) / workers;
-	if (size < max_bytes(run->recipe))
-		size = max_bytes(run->recipe);
+	if (size < mb_recipe_max_arg(run->recipe, &mb_step_mem))
+		size = mb_recipe_max_arg(run->recipe, &mb_step_mem);
 	if (size > MEM_MAX_BUF)
 		size = MEM_MAX_BUF;
 	if (ram && size * workers > ram / 4)
@@ -141,7 +126,7 @@ static int mem_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_st
 {
 	struct mem_state *st = w->mem;
 	size_t left = (size_t)(s->a / sizeof(mb_u64x2));
-	size_t gil_chunk = w->gil ? MEM_GIL_CHUNK / sizeof(mb_u64x2) : SIZE_MAX;
+	size_t gil_chunk = w->gil_drop ? MEM_GIL_CHUNK / sizeof(mb_u64x2) : SIZE_MAX;
 	mb_u64x2 c = { st->c, st->c };
 
 	while (left) {
@@ -155,7 +140,7 @@ static int mem_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_st
 		if (st->pos == st->n)
 			st->pos = 0;
 		left -= n;
-		if (w->gil)
+		if (w->gil_drop)
 			mb_worker_gil_tick(w);
 	}
 	w->checksum ^= st->v[st->pos][0];
@@ -173,7 +158,7 @@ const struct mb_step_kind mb_step_mem = {
 	.name = "mem",
 	.syntax = "mem:BYTES",
 	.help = "stream BYTES (read and write) through a per-worker buffer larger than the caches",
-	.is_wait = false,
+	.flags = 0,
 	.parse = mem_parse,
 	.worker_setup = mem_worker_setup,
 	.worker_teardown = mem_worker_teardown,

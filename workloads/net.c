@@ -23,10 +23,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http.h"
-#include "parse.h"
+#include "base.h"
 #include "step.h"
-#include "worker.h"
 
 #define RX_CAP (16u * 1024u) /* head + body chunks; touched per lane */
 
@@ -110,8 +108,7 @@ static int net_lane_setup(struct mb_worker *w, struct mb_lane *lane, const struc
 			return rc;
 		}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (w->loop && mb_loop_backend(w->loop) == MB_BACKEND_EPOLL &&
-	    (rc = mb_loop_add_fd(w->loop, fd))) {
+	if (w->loop && (rc = mb_loop_add_fd(w->loop, fd))) {
 		mb_worker_fail(w, rc, "net step: registering the socket: %s", strerror(-rc));
 		return rc;
 	}
@@ -288,7 +285,7 @@ const struct mb_step_kind mb_step_net = {
 	.name = "net",
 	.syntax = "net:DUR[/BYTES]",
 	.help = "a request to the loopback delay service, answered after DUR with BYTES (default 0)",
-	.is_wait = true,
+	.flags = MB_STEP_F_WAIT | MB_STEP_F_TIMED | MB_STEP_F_SERVER,
 	.parse = net_parse,
 	.unsupported = net_unsupported,
 	.worker_setup = net_worker_setup,

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "parse.h"
+#include "base.h"
 #include "step.h"
-#include "worker.h"
 
 static int sleep_parse(const char *arg, struct mb_step *s, char *err, unsigned errlen)
 {
@@ -48,7 +47,7 @@ const struct mb_step_kind mb_step_sleep = {
 	.name = "sleep",
 	.syntax = "sleep:DUR",
 	.help = "a pure wait (clock_nanosleep; a loop timer in async modes)",
-	.is_wait = true,
+	.flags = MB_STEP_F_WAIT | MB_STEP_F_TIMED,
 	.parse = sleep_parse,
 	.run_blocking = sleep_run,
 	.start_async = sleep_start_async,

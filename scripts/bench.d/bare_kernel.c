@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mb.h"
+#include "base.h"
 #include "step.h"
-#include "topo.h"
+#include "engine.h"
 
 int main(int argc, char **argv)
 {

@@ -1,6 +1,6 @@
 /* libFuzzer target: the two CSV readers, on the same bytes written to an
- * in-memory file: the report's reader (mb_report_read, harness/report.h)
- * and --resume's (mb_resume_load, harness/resume.h); the report's when
+ * in-memory file: the report's reader (mb_report_read, harness/report/report.h)
+ * and --resume's (mb_resume_load, harness/run/resume.h); the report's when
  * CMake found harness/report_csv.c (MB_FUZZ_REPORT). Checks their
  * contracts: an error is one non-empty line, a success gives rows whose
  * numeric fields are numbers and whose text fields are strings. */

@@ -1,4 +1,4 @@
-/* libFuzzer target: the command line's small languages (harness/parse.h).
+/* libFuzzer target: the command line's small languages (harness/base/parse.h).
  * The first byte picks the parser, the rest is the text. Checks the
  * contract: 0 or -EINVAL/-ERANGE, durations > 0 unless zero is allowed,
  * what mb_fmt_duration prints parses back to (nearly) the same value, and

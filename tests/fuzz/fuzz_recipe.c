@@ -1,4 +1,4 @@
-/* libFuzzer target: mb_recipe_parse (harness/recipe.h) on arbitrary text.
+/* libFuzzer target: mb_recipe_parse (workloads/step.h) on arbitrary text.
  * Besides memory errors (ASan) and undefined behaviour (UBSan), it checks
  * the parser's contract: an error is one non-empty line, a success is a
  * recipe within the documented limits whose text is the input, and
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "mb.h"
-#include "recipe.h"
+#include "step.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

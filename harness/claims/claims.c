@@ -1,0 +1,262 @@
+/* `modebench claims [-o DIR] [--quick]`: a compact, fixed suite that puts
+ * seven pieces of folklore about execution models to the test on this
+ * machine. Each claim runs its own sweeps through the run command
+ * in-process (each writing DIR/claimN*.csv, the exact command recorded),
+ * reads the rows back, decides holds / does not hold / inconclusive from
+ * bootstrap confidence intervals against thresholds stated in the text,
+ * and draws a chart with scripts/claims_*.gp; a claim whose runs other
+ * processes disturbed too much to decide is repeated once. Then DIR/claims.md and
+ * DIR/claims.html. The full suite takes a few minutes on 2 cores; --quick
+ * shrinks every experiment so the whole runs in well under a minute.
+ * Exit: 0, 1 when a run or a chart failed (the report is still written),
+ * 2 usage error (nothing written), 130 interrupted. */
+#include "claims.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "claims_int.h"
+#include "base.h"
+#include "engine.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: modebench claims [-o DIR] [--quick]\n"
+	      "  Runs a fixed suite testing seven claims about sync, async, threads and\n"
+	      "  processes on this machine (a few minutes on 2 cores), then writes\n"
+	      "  DIR/claims.md and DIR/claims.html with the verdicts, figures and charts.\n"
+	      "  -o, --output DIR   where the CSVs, charts and report go (default results/claims)\n"
+	      "      --quick        a much smaller suite (well under a minute; indicative only)\n"
+	      "  -h, --help\n",
+	      f);
+}
+
+/* mkdir -p, 0755. */
+static int make_dirs(const char *dir)
+{
+	char p[CL_PATH];
+	snprintf(p, sizeof(p), "%s", dir);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(p, 0755) && errno != EEXIST)
+				return -errno;
+			*s = '/';
+		}
+	if (mkdir(p, 0755) && errno != EEXIST)
+		return -errno;
+	struct stat st;
+	if (stat(p, &st))
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+static int parse(struct cl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, 0, 'o' },
+		{ "quick", no_argument, 0, 'Q' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			if (!*optarg || strlen(optarg) >= sizeof(ctx->dir) - 64) {
+				fprintf(stderr, "modebench: -o/--output: expected a folder name\n");
+				return MB_EXIT_USAGE;
+			}
+			snprintf(ctx->dir, sizeof(ctx->dir), "%s", optarg);
+			break;
+		case 'Q':
+			ctx->quick = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case ':':
+			fprintf(stderr, "modebench: %s: missing value (see modebench claims --help)\n",
+				argv[optind - 1]);
+			return MB_EXIT_USAGE;
+		default:
+			if (optopt == 'Q') {
+				fprintf(stderr, "modebench: --quick: takes no value\n");
+				return MB_EXIT_USAGE;
+			}
+			fprintf(stderr, "modebench: %s: unknown option (accepted: -o DIR, --quick, "
+				"--help)\n", argv[optind - 1]);
+			return MB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "modebench: claims: unexpected argument '%s' (accepted: -o DIR, "
+			"--quick)\n", argv[optind]);
+		return MB_EXIT_USAGE;
+	}
+	/* strip trailing slashes, keep "/" */
+	for (size_t n = strlen(ctx->dir); n > 1 && ctx->dir[n - 1] == '/'; n--)
+		ctx->dir[n - 1] = 0;
+	return 0;
+}
+
+/* A verdict computed on figures that include disturbed runs does not
+ * count: it becomes inconclusive, and the text says what it would have
+ * been. */
+static void taint_verdict(struct cl_claim *c)
+{
+	char why[sizeof(c->why)];
+	if (!c->tainted || !c->num)
+		return;
+	if (snprintf(why, sizeof(why), "Left inconclusive: some configurations had fewer than %d "
+		 "runs undisturbed by other processes (outside_load above %.0f%%), so their "
+		 "figures include disturbed runs%s%s%s %s", CL_MIN_RUNS, 100 * CL_MAX_OUTSIDE,
+		 c->verdict != CL_INCONCLUSIVE ? "; on these figures the rule would say *" : ".",
+		 c->verdict != CL_INCONCLUSIVE ? cl_verdict_word(c->verdict) : "",
+		 c->verdict != CL_INCONCLUSIVE ? "*." : "", c->why) >= (int)sizeof(why))
+		why[sizeof(why) - 1] = 0; /* the end of the original text is lost */
+	memcpy(c->why, why, sizeof(why));
+	c->verdict = CL_INCONCLUSIVE;
+}
+
+static int write_reports(struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
+			 double runtime_s)
+{
+	static const char *names[] = { "claims.md", "claims.html" };
+	char path[CL_PATH], tmp[CL_PATH + 8];
+	int rc = 0;
+	for (unsigned i = 0; i < 2; i++) {
+		cl_path(ctx, path, sizeof(path), names[i]);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		FILE *f = fopen(tmp, "w");
+		if (!f) {
+			fprintf(stderr, "modebench: %s: cannot write: %s\n", tmp, strerror(errno));
+			rc = -1;
+			continue;
+		}
+		int w = i ? cl_write_html(ctx, cl, n, runtime_s, f) :
+			    cl_write_md(ctx, cl, n, runtime_s, f);
+		if (fclose(f) || w || rename(tmp, path)) {
+			fprintf(stderr, "modebench: %s: cannot write\n", path);
+			unlink(tmp);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+int mb_claims_main(int argc, char **argv)
+{
+	static const struct {
+		void (*fn)(struct cl_ctx *, struct cl_claim *);
+		int num;
+		const char *title;
+	} suite[] = {
+		{ cl_claim_waits, 1, "For wait-bound work one async worker finishes a batch much "
+				     "sooner than one sync worker; its rate of doing work is the "
+				     "same, it is simply idle less." },
+		{ cl_claim_cpu, 2, "For CPU-bound work async alone gives no speedup over sync; "
+				   "threads or processes do, close to the number of cores." },
+		{ cl_claim_switch, 3, "Switching between tasks costs something: with very short "
+				      "waits and tiny tasks async can be slower than sync." },
+		{ cl_claim_tail, 4, "Higher overall throughput can still mean a longer wait for an "
+				    "individual task." },
+		{ cl_claim_scaling, 5, "As concurrency grows with CPU work in each task, one event "
+				       "loop saturates one core while threads and processes keep "
+				       "scaling; one event loop per core gets both." },
+		{ cl_claim_gil, 6, "Under an interpreter lock threads give no speedup on CPU work "
+				   "and processes do; an I/O-bound thread next to a CPU-bound one "
+				   "waits long for the lock (the convoy effect), less with a shorter "
+				   "switch interval." },
+		{ cl_claim_breakfast, 7, "Two independent waits inside one task overlap under "
+					 "async and add up under sync." },
+		{ cl_timeline, 0, "Timeline: sync vs async on the same small batch" },
+	};
+	enum { NS = sizeof(suite) / sizeof(suite[0]) };
+	static struct cl_ctx ctx;
+	struct cl_claim *cl[NS] = { 0 };
+	struct mb_topo *topo = NULL;
+	char err[MB_ERRLEN];
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	snprintf(ctx.dir, sizeof(ctx.dir), "results/claims");
+	if ((rc = parse(&ctx, argc, argv)))
+		return rc < 0 ? MB_EXIT_OK : rc;
+	if (mb_topo_load(&topo, NULL, err, sizeof(err))) {
+		fprintf(stderr, "modebench: %s\n", err);
+		return MB_EXIT_FAILED;
+	}
+	ctx.k = mb_topo_slots(topo, false);
+	mb_topo_free(topo);
+	if ((rc = make_dirs(ctx.dir))) {
+		fprintf(stderr, "modebench: -o %s: cannot create the folder: %s\n", ctx.dir,
+			strerror(-rc));
+		return MB_EXIT_USAGE;
+	}
+	ctx.reps = ctx.quick ? 3 : 5;
+	ctx.warmup = ctx.quick ? 0 : 1;
+	ctx.nsteps = NS;
+	cl_find_tools(&ctx);
+	if (!ctx.have_gnuplot)
+		fprintf(stderr, "claims: %s not found: the report will have no charts (install "
+			"gnuplot-nox, or set GNUPLOT)\n", ctx.gnuplot);
+	{
+		char log[CL_PATH];
+		unlink(cl_path(&ctx, log, sizeof(log), "gnuplot.log"));
+	}
+
+	uint64_t t0 = mb_now_ns();
+	for (unsigned i = 0; i < NS && !ctx.interrupted; i++) {
+		if (!(cl[i] = malloc(sizeof(*cl[i])))) {
+			fprintf(stderr, "modebench: claims: out of memory\n");
+			ctx.status = MB_EXIT_FAILED;
+			break;
+		}
+		cl_claim_init(cl[i], suite[i].num, suite[i].title);
+		ctx.step = i + 1;
+		suite[i].fn(&ctx, cl[i]);
+		if (cl[i]->tainted && cl[i]->num && !ctx.interrupted) {
+			/* Other processes got in the way: one more try. */
+			unsigned n = cl[i]->n_disturbed, runs = cl[i]->n_runs;
+			fprintf(stderr, "claims: claim %d: %u of %u runs disturbed by other "
+				"processes; repeating it once\n", suite[i].num, n, runs);
+			cl_claim_init(cl[i], suite[i].num, suite[i].title);
+			suite[i].fn(&ctx, cl[i]);
+			cl_note(cl[i], "Run twice: in the first attempt %u of %u runs were disturbed "
+				"by other processes, too many to decide on.", n, runs);
+		}
+		taint_verdict(cl[i]);
+	}
+	double runtime = (mb_now_ns() - t0) / 1e9;
+	int status = ctx.status;
+	if (ctx.interrupted) {
+		fprintf(stderr, "modebench: claims: interrupted; the runs completed so far are in "
+			"%s, no report written\n", ctx.dir);
+		status = MB_EXIT_INTERRUPTED;
+	} else {
+		unsigned n = 0;
+		while (n < NS && cl[n])
+			n++;
+		if (write_reports(&ctx, cl, n, runtime))
+			status = MB_EXIT_FAILED;
+		printf("\n%-3s %-14s %s\n", "#", "verdict", "claim");
+		for (unsigned i = 0; i < n; i++)
+			if (cl[i]->num)
+				printf("%-3d %-14s %.70s%s\n", cl[i]->num,
+				       cl_verdict_word(cl[i]->verdict), cl[i]->title,
+				       strlen(cl[i]->title) > 70 ? "..." : "");
+		printf("report: %s/claims.md and %s/claims.html (%.0f s)\n", ctx.dir, ctx.dir,
+		       runtime);
+	}
+	for (unsigned i = 0; i < NS; i++)
+		free(cl[i]);
+	return status;
+}

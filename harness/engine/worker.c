@@ -1,0 +1,426 @@
+/* Worker execution: set-up outside the measured period, then the blocking
+ * or the event-loop executor of the recipe. On the measured path a task
+ * costs two clock reads, two histogram records and the steps themselves:
+ * no allocation, no lock, no write to a line another worker reads. */
+#include "worker.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "modes.h"
+
+static bool stop_requested(const struct mb_worker *w)
+{
+	return __atomic_load_n(w->run->stop, __ATOMIC_RELAXED) != 0;
+}
+
+/* Open loop: the intended start of the next task. Constant arrivals are
+ * evenly spaced; Poisson arrivals have exponential gaps. */
+static void advance_schedule(struct mb_worker *w)
+{
+	double gap = w->interval_ns;
+	if (w->run->poisson) {
+		double u = ((double)(mb_rand(&w->rng) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+		gap = -log(u) * w->interval_ns;
+	}
+	w->next_start_ns += (uint64_t)gap;
+}
+
+static inline void record(struct mb_worker *w, uint64_t intended, uint64_t start,
+			  uint64_t end)
+{
+	mb_hist_record(w->lat, end - intended);
+	mb_hist_record(w->svc, end - start);
+	w->done++;
+}
+
+static inline bool may_start(struct mb_worker *w, uint64_t now)
+{
+	return w->started < w->quota && (!w->deadline_ns || now < w->deadline_ns) &&
+	       !w->error && !stop_requested(w);
+}
+
+/* ---- blocking executor: one task at a time, branches one after another */
+
+void mb_worker_gil_yield(struct mb_worker *w)
+{
+	uint64_t t0 = w->run->trace ? mb_now_ns() : 0;
+	if (mb_gil_yield(w->gil) && w->run->trace)
+		mb_worker_trace_lock(w, t0);
+}
+
+/* Tracing: the step about to run, for the lock events inside it. */
+static inline void set_tstep(struct mb_worker *w, uint64_t task, unsigned slot, unsigned stage,
+			     unsigned branch, unsigned pos)
+{
+	w->tstep.task = (uint32_t)task;
+	w->tstep.slot = (uint16_t)slot;
+	w->tstep.stage = (uint8_t)stage;
+	w->tstep.branch = (uint8_t)branch;
+	w->tstep.pos = (uint8_t)pos;
+}
+
+static int run_step_blocking(struct mb_worker *w, struct mb_lane *lane,
+			     const struct mb_step *s, unsigned stage, unsigned branch,
+			     unsigned pos)
+{
+	int rc;
+	uint64_t t0 = 0;
+	if (w->run->trace) {
+		t0 = mb_now_ns();
+		set_tstep(w, w->started - 1, 0, stage, branch, pos);
+	}
+	if (w->gil && (s->kind->flags & MB_STEP_F_WAIT))
+		mb_gil_release(w->gil);
+	rc = s->kind->run_blocking(w, lane, s);
+	if (w->gil && (s->kind->flags & MB_STEP_F_WAIT)) {
+		uint64_t a = w->run->trace ? mb_now_ns() : 0;
+		if (mb_gil_acquire(w->gil) && w->run->trace)
+			mb_worker_trace_lock(w, a);
+	}
+	if (w->run->trace)
+		mb_worker_trace(w, (s->kind->flags & MB_STEP_F_WAIT) ? MB_TRACE_WAIT : MB_TRACE_CPU,
+				w->started - 1, 0, stage, branch, pos, t0, mb_now_ns());
+	return rc;
+}
+
+static void run_blocking(struct mb_worker *w)
+{
+	const struct mb_recipe *r = w->run->recipe;
+	struct mb_lane *lane = &w->lanes[0];
+
+	if (w->gil)
+		mb_gil_acquire(w->gil);
+	for (;;) {
+		uint64_t now = mb_now_ns(), intended = now;
+		if (!may_start(w, now))
+			break;
+		if (w->interval_ns) {
+			intended = w->next_start_ns;
+			advance_schedule(w);
+			if (intended > now) {
+				struct timespec ts = { .tv_sec = (time_t)(intended / MB_NS_PER_S),
+						       .tv_nsec = (long)(intended % MB_NS_PER_S) };
+				if (w->gil)
+					mb_gil_release(w->gil);
+				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+				if (w->gil)
+					mb_gil_acquire(w->gil);
+				now = mb_now_ns();
+			}
+		}
+		w->started++;
+		for (unsigned i = 0; i < r->nstages; i++)
+			for (unsigned b = 0; b < r->st[i].nbranches; b++)
+				for (unsigned j = 0; j < r->st[i].br[b].nsteps; j++) {
+					const struct mb_step *s = &r->st[i].br[b].steps[j];
+					int rc = run_step_blocking(w, lane, s, i, b, j);
+					if (MB_UNLIKELY(rc < 0)) {
+						mb_worker_fail(w, rc, "%s step: %s", s->kind->name,
+							       strerror(-rc));
+						goto out;
+					}
+				}
+		uint64_t end = mb_now_ns();
+		if (w->run->trace)
+			mb_worker_trace(w, MB_TRACE_TASK, w->started - 1, 0, 0, 0, 0, now, end);
+		record(w, intended, now, end);
+	}
+out:
+	if (w->gil)
+		mb_gil_release(w->gil);
+}
+
+/* ---- event-loop executor: many tasks in flight, branches concurrent */
+
+static void stage_begin(struct mb_worker *w, struct mb_task *t);
+
+static void task_end(struct mb_worker *w, struct mb_task *t)
+{
+	uint64_t end = mb_now_ns();
+	if (w->run->trace)
+		mb_worker_trace(w, MB_TRACE_TASK, t->seq, (unsigned)(t - w->tasks), 0, 0, 0,
+				t->start_ns, end);
+	record(w, t->intended_ns, t->start_ns, end);
+	t->next_free = w->free_tasks;
+	w->free_tasks = t;
+}
+
+static void branch_done(struct mb_worker *w, struct mb_task *t)
+{
+	if (--t->pending)
+		return;
+	if (++t->stage < w->run->recipe->nstages)
+		stage_begin(w, t);
+	else
+		task_end(w, t);
+}
+
+static void trace_lane(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)
+{
+	struct mb_task *t = lane->task;
+	mb_worker_trace(w, (s->kind->flags & MB_STEP_F_WAIT) ? MB_TRACE_WAIT : MB_TRACE_CPU, t->seq,
+			(unsigned)(t - w->tasks), t->stage, lane->branch, lane->pos, lane->t0,
+			mb_now_ns());
+}
+
+static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
+{
+	struct mb_task *t = lane->task;
+	const struct mb_branch *br = &w->run->recipe->st[t->stage].br[lane->branch];
+
+	while (lane->pos < br->nsteps) {
+		const struct mb_step *s = &br->steps[lane->pos];
+		if (w->run->trace) {
+			lane->t0 = mb_now_ns();
+			set_tstep(w, t->seq, (unsigned)(t - w->tasks), t->stage, lane->branch,
+				  lane->pos);
+		}
+		int rc = s->kind->start_async(w, lane, s);
+		if (rc == MB_Q_QUEUED)
+			return;
+		if (MB_UNLIKELY(rc < 0)) {
+			mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
+			/* The task is abandoned: its slot is not reused. */
+			return;
+		}
+		if (w->run->trace)
+			trace_lane(w, lane, s);
+		lane->pos++;
+	}
+	branch_done(w, t);
+}
+
+/* Completion of a queued step. */
+static void lane_done(struct mb_lane *lane, int res)
+{
+	struct mb_worker *w = lane->w;
+	if (MB_UNLIKELY(res < 0)) {
+		const struct mb_step *s =
+			&w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos];
+		mb_worker_fail(w, res, "%s step: %s", s->kind->name, strerror(-res));
+		return;
+	}
+	if (w->run->trace)
+		trace_lane(w, lane,
+			   &w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos]);
+	lane->pos++;
+	lane_advance(w, lane);
+}
+
+static void stage_begin(struct mb_worker *w, struct mb_task *t)
+{
+	const struct mb_stage *st = &w->run->recipe->st[t->stage];
+	/* One extra count so a branch finishing inline cannot end the stage
+	 * while later branches are still being started. */
+	t->pending = st->nbranches + 1;
+	for (unsigned b = 0; b < st->nbranches; b++) {
+		struct mb_lane *lane = &t->lanes[b];
+		lane->branch = b;
+		lane->pos = 0;
+		lane_advance(w, lane);
+	}
+	branch_done(w, t);
+}
+
+static void gil_release_hook(void *g)
+{
+	mb_gil_release(g);
+}
+
+static void gil_acquire_hook(void *g)
+{
+	mb_gil_acquire(g);
+}
+
+static void run_async(struct mb_worker *w)
+{
+	if (w->gil) {
+		mb_gil_acquire(w->gil);
+		mb_loop_set_wait_hooks(w->loop, gil_release_hook, gil_acquire_hook, w->gil);
+	}
+	for (;;) {
+		uint64_t now = mb_now_ns();
+		uint64_t wait = UINT64_MAX;
+		while (w->free_tasks && may_start(w, now)) {
+			uint64_t intended = now;
+			if (w->interval_ns) {
+				if (w->next_start_ns > now) {
+					wait = w->next_start_ns - now;
+					break;
+				}
+				intended = w->next_start_ns;
+				advance_schedule(w);
+			}
+			struct mb_task *t = w->free_tasks;
+			w->free_tasks = t->next_free;
+			t->intended_ns = intended;
+			t->start_ns = now;
+			t->seq = w->started++;
+			t->stage = 0;
+			stage_begin(w, t);
+			now = mb_now_ns();
+		}
+		if (!mb_loop_pending(w->loop)) {
+			if (w->free_tasks && may_start(w, now))
+				continue;
+			if (wait == UINT64_MAX)
+				break;
+			struct timespec ts = { .tv_sec = (time_t)(wait / MB_NS_PER_S),
+					       .tv_nsec = (long)(wait % MB_NS_PER_S) };
+			if (w->gil)
+				mb_gil_release(w->gil);
+			nanosleep(&ts, NULL);
+			if (w->gil)
+				mb_gil_acquire(w->gil);
+			continue;
+		}
+		if (w->deadline_ns && wait == UINT64_MAX && w->started < w->quota &&
+		    now < w->deadline_ns)
+			wait = w->deadline_ns - now; /* wake to stop starting */
+		int rc = mb_loop_run_once(w->loop, wait);
+		if (MB_UNLIKELY(rc < 0)) {
+			mb_worker_fail(w, rc, "event loop: %s", strerror(-rc));
+			break;
+		}
+	}
+	if (w->gil)
+		mb_gil_release(w->gil);
+}
+
+/* ---- set-up and teardown, outside the measured period */
+
+static int setup(struct mb_worker *w)
+{
+	const struct mb_run *run = w->run;
+	const struct mb_recipe *r = run->recipe;
+	bool async = run->mode->async;
+	unsigned nb = r->max_branches;
+	int rc;
+
+	w->nlanes = async ? w->ntasks * nb : 1;
+	w->lanes = calloc(w->nlanes, sizeof(*w->lanes));
+	if (!w->lanes)
+		return -ENOMEM;
+	for (unsigned i = 0; i < w->nlanes; i++) {
+		w->lanes[i].w = w;
+		w->lanes[i].fd = -1;
+		w->lanes[i].done = lane_done;
+	}
+	if (async) {
+		w->tasks = calloc(w->ntasks, sizeof(*w->tasks));
+		if (!w->tasks)
+			return -ENOMEM;
+		for (unsigned i = 0; i < w->ntasks; i++) {
+			struct mb_task *t = &w->tasks[i];
+			t->lanes = &w->lanes[i * nb];
+			for (unsigned b = 0; b < nb; b++)
+				t->lanes[b].task = t;
+			t->next_free = w->free_tasks;
+			w->free_tasks = t;
+		}
+		rc = mb_loop_create(&w->loop, run->backend, w->nlanes + 16);
+		if (rc) {
+			mb_worker_fail(w, rc, "%s loop: %s", mb_backend_name(run->backend),
+				       strerror(-rc));
+			return rc;
+		}
+	}
+	for (unsigned k = 0; k < mb_step_nkinds; k++) {
+		const struct mb_step_kind *kind = mb_step_kinds[k];
+		if (!mb_recipe_uses(r, kind))
+			continue;
+		if (kind->worker_setup && (rc = kind->worker_setup(w, NULL)))
+			return rc;
+		if (kind->lane_setup)
+			for (unsigned i = 0; i < w->nlanes; i++)
+				if ((rc = kind->lane_setup(w, &w->lanes[i], NULL)))
+					return rc;
+	}
+	return 0;
+}
+
+static void teardown(struct mb_worker *w)
+{
+	const struct mb_recipe *r = w->run->recipe;
+	for (unsigned k = 0; k < mb_step_nkinds; k++) {
+		const struct mb_step_kind *kind = mb_step_kinds[k];
+		if (!mb_recipe_uses(r, kind))
+			continue;
+		if (kind->lane_teardown && w->lanes)
+			for (unsigned i = 0; i < w->nlanes; i++)
+				kind->lane_teardown(w, &w->lanes[i]);
+		if (kind->worker_teardown)
+			kind->worker_teardown(w);
+	}
+	mb_loop_destroy(w->loop);
+	w->loop = NULL;
+	free(w->tasks);
+	free(w->lanes);
+	w->tasks = NULL;
+	w->lanes = NULL;
+}
+
+static uint64_t tv_us(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000ull + (uint64_t)tv.tv_usec;
+}
+
+void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg)
+{
+	const struct mb_run *run = w->run;
+	struct mb_worker_result *res = w->res;
+	struct rusage r0, r1;
+	int rc;
+
+	/* Sleeps and timers wake within a microsecond rather than the 50 us
+	 * default slack, so short waits are measured, not the slack. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	res->placement_ok = 1;
+	if (w->bind && (rc = mb_topo_bind_self(run->topo, w->pu)))
+		mb_worker_fail(w, rc, "binding to PU %u: %s", w->pu, strerror(-rc));
+	w->rng = run->seed * 0x9E3779B97F4A7C15ull + w->id + 1;
+	w->checksum = w->rng;
+	if (!w->error && (rc = setup(w)) && !w->error)
+		mb_worker_fail(w, rc, "worker setup: %s", strerror(-rc));
+
+	uint64_t t0 = barrier(barrier_arg);
+
+	int cpu0 = mb_topo_last_cpu(run->topo);
+	getrusage(RUSAGE_THREAD, &r0);
+	res->start_ns = mb_now_ns();
+	if (!w->error) {
+		w->deadline_ns = run->duration_ns ? t0 + run->duration_ns : 0;
+		w->next_start_ns = t0;
+		if (run->mode->async)
+			run_async(w);
+		else
+			run_blocking(w);
+	}
+	res->end_ns = mb_now_ns();
+	getrusage(RUSAGE_THREAD, &r1);
+	int cpu1 = mb_topo_last_cpu(run->topo);
+
+	res->last_cpu = cpu1;
+	if (w->bind && run->topo->this_system && (cpu0 != (int)w->pu || cpu1 != (int)w->pu))
+		res->placement_ok = 0;
+	res->tasks = w->done;
+	res->user_us = tv_us(r1.ru_utime) - tv_us(r0.ru_utime);
+	res->sys_us = tv_us(r1.ru_stime) - tv_us(r0.ru_stime);
+	res->nvcsw = (uint64_t)(r1.ru_nvcsw - r0.ru_nvcsw);
+	res->nivcsw = (uint64_t)(r1.ru_nivcsw - r0.ru_nivcsw);
+	res->checksum = w->checksum;
+	res->bytes = w->bytes;
+	res->trace_n = w->trace_n;
+	res->trace_dropped = w->trace_dropped;
+	teardown(w);
+	res->error = w->error;
+	if (w->error)
+		snprintf(res->errmsg, sizeof(res->errmsg), "%s", w->errmsg);
+}

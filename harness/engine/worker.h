@@ -1,0 +1,85 @@
+/* Workers: the things that run tasks (struct mb_worker is in the step API,
+ * workloads/step.h, since steps run inside it). A worker is bound to one PU, owns its
+ * histograms and counters (in its own cache lines of a MAP_SHARED region so
+ * forked workers can hand them back), and executes the recipe either
+ * blocking (one task at a time) or on an event loop with many tasks in
+ * flight. */
+#ifndef MB_WORKER_H
+#define MB_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base.h"
+#include "gil.h"
+#include "hist.h"
+#include "step.h"
+#include "topo.h"
+#include "trace.h"
+
+/* Per worker, in shared memory, each on its own cache lines. */
+struct mb_worker_result {
+	uint64_t tasks;
+	uint64_t start_ns, end_ns;
+	uint64_t user_us, sys_us;
+	uint64_t nvcsw, nivcsw;
+	uint64_t maxrss_kb;
+	uint64_t checksum;
+	uint64_t bytes; /* moved by mem/file/net steps */
+	uint64_t trace_n, trace_dropped;
+	int placement_ok;
+	int last_cpu;
+	int error; /* -errno or 0 */
+	char errmsg[160];
+} MB_ALIGNED;
+
+/* One task slot of an async worker. */
+struct mb_task {
+	struct mb_lane *lanes; /* recipe max-branches lanes */
+	struct mb_task *next_free;
+	struct mb_op timer; /* open loop: the scheduled start */
+	uint64_t start_ns, intended_ns;
+	uint64_t seq;
+	unsigned stage, pending;
+};
+
+/* Sets up, waits on the barrier (which returns the run's common start
+ * time), runs and records one worker. Called in the worker's own thread or
+ * process. A duration-bound run ends at the common start + duration for
+ * every worker, however late each was woken. */
+void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg);
+
+/* Appends a trace event (the caller checks that tracing is on). */
+static inline void mb_worker_trace(struct mb_worker *w, unsigned kind, uint64_t task,
+				   unsigned slot, unsigned stage, unsigned branch, unsigned pos,
+				   uint64_t t0, uint64_t t1)
+{
+	if (w->trace_n == w->trace_cap) {
+		w->trace_dropped++;
+		return;
+	}
+	struct mb_trace_event *e = &w->trace_ev[w->trace_n++];
+	e->t0 = t0;
+	e->t1 = t1;
+	e->task = (uint32_t)task;
+	e->slot = (uint16_t)slot;
+	e->kind = (uint8_t)kind;
+	e->stage = (uint8_t)stage;
+	e->branch = (uint8_t)branch;
+	e->pos = (uint8_t)pos;
+}
+
+/* Tracing: records a wait for the interpreter lock from t0 until now,
+ * inside the step being run (w->tstep). */
+static inline void mb_worker_trace_lock(struct mb_worker *w, uint64_t t0)
+{
+	const struct mb_step_pos *s = &w->tstep;
+	mb_worker_trace(w, MB_TRACE_LOCK, s->task, s->slot, s->stage, s->branch, s->pos, t0,
+			mb_now_ns());
+}
+
+/* The worker's gil_yield: hands the interpreter lock over when asked and
+ * traces the wait for it as a lock event. */
+void mb_worker_gil_yield(struct mb_worker *w);
+
+#endif

@@ -1,0 +1,215 @@
+/* modebench report: read run CSVs, aggregate repetitions into one row per
+ * configuration, write summary.csv, summary.md, index.html and the gnuplot
+ * charts (DESIGN.md, "Report").
+ *
+ * The pipeline is: mb_report_read() every input (all validated before
+ * anything is written), mb_report_aggregate() into groups, then the writers.
+ * Functions return 0 or a negative errno; input errors come back as -EINVAL
+ * with one line of text "FILE:LINE: column N (NAME): what is wrong". */
+#ifndef MB_REPORT_H
+#define MB_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base.h"
+
+/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...`.
+ * argv[0] is "report". Returns the process exit status: 0 report written,
+ * 1 nothing to report (empty or all-failed input) or a chart failed to
+ * render, 2 usage or input error (DIR left untouched). Prints to stderr. */
+int mb_report_main(int argc, char **argv);
+
+/* ---- Input ------------------------------------------------------------ */
+
+/* One input row. text[c] is the field of column c (NULL when the file has
+ * no such column, "" when the field is empty); num[c] is its value for
+ * numeric columns (NAN when absent or empty, or for text columns). */
+struct mb_report_row {
+	char *text[MB_NCOLUMNS];
+	double num[MB_NCOLUMNS];
+	const char *file; /* owned by the input (copy of the path) */
+	long line;        /* 1-based line where the record starts */
+};
+
+struct mb_report_input {
+	struct mb_report_row *rows;
+	size_t nrows, cap;
+	char **files; /* paths read, in order */
+	size_t nfiles;
+};
+
+/* Append the rows of the modebench CSV at path to in. Checks that the
+ * header names the required columns (every DESIGN.md column; the schema.h
+ * extensions are optional; unknown columns are ignored, order is free),
+ * that every record has as many fields as the header and that numeric
+ * fields parse completely. A status=ok, warmup=0 row must have a
+ * throughput. A repeated header line (files joined with cat) is skipped.
+ * On error returns -EINVAL (or -errno for I/O) with err set to one line. */
+int mb_report_read(struct mb_report_input *in, const char *path, char *err,
+		   size_t errlen);
+void mb_report_input_free(struct mb_report_input *in);
+
+/* Whether column c holds numbers (checked and parsed by the reader). */
+int mb_report_column_numeric(int c);
+/* Whether column c must be in the header. */
+int mb_report_column_required(int c);
+
+/* ---- Fits (report_stats.c; medians and intervals are base/stats.h) ---- */
+
+/* Universal Scalability Law S(k) = k / (1 + s(k-1) + q k(k-1)) and Amdahl
+ * S(k) = k / (1 + s(k-1)), fitted by least squares on S (Levenberg-
+ * Marquardt from the linearised estimate), as gnuplot's `fit` does.
+ * USL needs 3 distinct k, Amdahl 2 (k=1 counts): otherwise -EDOM ("too few
+ * points"). -ERANGE when the fit does not converge. */
+int mb_report_fit_usl(const double *k, const double *s, size_t n,
+		      double *sigma, double *kappa);
+int mb_report_fit_amdahl(const double *k, const double *s, size_t n,
+			 double *sigma);
+
+/* ---- Aggregation (report_group.c) ------------------------------------- */
+
+/* One configuration: the ok, non-warmup runs sharing (host, workload,
+ * recipe, mode, backend, policy, cores, concurrency, rate, gil_us,
+ * io_fraction). Strings point into the input rows. */
+struct mb_report_group {
+	const char *host, *workload, *recipe, *mode, *backend, *policy;
+	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
+	const char *cpu_model, *topology, *kernel, *version;
+	size_t n_failed; /* rows of this configuration with status != ok */
+
+	struct mb_stat tp; /* throughput, tasks/s */
+	struct mb_stat p50, p99, p999; /* latency percentiles, us */
+	double lat_mean, lat_p90, lat_max; /* medians, us */
+	double cpu_util, bytes_per_s;      /* medians */
+
+	/* Against closed-loop sync at 1 core on the same host, workload,
+	 * recipe and io_fraction (preferring the same gil_us, backend,
+	 * policy); NAN without one, and for open-loop (rate > 0) runs, whose
+	 * throughput is the offered rate. lo/hi scale the throughput CI. */
+	double speedup, speedup_lo, speedup_hi;
+	double efficiency, efficiency_lo, efficiency_hi;
+	double littles_bound; /* concurrency / median mean latency, tasks/s */
+	double norm_best;     /* tp / best tp at this host, workload, io */
+	double norm_host;     /* tp / the reference host's best, same mode */
+	const char *ref_host;
+
+	/* What the charts of (panel, mode) hold fixed: scale_conc is the
+	 * concurrency of the throughput-vs-cores curves (NAN: concurrency =
+	 * cores, DESIGN.md's default), conc_cores the core count of the
+	 * vs-concurrency curves. */
+	double scale_conc, conc_cores;
+	/* Chart picks: the group drawn for its mode at that x (see
+	 * report_panel.c for the rules). */
+	int pick_cores, pick_conc, pick_iof, pick_host, pick_cpu;
+	/* Panel facts, equal on every group of the panel. */
+	int conc_sweep, iof_sweep, wait_bound, n_hosts;
+	/* USL/Amdahl over the pick_cores speedups of (panel, mode), relative
+	 * to the mode's own 1-core speedup usl_base (1 without a 1-core
+	 * run): speedup(k) = usl_base * k / (1 + s(k-1) + q k(k-1)). NAN when
+	 * too few points. */
+	double usl_sigma, usl_kappa, amdahl_sigma, usl_base;
+	int fit_points;
+
+	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
+	 * rate; hpanel = panel less host; iopanel = host, workload, gil_us,
+	 * rate; lpanel = panel less rate. File-name-safe slugs, owned by the
+	 * summary. */
+	char *panel, *hpanel, *iopanel, *lpanel;
+};
+
+struct mb_report_summary {
+	struct mb_report_group *groups; /* sorted: host, workload, recipe,
+					 * io_fraction, gil_us, rate, mode (in
+					 * DESIGN.md order), backend, policy,
+					 * cores, concurrency */
+	size_t ngroups;
+	size_t nrows, n_ok, n_warmup, n_not_ok; /* n_not_ok: non-warmup */
+	const struct mb_report_row **not_ok;    /* the n_not_ok rows */
+	const char **hosts; /* distinct hosts, sorted */
+	size_t nhosts;
+};
+
+/* Aggregates in into out (which the caller frees). -ENOMEM on allocation
+ * failure. A summary with ngroups == 0 is valid (nothing ok). */
+int mb_report_aggregate(const struct mb_report_input *in,
+			struct mb_report_summary *out);
+void mb_report_summary_free(struct mb_report_summary *s);
+
+/* The group of a configuration, matching the given fields (NULL or NAN
+ * matches anything); the first in sort order, or NULL. */
+const struct mb_report_group *
+mb_report_find(const struct mb_report_summary *s, const char *host,
+	       const char *workload, const char *mode, double cores,
+	       double concurrency, double io_fraction);
+
+/* Position of a mode in DESIGN.md's order (0..5), or -1 for other names. */
+int mb_report_mode_index(const char *mode);
+extern const char *const mb_report_modes[6];
+
+/* ---- Output ----------------------------------------------------------- */
+
+/* Write summary.csv: a header of named columns, then one row per group,
+ * strings quoted with libcsv's csv_fwrite, numbers as %.6g (empty when
+ * NAN). -errno on write failure. */
+int mb_report_write_summary_csv(const struct mb_report_summary *s, FILE *f);
+
+/* One chart a report draws: script name (e.g. "scaling") and the panel it
+ * is drawn for; file is the output name without extension. */
+struct mb_report_chart {
+	const char *script;
+	const struct mb_report_group *first; /* first group of its panel */
+	char file[160];
+	char title[96]; /* caption for the page */
+	int rendered;   /* 1 once both PNG and SVG exist */
+};
+
+struct mb_report_charts {
+	struct mb_report_chart *v;
+	size_t n;
+	char **notes; /* one line per panel with skipped charts */
+	size_t nnotes;
+};
+
+/* Decide which charts the summary has data for. -ENOMEM. */
+int mb_report_plan_charts(const struct mb_report_summary *s,
+			  struct mb_report_charts *c);
+void mb_report_charts_free(struct mb_report_charts *c);
+
+/* Run gnuplot (the GNUPLOT environment variable or `gnuplot` on PATH) on
+ * scripts_dir/SCRIPT.gp for every planned chart, PNG and SVG, at most jobs
+ * at a time, writing into dir; gnuplot's own stderr lines are copied to
+ * errf prefixed with the chart name. Returns the number of charts that
+ * failed, or -ENOENT when gnuplot cannot be run at all. */
+int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
+		     const char *dir, const char *scripts_dir, int jobs,
+		     FILE *errf);
+
+/* Plain-language verdict of one (host, workload, gil_us, rate): sentences
+ * without markup, owned by the verdict. */
+struct mb_report_verdict {
+	const char *host, *workload;
+	const struct mb_report_group *first; /* first group of the unit */
+	size_t ngroups;                      /* groups from first on */
+	char **lines;
+	size_t nlines;
+};
+
+int mb_report_verdicts(const struct mb_report_summary *s,
+		       struct mb_report_verdict **v, size_t *nv);
+void mb_report_verdicts_free(struct mb_report_verdict *v, size_t nv);
+
+/* summary.md and index.html. */
+int mb_report_write_md(const struct mb_report_summary *s,
+		       const struct mb_report_verdict *v, size_t nv,
+		       const struct mb_report_charts *c, FILE *f);
+int mb_report_write_html(const struct mb_report_summary *s,
+			 const struct mb_report_verdict *v, size_t nv,
+			 const struct mb_report_charts *c, FILE *f);
+
+/* Human formats shared by the writers: throughput ("61,234" or "951"),
+ * latency in us ("412 us", "1.23 ms"). Return buf. */
+char *mb_report_fmt_rate(char *buf, size_t len, double v);
+char *mb_report_fmt_us(char *buf, size_t len, double us);
+
+#endif

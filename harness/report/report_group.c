@@ -1,0 +1,302 @@
+/* Aggregation: the ok, non-warmup rows are sorted by configuration, each
+ * run of equal keys becomes one group summarised by medians and order
+ * statistics, then every group gets its speedup against sync at 1 core. */
+#include "report_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+const char *const mb_report_modes[6] = {
+	"sync", "async", "threads", "procs", "async-threads", "async-procs",
+};
+
+int mb_report_mode_index(const char *mode)
+{
+	for (int i = 0; i < 6; i++)
+		if (mode && strcmp(mode, mb_report_modes[i]) == 0)
+			return i;
+	return -1;
+}
+
+static const char *txt(const struct mb_report_row *r, enum mb_column c)
+{
+	return r->text[c] ? r->text[c] : "";
+}
+
+static int row_ok(const struct mb_report_row *r)
+{
+	return strcmp(txt(r, MB_COL_status), "ok") == 0;
+}
+
+static int row_warmup(const struct mb_report_row *r)
+{
+	return !isnan(r->num[MB_COL_warmup]) && r->num[MB_COL_warmup] != 0;
+}
+
+static int cmp_mode(const char *a, const char *b)
+{
+	int i = mb_report_mode_index(a), j = mb_report_mode_index(b);
+	if (i < 0 && j < 0)
+		return strcmp(a, b);
+	if (i < 0 || j < 0)
+		return i < 0 ? 1 : -1;
+	return (i > j) - (i < j);
+}
+
+/* The summary order; equal keys are one configuration. */
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct mb_report_row *a = *(const struct mb_report_row *const *)pa;
+	const struct mb_report_row *b = *(const struct mb_report_row *const *)pb;
+	static const enum mb_column text1[] = {MB_COL_host, MB_COL_workload,
+					       MB_COL_recipe};
+	static const enum mb_column num1[] = {MB_COL_io_fraction,
+					      MB_COL_gil_us, MB_COL_rate};
+	static const enum mb_column text2[] = {MB_COL_backend,
+					       MB_COL_policy};
+	static const enum mb_column num2[] = {MB_COL_cores,
+					      MB_COL_concurrency};
+	int d;
+	for (size_t i = 0; i < 3; i++)
+		if ((d = strcmp(txt(a, text1[i]), txt(b, text1[i]))))
+			return d;
+	for (size_t i = 0; i < 3; i++)
+		if ((d = mb_rep_num_cmp(a->num[num1[i]], b->num[num1[i]])))
+			return d;
+	if ((d = cmp_mode(txt(a, MB_COL_mode), txt(b, MB_COL_mode))))
+		return d;
+	for (size_t i = 0; i < 2; i++)
+		if ((d = strcmp(txt(a, text2[i]), txt(b, text2[i]))))
+			return d;
+	for (size_t i = 0; i < 2; i++)
+		if ((d = mb_rep_num_cmp(a->num[num2[i]], b->num[num2[i]])))
+			return d;
+	return 0;
+}
+
+/* Median-of-runs of one column over rows[0..n). */
+static void describe_col(const struct mb_report_row *const *rows, size_t n,
+			 enum mb_column c, double *tmp,
+			 struct mb_stat *st)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = rows[i]->num[c];
+	mb_stat_describe(tmp, n, st);
+}
+
+static double median_col(const struct mb_report_row *const *rows, size_t n,
+			 enum mb_column c, double *tmp)
+{
+	struct mb_stat st;
+	describe_col(rows, n, c, tmp, &st);
+	return st.median;
+}
+
+static void fill_group(struct mb_report_group *g,
+		       const struct mb_report_row *const *rows, size_t n,
+		       double *tmp)
+{
+	const struct mb_report_row *r = rows[0];
+	memset(g, 0, sizeof(*g));
+	g->host = txt(r, MB_COL_host);
+	g->workload = txt(r, MB_COL_workload);
+	g->recipe = txt(r, MB_COL_recipe);
+	g->mode = txt(r, MB_COL_mode);
+	g->backend = txt(r, MB_COL_backend);
+	g->policy = txt(r, MB_COL_policy);
+	g->cores = r->num[MB_COL_cores];
+	g->concurrency = r->num[MB_COL_concurrency];
+	g->rate = r->num[MB_COL_rate];
+	g->gil_us = r->num[MB_COL_gil_us];
+	g->io_fraction = r->num[MB_COL_io_fraction];
+	g->cpu_model = txt(r, MB_COL_cpu_model);
+	g->topology = txt(r, MB_COL_topology);
+	g->kernel = txt(r, MB_COL_kernel);
+	g->version = txt(r, MB_COL_version);
+
+	describe_col(rows, n, MB_COL_throughput, tmp, &g->tp);
+	describe_col(rows, n, MB_COL_lat_p50_us, tmp, &g->p50);
+	describe_col(rows, n, MB_COL_lat_p99_us, tmp, &g->p99);
+	describe_col(rows, n, MB_COL_lat_p999_us, tmp, &g->p999);
+	g->lat_mean = median_col(rows, n, MB_COL_lat_mean_us, tmp);
+	g->lat_p90 = median_col(rows, n, MB_COL_lat_p90_us, tmp);
+	g->lat_max = median_col(rows, n, MB_COL_lat_max_us, tmp);
+	g->cpu_util = median_col(rows, n, MB_COL_cpu_util, tmp);
+	g->bytes_per_s = median_col(rows, n, MB_COL_bytes_per_s, tmp);
+	g->littles_bound = g->lat_mean > 0 ?
+		g->concurrency / (g->lat_mean * 1e-6) : NAN;
+	g->speedup = g->speedup_lo = g->speedup_hi = NAN;
+	g->efficiency = g->efficiency_lo = g->efficiency_hi = NAN;
+	g->norm_best = g->norm_host = NAN;
+	g->usl_sigma = g->usl_kappa = g->amdahl_sigma = g->usl_base = NAN;
+}
+
+static int same_key(const struct mb_report_group *g,
+		    const struct mb_report_row *r)
+{
+	return mb_rep_str_eq(g->host, txt(r, MB_COL_host)) &&
+	       mb_rep_str_eq(g->workload, txt(r, MB_COL_workload)) &&
+	       mb_rep_str_eq(g->recipe, txt(r, MB_COL_recipe)) &&
+	       mb_rep_str_eq(g->mode, txt(r, MB_COL_mode)) &&
+	       mb_rep_str_eq(g->backend, txt(r, MB_COL_backend)) &&
+	       mb_rep_str_eq(g->policy, txt(r, MB_COL_policy)) &&
+	       mb_rep_num_eq(g->cores, r->num[MB_COL_cores]) &&
+	       mb_rep_num_eq(g->concurrency, r->num[MB_COL_concurrency]) &&
+	       mb_rep_num_eq(g->rate, r->num[MB_COL_rate]) &&
+	       mb_rep_num_eq(g->gil_us, r->num[MB_COL_gil_us]) &&
+	       mb_rep_num_eq(g->io_fraction, r->num[MB_COL_io_fraction]);
+}
+
+/* The closed-loop sync run at 1 core that group g is measured against:
+ * same host, workload, recipe and io_fraction; among several, the one
+ * sharing most of gil_us, rate, policy and backend (in that priority),
+ * then the first. */
+static const struct mb_report_group *
+baseline(const struct mb_report_summary *s, const struct mb_report_group *g)
+{
+	const struct mb_report_group *best = NULL;
+	int best_score = -1;
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *b = &s->groups[i];
+		if (strcmp(b->mode, "sync") != 0 || b->cores != 1 ||
+		    !mb_rep_off(b->rate) ||
+		    !(b->tp.median > 0) || !mb_rep_str_eq(b->host, g->host) ||
+		    !mb_rep_str_eq(b->workload, g->workload) ||
+		    !mb_rep_str_eq(b->recipe, g->recipe) ||
+		    !mb_rep_num_eq(b->io_fraction, g->io_fraction))
+			continue;
+		int score = 8 * mb_rep_num_eq(b->gil_us, g->gil_us) +
+			    4 * mb_rep_num_eq(b->rate, g->rate) +
+			    2 * mb_rep_str_eq(b->policy, g->policy) +
+			    mb_rep_str_eq(b->backend, g->backend);
+		if (score > best_score) {
+			best = b;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+static void speedups(struct mb_report_summary *s)
+{
+	for (size_t i = 0; i < s->ngroups; i++) {
+		struct mb_report_group *g = &s->groups[i];
+		/* In an open loop throughput follows the offered rate: a
+		 * speedup would only compare rates. */
+		if (!mb_rep_off(g->rate))
+			continue;
+		const struct mb_report_group *b = baseline(s, g);
+		if (!b)
+			continue;
+		double base = b->tp.median;
+		g->speedup = g->tp.median / base;
+		g->speedup_lo = g->tp.lo / base;
+		g->speedup_hi = g->tp.hi / base;
+		if (g->cores > 0) {
+			g->efficiency = g->speedup / g->cores;
+			g->efficiency_lo = g->speedup_lo / g->cores;
+			g->efficiency_hi = g->speedup_hi / g->cores;
+		}
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int collect_hosts(struct mb_report_summary *s)
+{
+	s->hosts = malloc((s->ngroups + 1) * sizeof(*s->hosts));
+	if (!s->hosts)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (i == 0 || strcmp(s->groups[i].host, s->groups[i - 1].host))
+			s->hosts[s->nhosts++] = s->groups[i].host;
+	qsort(s->hosts, s->nhosts, sizeof(*s->hosts), cmp_str);
+	return 0;
+}
+
+int mb_report_aggregate(const struct mb_report_input *in,
+			struct mb_report_summary *out)
+{
+	struct mb_report_summary *s = out;
+	const struct mb_report_row **ok = NULL;
+	double *tmp = NULL;
+	int ret = -ENOMEM;
+
+	memset(s, 0, sizeof(*s));
+	s->nrows = in->nrows;
+	ok = malloc((in->nrows + 1) * sizeof(*ok));
+	s->not_ok = malloc((in->nrows + 1) * sizeof(*s->not_ok));
+	tmp = malloc((in->nrows + 1) * sizeof(*tmp));
+	if (!ok || !s->not_ok || !tmp)
+		goto out;
+	for (size_t i = 0; i < in->nrows; i++) {
+		const struct mb_report_row *r = &in->rows[i];
+		if (row_warmup(r))
+			s->n_warmup++;
+		else if (!row_ok(r))
+			s->not_ok[s->n_not_ok++] = r;
+		else
+			ok[s->n_ok++] = r;
+	}
+	qsort(ok, s->n_ok, sizeof(*ok), cmp_rows);
+	s->groups = calloc(s->n_ok + 1, sizeof(*s->groups));
+	if (!s->groups)
+		goto out;
+	for (size_t i = 0, j; i < s->n_ok; i = j) {
+		for (j = i + 1; j < s->n_ok && cmp_rows(&ok[i], &ok[j]) == 0; j++)
+			;
+		fill_group(&s->groups[s->ngroups++], ok + i, j - i, tmp);
+	}
+	for (size_t i = 0; i < s->n_not_ok; i++)
+		for (size_t j = 0; j < s->ngroups; j++)
+			if (same_key(&s->groups[j], s->not_ok[i])) {
+				s->groups[j].n_failed++;
+				break;
+			}
+	speedups(s);
+	ret = collect_hosts(s);
+	if (ret == 0)
+		ret = mb_rep_panels(s);
+out:
+	free(ok);
+	free(tmp);
+	if (ret < 0)
+		mb_report_summary_free(s);
+	return ret;
+}
+
+void mb_report_summary_free(struct mb_report_summary *s)
+{
+	for (size_t i = 0; s->groups && i < s->ngroups; i++) {
+		free(s->groups[i].panel);
+		free(s->groups[i].hpanel);
+		free(s->groups[i].iopanel);
+		free(s->groups[i].lpanel);
+	}
+	free(s->groups);
+	free(s->not_ok);
+	free(s->hosts);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct mb_report_group *
+mb_report_find(const struct mb_report_summary *s, const char *host,
+	       const char *workload, const char *mode, double cores,
+	       double concurrency, double io_fraction)
+{
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *g = &s->groups[i];
+		if ((!host || mb_rep_str_eq(g->host, host)) &&
+		    (!workload || mb_rep_str_eq(g->workload, workload)) &&
+		    (!mode || mb_rep_str_eq(g->mode, mode)) &&
+		    (isnan(cores) || g->cores == cores) &&
+		    (isnan(concurrency) || g->concurrency == concurrency) &&
+		    (isnan(io_fraction) || g->io_fraction == io_fraction))
+			return g;
+	}
+	return NULL;
+}

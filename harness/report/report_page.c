@@ -1,0 +1,303 @@
+/* summary.md and index.html: the machines, the verdicts, the charts and
+ * one table per (host, workload, GIL, rate) unit. Both writers share the
+ * table cells; index.html is self-contained (inline style, no scripts)
+ * apart from the chart images next to it. */
+#include "report_int.h"
+#include "base.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#define NCELL 13
+static const char *const heads[NCELL] = {
+	"mode", "backend", "cores", "in flight", "I/O fraction",
+	"throughput (tasks/s)", "95% CI", "speedup", "efficiency",
+	"p50", "p99", "p99.9", "CPU busy",
+};
+
+static void cells(const struct mb_report_group *g, char c[NCELL][64])
+{
+	char a[32], b[32];
+	snprintf(c[0], 64, "%s", g->mode);
+	snprintf(c[1], 64, "%s", g->backend);
+	mb_rep_g(c[2], 64, g->cores);
+	mb_rep_g(c[3], 64, g->concurrency);
+	mb_rep_g(c[4], 64, g->io_fraction);
+	mb_report_fmt_rate(c[5], 64, g->tp.median);
+	snprintf(c[6], 64, "%s - %s (n=%zu%s)",
+		 mb_report_fmt_rate(a, sizeof(a), g->tp.lo),
+		 mb_report_fmt_rate(b, sizeof(b), g->tp.hi), g->tp.n,
+		 g->n_failed ? ", some failed" : "");
+	if (isfinite(g->speedup))
+		snprintf(c[7], 64, "%.2fx", g->speedup);
+	else
+		c[7][0] = '\0';
+	if (isfinite(g->efficiency))
+		snprintf(c[8], 64, "%.0f%%", 100 * g->efficiency);
+	else
+		c[8][0] = '\0';
+	mb_report_fmt_us(c[9], 64, g->p50.median);
+	mb_report_fmt_us(c[10], 64, g->p99.median);
+	mb_report_fmt_us(c[11], 64, g->p999.median);
+	if (isfinite(g->cpu_util))
+		snprintf(c[12], 64, "%.0f%%", 100 * g->cpu_util);
+	else
+		c[12][0] = '\0';
+}
+
+static int in_unit(const struct mb_report_verdict *v,
+		   const struct mb_report_group *g)
+{
+	const struct mb_report_group *f = v->first;
+	return mb_rep_str_eq(g->host, f->host) &&
+	       mb_rep_str_eq(g->workload, f->workload) &&
+	       mb_rep_num_eq(g->gil_us, f->gil_us) &&
+	       mb_rep_num_eq(g->rate, f->rate);
+}
+
+/* "hostB: mixed, GIL 5000 us, open loop 2000/s" */
+static void unit_name(char *buf, size_t len, const struct mb_report_verdict *v)
+{
+	const struct mb_report_group *f = v->first;
+	int o = snprintf(buf, len, "%s: %s", f->host, f->workload);
+	if (o > 0 && (size_t)o < len && !mb_rep_off(f->gil_us))
+		o += snprintf(buf + o, len - (size_t)o, ", GIL %g us", f->gil_us);
+	if (o > 0 && (size_t)o < len && !mb_rep_off(f->rate))
+		snprintf(buf + o, len - (size_t)o, ", open loop %g tasks/s",
+			 f->rate);
+}
+
+/* First group of each host, for the machine facts. */
+static const struct mb_report_group *
+host_group(const struct mb_report_summary *s, const char *host)
+{
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (!strcmp(s->groups[i].host, host))
+			return &s->groups[i];
+	return NULL;
+}
+
+static int io_err(FILE *f)
+{
+	if (fflush(f) != 0 || ferror(f))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/* ---- Markdown --------------------------------------------------------- */
+
+static void md(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s == '\n' ? ' ' : *s, f);
+	}
+}
+
+int mb_report_write_md(const struct mb_report_summary *s,
+		       const struct mb_report_verdict *v, size_t nv,
+		       const struct mb_report_charts *c, FILE *f)
+{
+	char name[256], cl[NCELL][64];
+	fprintf(f, "# modebench report\n\n");
+	fprintf(f, "%zu runs read: %zu ok, %zu warm-up, %zu not ok; %zu configurations.\n\n",
+		s->nrows, s->n_ok, s->n_warmup, s->n_not_ok, s->ngroups);
+	fprintf(f, "## Machines\n\n| host | CPU | topology | kernel | modebench |\n|---|---|---|---|---|\n");
+	for (size_t h = 0; h < s->nhosts; h++) {
+		const struct mb_report_group *g = host_group(s, s->hosts[h]);
+		fputs("| ", f); md(f, g->host);
+		fputs(" | ", f); md(f, g->cpu_model);
+		fputs(" | ", f); md(f, g->topology);
+		fputs(" | ", f); md(f, g->kernel);
+		fputs(" | ", f); md(f, g->version);
+		fputs(" |\n", f);
+	}
+	fprintf(f, "\n## Verdicts\n\n");
+	for (size_t i = 0; i < nv; i++) {
+		unit_name(name, sizeof(name), &v[i]);
+		fputs("**", f); md(f, name); fputs("**\n\n", f);
+		for (size_t j = 0; j < v[i].nlines; j++) {
+			fputs("- ", f); md(f, v[i].lines[j]); fputc('\n', f);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "## Charts\n\n");
+	for (size_t i = 0; c && i < c->n; i++)
+		if (c->v[i].rendered)
+			fprintf(f, "- [%s: %s](%s.png) ([SVG](%s.svg))\n",
+				c->v[i].title, c->v[i].file, c->v[i].file,
+				c->v[i].file);
+	for (size_t i = 0; c && i < c->nnotes; i++) {
+		fputs("- note: ", f); md(f, c->notes[i]); fputc('\n', f);
+	}
+	fprintf(f, "\n## Scalability fits\n\n"
+		"Per panel and mode, against the mode's own 1-core run: "
+		"S(k) = k / (1 + σ(k-1) + κk(k-1)) (USL), κ = 0 (Amdahl). "
+		"σ: contention (serial fraction); κ: coherency (crosstalk); "
+		"with κ > 0 throughput peaks at k* = sqrt((1-σ)/κ).\n\n"
+		"| panel | mode | core counts | USL σ | USL κ | peak k* | Amdahl σ |\n|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *g = &s->groups[i];
+		if (!g->pick_cpu || g->fit_points < 2)
+			continue;
+		char a[32], b[32], k[32], d[32];
+		mb_rep_g(a, sizeof(a), g->usl_sigma);
+		mb_rep_g(b, sizeof(b), g->usl_kappa);
+		mb_rep_g(d, sizeof(d), g->amdahl_sigma);
+		k[0] = '\0';
+		if (g->usl_kappa > 0 && g->usl_sigma < 1)
+			snprintf(k, sizeof(k), "%.3g",
+				 sqrt((1 - g->usl_sigma) / g->usl_kappa));
+		fputs("| ", f); md(f, g->panel);
+		fprintf(f, " | %s | %d | %s | %s | %s | %s |\n", g->mode,
+			g->fit_points, a[0] ? a : "too few points", b, k, d);
+	}
+	for (size_t i = 0; i < nv; i++) {
+		unit_name(name, sizeof(name), &v[i]);
+		fputs("\n## ", f); md(f, name);
+		fputs("\n\nMedians of the runs; 95% CI of the throughput median by order statistics.\n\n|", f);
+		for (int k = 0; k < NCELL; k++)
+			fprintf(f, " %s |", heads[k]);
+		fputs("\n|", f);
+		for (int k = 0; k < NCELL; k++)
+			fputs(k < 5 ? "---|" : "--:|", f);
+		fputc('\n', f);
+		for (size_t j = 0; j < v[i].ngroups; j++) {
+			const struct mb_report_group *g = &v[i].first[j];
+			if (!in_unit(&v[i], g))
+				continue;
+			cells(g, cl);
+			fputc('|', f);
+			for (int k = 0; k < NCELL; k++) {
+				fputc(' ', f); md(f, cl[k]); fputs(" |", f);
+			}
+			fputc('\n', f);
+		}
+	}
+	if (s->n_not_ok) {
+		fprintf(f, "\n## Runs that failed\n\n| where | host | workload | mode | cores | status | error |\n|---|---|---|---|---|---|---|\n");
+		for (size_t i = 0; i < s->n_not_ok; i++) {
+			const struct mb_report_row *r = s->not_ok[i];
+			fprintf(f, "| ");
+			md(f, r->file);
+			fprintf(f, ":%ld", r->line);
+			static const enum mb_column cols[] = {
+				MB_COL_host, MB_COL_workload, MB_COL_mode,
+				MB_COL_cores, MB_COL_status, MB_COL_error};
+			for (size_t k = 0; k < 6; k++) {
+				fputs(" | ", f); md(f, r->text[cols[k]]);
+			}
+			fputs(" |\n", f);
+		}
+	}
+	return io_err(f);
+}
+
+/* ---- HTML ------------------------------------------------------------- */
+
+
+static const char css[] =
+	"body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#222}"
+	"h1{margin:.2em 0}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}"
+	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px}"
+	"th{background:#f4f4f4;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	".top{display:flex;flex-wrap:wrap;gap:2em;align-items:flex-start}"
+	".charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0;max-width:680px}"
+	"figure img{width:100%;border:1px solid #eee}figcaption{font-size:12px;color:#555}"
+	".verdict li{margin:.2em 0}.note{color:#666;font-size:12px}";
+
+int mb_report_write_html(const struct mb_report_summary *s,
+			 const struct mb_report_verdict *v, size_t nv,
+			 const struct mb_report_charts *c, FILE *f)
+{
+	char name[256], cl[NCELL][64];
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<title>modebench report</title><style>%s</style></head><body>\n", css);
+	fprintf(f, "<h1>modebench report</h1>\n<div class=\"top\"><div><h2>Machines</h2>\n"
+		"<table><tr><th>host</th><th>CPU</th><th>topology</th><th>kernel</th><th>modebench</th></tr>\n");
+	for (size_t h = 0; h < s->nhosts; h++) {
+		const struct mb_report_group *g = host_group(s, s->hosts[h]);
+		const char *vals[5] = {g->host, g->cpu_model, g->topology,
+				       g->kernel, g->version};
+		fputs("<tr>", f);
+		for (int k = 0; k < 5; k++) {
+			fputs("<td>", f); mb_html_esc(f, vals[k]); fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fprintf(f, "</table>\n<p>%zu runs read: %zu ok, %zu warm-up, %zu not ok; %zu configurations. "
+		"Data: <a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.md\">summary.md</a>.</p></div>\n",
+		s->nrows, s->n_ok, s->n_warmup, s->n_not_ok, s->ngroups);
+	fputs("<div class=\"verdict\"><h2>Verdicts</h2>\n", f);
+	for (size_t i = 0; i < nv; i++) {
+		unit_name(name, sizeof(name), &v[i]);
+		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3><ul>\n", f);
+		for (size_t j = 0; j < v[i].nlines; j++) {
+			fputs("<li>", f); mb_html_esc(f, v[i].lines[j]); fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+	}
+	fputs("</div></div>\n<h2>Charts</h2>\n<div class=\"charts\">\n", f);
+	size_t drawn = 0;
+	for (size_t i = 0; c && i < c->n; i++) {
+		const struct mb_report_chart *ch = &c->v[i];
+		if (!ch->rendered)
+			continue;
+		drawn++;
+		fputs("<figure><a href=\"", f); mb_html_esc(f, ch->file);
+		fputs(".svg\"><img src=\"", f); mb_html_esc(f, ch->file);
+		fputs(".png\" alt=\"", f); mb_html_esc(f, ch->title);
+		fputs("\"></a><figcaption>", f); mb_html_esc(f, ch->title);
+		fputs(" (", f); mb_html_esc(f, ch->file); fputs(")</figcaption></figure>\n", f);
+	}
+	fputs("</div>\n", f);
+	if (!drawn)
+		fputs("<p class=\"note\">No charts were drawn.</p>\n", f);
+	for (size_t i = 0; c && i < c->nnotes; i++) {
+		fputs("<p class=\"note\">", f); mb_html_esc(f, c->notes[i]); fputs("</p>\n", f);
+	}
+	fputs("<h2>Summary tables</h2>\n<p>Medians of the runs; 95% confidence interval of the "
+	      "throughput median by order statistics; speedup against sync on one core; "
+	      "USL σ and κ per panel and mode are in <a href=\"summary.md\">summary.md</a>.</p>\n", f);
+	for (size_t i = 0; i < nv; i++) {
+		unit_name(name, sizeof(name), &v[i]);
+		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3>\n<table><tr>", f);
+		for (int k = 0; k < NCELL; k++)
+			fprintf(f, "<th>%s</th>", heads[k]);
+		fputs("</tr>\n", f);
+		for (size_t j = 0; j < v[i].ngroups; j++) {
+			const struct mb_report_group *g = &v[i].first[j];
+			if (!in_unit(&v[i], g))
+				continue;
+			cells(g, cl);
+			fputs("<tr>", f);
+			for (int k = 0; k < NCELL; k++) {
+				fputs(k >= 2 ? "<td class=\"n\">" : "<td>", f);
+				mb_html_esc(f, cl[k]);
+				fputs("</td>", f);
+			}
+			fputs("</tr>\n", f);
+		}
+		fputs("</table>\n", f);
+	}
+	if (s->n_not_ok) {
+		fputs("<h2>Runs that failed</h2>\n<table><tr><th>where</th><th>host</th><th>workload</th>"
+		      "<th>mode</th><th>cores</th><th>status</th><th>error</th></tr>\n", f);
+		for (size_t i = 0; i < s->n_not_ok; i++) {
+			const struct mb_report_row *r = s->not_ok[i];
+			static const enum mb_column cols[] = {
+				MB_COL_host, MB_COL_workload, MB_COL_mode,
+				MB_COL_cores, MB_COL_status, MB_COL_error};
+			fputs("<tr><td>", f); mb_html_esc(f, r->file);
+			fprintf(f, ":%ld</td>", r->line);
+			for (size_t k = 0; k < 6; k++) {
+				fputs("<td>", f); mb_html_esc(f, r->text[cols[k]]); fputs("</td>", f);
+			}
+			fputs("</tr>\n", f);
+		}
+		fputs("</table>\n", f);
+	}
+	fputs("</body></html>\n", f);
+	return io_err(f);
+}

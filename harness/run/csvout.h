@@ -1,0 +1,35 @@
+/* The results CSV: header once, one row per run, each row written with one
+ * write() and fsync'd before the next run starts, so a crash or a kill
+ * leaves every completed row intact. Fields are quoted by libcsv when they
+ * need it. */
+#ifndef MB_CSVOUT_H
+#define MB_CSVOUT_H
+
+#include "base.h"
+
+struct mb_csv;
+
+/* Opens path for appending. A new or empty file gets the header; an
+ * existing one must start with a modebench header (older schemas with a
+ * prefix of our columns are accepted: new columns are appended at the
+ * end). Creates nothing on error; err names the problem. */
+int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errlen);
+
+/* Checks, creating nothing, that path can be opened by mb_csv_open: an
+ * existing file must have a modebench header, a new one a writable
+ * directory ("results/" may not exist yet: it is created on open). */
+int mb_csv_check(const char *path, char *err, unsigned errlen);
+/* Same for another output file named by option opt (no header check). */
+int mb_path_check(const char *opt, const char *path, char *err, unsigned errlen);
+
+/* Writes one row (values in schema order; NULL is an empty field). On a
+ * short write the file is cut back to its previous length and -errno is
+ * returned, so the file never holds half a row. */
+int mb_csv_write_row(struct mb_csv *c, const char *const vals[MB_NCOLUMNS]);
+void mb_csv_close(struct mb_csv *c);
+
+/* Formats one row into buf (no trailing newline); returns its length or
+ * -ENOSPC. Exposed for tests. */
+int mb_csv_format_row(char *buf, unsigned len, const char *const *vals, unsigned n);
+
+#endif

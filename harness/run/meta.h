@@ -1,0 +1,14 @@
+/* The environment of a sweep, recorded once per sweep in OUTPUT.meta.csv
+ * beside the results (one row per sweep, joined to the rows by sweep_id,
+ * the prefix of their run_id): what a reader needs to judge whether two
+ * result sets are comparable. */
+#ifndef MB_META_H
+#define MB_META_H
+
+#include "engine.h"
+
+/* Appends one row to path (header when new). Returns 0 or -errno. */
+int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *topo,
+		  const char *cmdline, char *err, unsigned errlen);
+
+#endif

@@ -1,0 +1,66 @@
+/* The run command: options, the run matrix and the sweep over it. */
+#ifndef MB_SWEEP_H
+#define MB_SWEEP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loop.h"
+#include "engine.h"
+#include "step.h"
+
+#define MB_MAX_LIST 64
+
+struct mb_workload {
+	char name[32];	/* preset name, or "custom" */
+	char recipe[MB_RECIPE_TEXT];
+	double io_fraction; /* mixed only, else -1 */
+};
+
+struct mb_opts {
+	struct mb_workload workloads[MB_MAX_LIST];
+	unsigned nworkloads;
+	const struct mb_mode *modes[MB_NMODES];
+	unsigned nmodes;
+	char cores_spec[256];
+	unsigned cores[MB_MAX_LIST];
+	unsigned ncores;
+	unsigned conc[MB_MAX_LIST]; /* empty: C = k */
+	unsigned nconc;
+	enum mb_backend backends[MB_BACKEND_COUNT];
+	unsigned nbackends;
+	double rates[MB_MAX_LIST]; /* empty: closed loop */
+	unsigned nrates;
+	double io_fractions[MB_MAX_LIST];
+	unsigned nio_fractions;
+	char io_kind[16];
+	uint64_t tasks, duration_ns, timeout_ns, gil_ns;
+	unsigned reps, warmup;
+	bool reps_auto;	 /* --reps auto: repeat until the CI is within --ci */
+	unsigned reps_max; /* cap for --reps auto (default 30) */
+	double ci;	 /* relative half-width of the median's 95% CI */
+	enum mb_policy policy;
+	bool smt, poisson, resume, dry_run, quiet, direct;
+	int progress; /* -1 never, 0 auto, 1 always */
+	char output[1024];
+	char trace[1024];
+	char topology[1024];
+	char server[256];
+	char file_dir[1024];
+	uint64_t file_size;
+	uint64_t seed;
+	bool sequential;
+	char cmdline[4096];
+};
+
+/* Parses the run command's options (argv[0] is "run"). On a usage error
+ * writes one line naming the option and what it accepts into err and
+ * returns -EINVAL; nothing is created. */
+int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here,
+		  char *err, unsigned errlen);
+void mb_run_usage(FILE *f);
+
+/* Executes the sweep; returns the process exit status. */
+int mb_sweep_main(int argc, char **argv);
+
+#endif

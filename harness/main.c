@@ -64,7 +64,7 @@ static int cmd_topo(int argc, char **argv)
 	struct mb_topo *topo;
 	int opt;
 
-	optind = 1;
+	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":c:p:h", opts, NULL)) != -1) {
 		switch (opt) {

@@ -1,4 +1,4 @@
-/* Helpers shared by the cmocka tests (tests/test_*.c), built once as the
+/* Helpers shared by the cmocka tests (tests/SUBSYSTEM/test_*.c), built once as the
  * mbtestutil library (CMakeLists.txt). Those that check something fail
  * the running test through cmocka (fail_msg, assert_*): call them from
  * inside a test. The name does not match test_*.c, so the tests' glob does

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,4 +163,9 @@ const char *mb_fmt_duration(uint64_t ns, char *buf, unsigned len)
 	else
 		snprintf(buf, len, "%lluns", (unsigned long long)ns);
 	return buf;
+}
+
+void mb_getopt_reset(void)
+{
+	optind = 0;
 }

@@ -30,4 +30,11 @@ int mb_list_foreach(const char *list, int (*fn)(const char *item, void *arg),
  * value ("250us", "1500us", "1.5001ms"). */
 const char *mb_fmt_duration(uint64_t ns, char *buf, unsigned len);
 
+/* Makes getopt_long start afresh on a new argv. Commands run one after
+ * another in one process (the claims suite runs `run` many times), and
+ * glibc's full reinitialisation is optind = 0: optind = 1 keeps state such
+ * as the position inside a bundle of short options. Every command's
+ * parser calls this first. */
+void mb_getopt_reset(void);
+
 #endif

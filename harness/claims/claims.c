@@ -65,7 +65,7 @@ static int parse(struct cl_ctx *ctx, int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	int opt;
-	optind = 1;
+	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (opt) {

@@ -129,7 +129,7 @@ int mb_report_main(int argc, char **argv)
 	int charts = 1, jobs = default_jobs(), opt;
 	char sbuf[4096];
 
-	optind = 0; /* glibc: full reinitialisation */
+	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:o:j:h", opts, NULL)) != -1) {
 		switch (opt) {

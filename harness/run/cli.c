@@ -239,7 +239,7 @@ int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here
 			pos += (size_t)snprintf(o->cmdline + pos, sizeof(o->cmdline) - pos, "%s%s",
 						i ? " " : "modebench ", argv[i]);
 	}
-	optind = 1;
+	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":w:m:c:C:n:d:r:o:qh", long_opts, NULL)) != -1) {
 		switch (opt) {

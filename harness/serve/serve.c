@@ -391,7 +391,7 @@ int mb_serve_main(int argc, char **argv)
 	char err[MB_ERRLEN];
 	int opt, fd, rc;
 
-	optind = 1;
+	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":p:h", opts, NULL)) != -1) {
 		switch (opt) {

@@ -1,7 +1,7 @@
 # modes.gp: the one style table of the report charts, loaded (through
 # common.gp) by every chart script. Linetype i is mode MODES[i], in
-# DESIGN.md's order, so a mode has the same colour and marker in every
-# chart. Colours: the Okabe-Ito palette (readable with colour blindness);
+# the modes table's order (README, "What it measures"), so a mode has the
+# same colour and marker in every chart. Colours: the Okabe-Ito palette (readable with colour blindness);
 # markers: filled shapes, each mode its own.
 array MODES[6] = ["sync", "async", "threads", "procs", "async-threads", "async-procs"]
 NM = 6

@@ -16,7 +16,7 @@
 #define MB_NS_PER_MS 1000000ull
 #define MB_NS_PER_S 1000000000ull
 
-/* Exit statuses of the command line (DESIGN.md). */
+/* Exit statuses of the command line (README, "Commands"). */
 enum mb_exit {
 	MB_EXIT_OK = 0,
 	MB_EXIT_FAILED = 1,

@@ -1,4 +1,4 @@
-/* The CSV schema of DESIGN.md, one X-macro list so the writer, the report's
+/* The CSV schema (README, "CSV"), one X-macro list so the writer, the report's
  * reader and the tests agree on every column by construction.
  * MB_COLUMN(name, group) with group one of identity, config, result. */
 #ifndef MB_SCHEMA_H
@@ -22,7 +22,7 @@
 	X(sys_s, result) X(cpu_util, result) X(ctx_vol, result)              \
 	X(ctx_invol, result) X(max_rss_kb, result) X(placement_ok, result)   \
 	X(outside_load, result)                                              \
-	/* Extensions beyond DESIGN.md (appended, never reordered). */       \
+	/* Extensions beyond the contract (appended, never reordered). */       \
 	X(io_fraction, config) X(arrivals, config) X(svc_mean_us, result)    \
 	X(svc_p50_us, result) X(svc_p99_us, result) X(svc_p999_us, result)   \
 	X(bytes_per_s, result) X(server_cpus, result) X(flags, result)        \

@@ -1,4 +1,4 @@
-/* Execution modes (DESIGN.md's table) and the runner that executes one run:
+/* Execution modes (the table in the README's "What it measures") and the runner that executes one run:
  * spawn the workers (threads or forked processes), release them together
  * through a barrier, wait, and merge what they recorded. */
 #ifndef MB_MODES_H

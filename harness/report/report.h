@@ -1,6 +1,6 @@
 /* modebench report: read run CSVs, aggregate repetitions into one row per
  * configuration, write summary.csv, summary.md, index.html and the gnuplot
- * charts (DESIGN.md, "Report").
+ * charts (README, "Report").
  *
  * The pipeline is: mb_report_read() every input (all validated before
  * anything is written), mb_report_aggregate() into groups, then the writers.
@@ -40,7 +40,7 @@ struct mb_report_input {
 };
 
 /* Append the rows of the modebench CSV at path to in. Checks that the
- * header names the required columns (every DESIGN.md column; the schema.h
+ * header names the required columns (every column of the README's "CSV" contract; the schema.h
  * extensions are optional; unknown columns are ignored, order is free),
  * that every record has as many fields as the header and that numeric
  * fields parse completely. A status=ok, warmup=0 row must have a
@@ -96,7 +96,7 @@ struct mb_report_group {
 
 	/* What the charts of (panel, mode) hold fixed: scale_conc is the
 	 * concurrency of the throughput-vs-cores curves (NAN: concurrency =
-	 * cores, DESIGN.md's default), conc_cores the core count of the
+	 * cores, the run command's default), conc_cores the core count of the
 	 * vs-concurrency curves. */
 	double scale_conc, conc_cores;
 	/* Chart picks: the group drawn for its mode at that x (see
@@ -121,7 +121,7 @@ struct mb_report_group {
 struct mb_report_summary {
 	struct mb_report_group *groups; /* sorted: host, workload, recipe,
 					 * io_fraction, gil_us, rate, mode (in
-					 * DESIGN.md order), backend, policy,
+					 * the modes table's order), backend, policy,
 					 * cores, concurrency */
 	size_t ngroups;
 	size_t nrows, n_ok, n_warmup, n_not_ok; /* n_not_ok: non-warmup */
@@ -143,7 +143,7 @@ mb_report_find(const struct mb_report_summary *s, const char *host,
 	       const char *workload, const char *mode, double cores,
 	       double concurrency, double io_fraction);
 
-/* Position of a mode in DESIGN.md's order (0..5), or -1 for other names. */
+/* Position of a mode in the modes table's order (0..5), or -1 for other names. */
 int mb_report_mode_index(const char *mode);
 extern const char *const mb_report_modes[6];
 

@@ -34,7 +34,7 @@ int mb_report_column_numeric(int c)
 	return 0;
 }
 
-/* Every DESIGN.md column is required; the extensions appended after
+/* Every column of the README's "CSV" contract is required; the extensions appended after
  * outside_load in schema.h are optional. */
 int mb_report_column_required(int c)
 {

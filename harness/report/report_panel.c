@@ -6,7 +6,7 @@
  * mode and x, the group "picked" by these rules:
  *   pick_cores  per (panel, mode, cores): the group at the mode's scaling
  *               concurrency (scale_conc), then the highest median
- *               throughput. scale_conc is "concurrency = cores" (DESIGN.md's
+ *               throughput. scale_conc is "concurrency = cores" (the run command's
  *               default) or the one fixed concurrency, whichever covers
  *               more core counts, so a curve never mixes schemes;
  *   pick_conc   per (panel, mode, concurrency), only at conc_cores, the core

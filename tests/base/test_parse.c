@@ -629,7 +629,7 @@ static void test_presets(void **state)
 	char err[MB_ERRLEN];
 	bool seen_mixed = false;
 	assert_non_null(r);
-	/* the presets DESIGN.md names */
+	/* the presets the README names */
 	static const char *required[] = { "cpu", "mem", "sleep", "net", "file", "mixed" };
 	for (unsigned i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
 		bool found = false;

@@ -2,7 +2,7 @@
  * every registered step kind in every mode (mb_modes[]) and, for the async
  * modes, every backend, built into a struct mb_run by hand as the sweep
  * does. A run must complete exactly N tasks, or be unsupported where
- * DESIGN.md says so (a file read on epoll). io_uring cases skip() with the
+ * the README says so (a file read on epoll). io_uring cases skip() with the
  * kernel's reason when it refuses io_uring. Also mb_io_prepare's test file
  * and its refusals (--server, --direct). */
 #include <errno.h>

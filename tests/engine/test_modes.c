@@ -194,7 +194,7 @@ static void test_registry(void **state)
 		assert_int_equal(m->id, i);
 		assert_ptr_equal(mb_mode_find(m->name), m);
 		assert_non_null(m->help);
-		/* DESIGN.md's worker counts */
+		/* the modes table's worker counts */
 		switch (m->rule) {
 		case MB_W_ONE:
 			assert_int_equal(mb_mode_workers(m, 4, 16), 1);

@@ -1,4 +1,4 @@
-/* Tests of the command line (DESIGN.md's exit statuses): the built binary
+/* Tests of the command line (the README's exit statuses): the built binary
  * ($MODEBENCH) runs in a fresh temporary directory. A usage error exits 2
  * with exactly one line on stderr naming the option, nothing on stdout and
  * no file created; the dry run and a tiny real run succeed. */

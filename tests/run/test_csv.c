@@ -319,7 +319,7 @@ static void test_empty_file_gets_header(void **state)
 }
 
 /* An older schema whose header is a prefix of ours (through outside_load,
- * DESIGN.md's columns) is accepted and rows keep its width. */
+ * the contract's columns) is accepted and rows keep its width. */
 static void test_older_prefix_schema(void **state)
 {
 	struct tmp *tmp = *state;
@@ -419,7 +419,7 @@ static void test_column_find(void **state)
 	assert_int_equal(mb_column_find("Schema"), -1);
 	assert_int_equal(mb_column_find("schema "), -1);
 
-	/* DESIGN.md's columns, in its order, come first */
+	/* the contract's columns, in its order, come first */
 	static const char *design =
 		"schema,run_id,rep,warmup,started_at,host,cpu_model,topology,kernel,version,"
 		"workload,recipe,mode,backend,policy,cores,cpuset,workers,concurrency,rate,gil_us,"

@@ -28,6 +28,8 @@
 #define CHUNK (256u * 1024u)
 #define PERIOD 64u
 #define DRAIN_MAX (1u << 20)
+#define HOUSEKEEPING_NS (250 * MB_NS_PER_MS)
+#define FD_RESERVE 64u /* descriptors kept free below the limit */
 
 /* Body bytes: a 64-byte period, so body offset p starts at pattern[p % 64]. */
 static char pattern[CHUNK + PERIOD];
@@ -43,6 +45,9 @@ struct conn {
 	int fd;
 	enum conn_state state;
 	bool keep_alive, http10;
+	bool killed;	   /* shut down by housekeeping; the parked op ends it */
+	uint64_t since_ns; /* last progress: a byte in or out, a state change */
+	uint64_t due_ns;   /* ST_DELAY: when the answer is due */
 	uint32_t in_len, out_len, out_off;
 	uint64_t body_left, body_pos, drained;
 	char in[MB_HTTP_MAX_HEAD];
@@ -54,7 +59,13 @@ struct server {
 	int lfd;
 	struct mb_op acc;
 	bool acc_backoff;
-	struct conn *conns;
+	struct conn *conns; /* most recently active first */
+	struct conn *tail;
+	unsigned nconns;
+	struct mb_op hk; /* the housekeeping timer */
+	uint64_t header_ns, idle_ns;
+	unsigned max_conns;
+	uint64_t timed_out, dropped, evicted, refused; /* counters */
 	int error;
 };
 
@@ -81,18 +92,61 @@ static void install_signals(bool stop_on_sigint)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void conn_close(struct conn *c)
+static void list_unlink(struct server *s, struct conn *c)
 {
-	struct server *s = c->srv;
-	mb_loop_del_fd(s->loop, c->fd);
-	close(c->fd);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
 		s->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	else
+		s->tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void list_push_front(struct server *s, struct conn *c)
+{
+	c->prev = NULL;
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	else
+		s->tail = c;
+	s->conns = c;
+}
+
+/* Progress on c: it moves to the front, so the list's tail is the least
+ * recently active connection (the first to evict). O(1). */
+static void conn_touch(struct conn *c)
+{
+	struct server *s = c->srv;
+	c->since_ns = mb_now_ns();
+	if (s->conns != c) {
+		list_unlink(s, c);
+		list_push_front(s, c);
+	}
+}
+
+static void conn_close(struct conn *c)
+{
+	struct server *s = c->srv;
+	mb_loop_del_fd(s->loop, c->fd);
+	close(c->fd);
+	list_unlink(s, c);
+	s->nconns--;
 	free(c);
+}
+
+/* Ends a connection whose operation is parked on its socket: shutting the
+ * socket down completes that operation (EOF or EPIPE), and its callback
+ * closes the connection, so nothing is freed under the loop's feet. */
+static void conn_kill(struct conn *c)
+{
+	if (c->killed)
+		return;
+	c->killed = true;
+	shutdown(c->fd, SHUT_RDWR);
 }
 
 static void conn_read(struct conn *c, char *buf, size_t len)
@@ -143,6 +197,8 @@ static void conn_process(struct conn *c)
 	int rc = c->in_len ? mb_http_parse_request(c->in, c->in_len, &req, &why) : 0;
 
 	if (rc == 0) {
+		if (c->state != ST_RECV)
+			conn_touch(c); /* idle (or a partial head) from now */
 		c->state = ST_RECV;
 		conn_read(c, c->in + c->in_len, MB_HTTP_MAX_HEAD - c->in_len);
 		return;
@@ -163,7 +219,8 @@ static void conn_process(struct conn *c)
 	c->body_pos = req.head;
 	if (req.delay_us) {
 		c->state = ST_DELAY;
-		mb_loop_timer(c->srv->loop, &c->op, mb_now_ns() + req.delay_us * MB_NS_PER_US);
+		c->due_ns = mb_now_ns() + req.delay_us * MB_NS_PER_US;
+		mb_loop_timer(c->srv->loop, &c->op, c->due_ns);
 		return;
 	}
 	respond(c, 200, req.bytes, req.head);
@@ -175,6 +232,7 @@ static void conn_process(struct conn *c)
 static void conn_linger(struct conn *c)
 {
 	shutdown(c->fd, SHUT_WR);
+	conn_touch(c);
 	c->state = ST_DRAIN;
 	c->drained = 0;
 	conn_read(c, c->in, MB_HTTP_MAX_HEAD);
@@ -198,6 +256,8 @@ static void conn_cb(struct mb_op *op, int res)
 			conn_close(c);
 			return;
 		}
+		if (c->in_len == 0)
+			conn_touch(c); /* a head starts: the header timeout runs */
 		c->in_len += (uint32_t)res;
 		conn_process(c);
 		return;
@@ -209,6 +269,7 @@ static void conn_cb(struct mb_op *op, int res)
 			conn_close(c);
 			return;
 		}
+		conn_touch(c);
 		c->out_off += (uint32_t)res;
 		if (c->out_off < c->out_len)
 			conn_send(c, c->out + c->out_off, c->out_len - c->out_off);
@@ -222,6 +283,7 @@ static void conn_cb(struct mb_op *op, int res)
 			conn_close(c);
 			return;
 		}
+		conn_touch(c);
 		c->body_left -= (uint64_t)res;
 		c->body_pos += (uint64_t)res;
 		if (c->body_left)
@@ -239,11 +301,46 @@ static void conn_cb(struct mb_op *op, int res)
 	}
 }
 
+/* The least recently active connection waiting for a request (idle, or
+ * in the middle of a head), or NULL. Walks from the tail, so usually O(1). */
+static struct conn *evictable(struct server *s)
+{
+	for (struct conn *c = s->tail; c; c = c->prev)
+		if (c->state == ST_RECV && !c->killed)
+			return c;
+	return NULL;
+}
+
+/* At the cap: make room by closing the least recently active waiting
+ * connection, or answer the newcomer 503 and close it. Returns whether the
+ * newcomer may stay. A cap below the descriptor limit leaves descriptors
+ * for the newcomers and for the connections still closing. */
+static bool admit(struct server *s, int fd)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+				   "Connection: close\r\n\r\n";
+	struct conn *victim;
+	if (s->nconns < s->max_conns)
+		return true;
+	if ((victim = evictable(s))) {
+		s->evicted++;
+		conn_kill(victim);
+		return true;
+	}
+	s->refused++;
+	(void)!send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	shutdown(fd, SHUT_WR);
+	close(fd);
+	return false;
+}
+
 static void new_conn(struct server *s, int fd)
 {
-	struct conn *c = malloc(sizeof(*c));
+	struct conn *c;
 	int one = 1;
-	if (!c) {
+	if (!admit(s, fd))
+		return;
+	if (!(c = malloc(sizeof(*c)))) {
 		close(fd);
 		return;
 	}
@@ -252,13 +349,13 @@ static void new_conn(struct server *s, int fd)
 	c->in_len = 0;
 	c->keep_alive = true;
 	c->http10 = false;
+	c->killed = false;
+	c->state = ST_RECV;
+	c->since_ns = mb_now_ns();
 	c->op.cb = conn_cb;
 	c->op.data = c;
-	c->prev = NULL;
-	c->next = s->conns;
-	if (s->conns)
-		s->conns->prev = c;
-	s->conns = c;
+	list_push_front(s, c);
+	s->nconns++;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (mb_loop_add_fd(s->loop, fd)) {
 		conn_close(c);
@@ -291,6 +388,43 @@ static void on_accept(struct mb_op *op, int res)
 	arm_accept(s);
 }
 
+/* Whether the client of a delayed request has gone: EOF or an error on a
+ * socket nobody reads (a pipelined request, or nothing yet, means it is
+ * still there). One non-blocking peek. */
+static bool client_gone(int fd)
+{
+	char b;
+	ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* Every HOUSEKEEPING_NS: ends connections past their deadline and drops
+ * delayed answers nobody waits for. Cost: one pass over the connections,
+ * plus a peek per delayed request due later than the next pass. */
+static void housekeeping(struct mb_op *op, int res)
+{
+	struct server *s = op->data;
+	uint64_t now = mb_now_ns();
+	struct conn *c = s->conns, *next;
+	for (; c; c = next) {
+		next = c->next;
+		if (c->state == ST_DELAY) {
+			if (c->due_ns > now + HOUSEKEEPING_NS && client_gone(c->fd) &&
+			    mb_loop_timer_cancel(s->loop, &c->op)) {
+				s->dropped++;
+				conn_close(c);
+			}
+			continue;
+		}
+		uint64_t limit = c->state == ST_RECV && c->in_len ? s->header_ns : s->idle_ns;
+		if (!c->killed && now - c->since_ns > limit) {
+			s->timed_out++;
+			conn_kill(c);
+		}
+	}
+	mb_loop_timer(s->loop, &s->hk, now + HOUSEKEEPING_NS);
+}
+
 static void raise_nofile(void)
 {
 	struct rlimit rl;
@@ -300,7 +434,21 @@ static void raise_nofile(void)
 	}
 }
 
+static unsigned nofile_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1u << 30)
+		return 1u << 20;
+	return (unsigned)rl.rlim_cur;
+}
+
 int mb_server_run(int listen_fd, bool stop_on_sigint, char *err, unsigned errlen)
+{
+	return mb_server_run_limits(listen_fd, stop_on_sigint, NULL, err, errlen);
+}
+
+int mb_server_run_limits(int listen_fd, bool stop_on_sigint, const struct mb_serve_limits *lim,
+			 char *err, unsigned errlen)
 {
 	struct server s = { .lfd = listen_fd };
 	int rc;
@@ -310,8 +458,16 @@ int mb_server_run(int listen_fd, bool stop_on_sigint, char *err, unsigned errlen
 	install_signals(stop_on_sigint);
 	raise_nofile();
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	unsigned nofile = nofile_limit();
+	unsigned cap = nofile > 2 * FD_RESERVE ? nofile - FD_RESERVE : nofile / 2;
+	s.header_ns = lim && lim->header_timeout_ns ? lim->header_timeout_ns : 10 * MB_NS_PER_S;
+	s.idle_ns = lim && lim->idle_timeout_ns ? lim->idle_timeout_ns : 60 * MB_NS_PER_S;
+	s.max_conns = lim && lim->max_conns && lim->max_conns < cap ? lim->max_conns : cap;
+	if (s.max_conns == 0)
+		s.max_conns = 1;
 
-	rc = mb_loop_create(&s.loop, MB_BACKEND_EPOLL, 1024);
+	/* One operation per connection, the accept and the housekeeping timer. */
+	rc = mb_loop_create(&s.loop, MB_BACKEND_EPOLL, s.max_conns + FD_RESERVE);
 	if (rc) {
 		snprintf(err, errlen, "event loop: %s", strerror(-rc));
 		return rc;
@@ -319,6 +475,9 @@ int mb_server_run(int listen_fd, bool stop_on_sigint, char *err, unsigned errlen
 	s.acc.cb = on_accept;
 	s.acc.data = &s;
 	arm_accept(&s);
+	s.hk.cb = housekeeping;
+	s.hk.data = &s;
+	mb_loop_timer(s.loop, &s.hk, mb_now_ns() + HOUSEKEEPING_NS);
 	/* Wake at least every 200 ms so a signal that lands between the check
 	 * and the wait is seen promptly. */
 	while (!stop_signal && !s.error) {
@@ -380,50 +539,97 @@ static int parse_port(const char *s, unsigned *port)
 	return 0;
 }
 
-int mb_serve_main(int argc, char **argv)
+static void serve_usage(void)
+{
+	printf("usage: modebench serve [--port N] [--header-timeout DUR] [--idle-timeout DUR]\n"
+	       "                       [--max-conns N]\n"
+	       "  Serves GET /?delay_us=D&bytes=B on 127.0.0.1:N (HTTP/1.1, keep-alive):\n"
+	       "  the answer comes D microseconds later with a B-byte body. N=0 (default)\n"
+	       "  picks a free port. Stops on SIGINT or SIGTERM.\n"
+	       "  --header-timeout DUR  a request head must arrive within DUR of its first\n"
+	       "                        byte (default 10s)\n"
+	       "  --idle-timeout DUR    close a connection idle for DUR (default 60s)\n"
+	       "  --max-conns N         connections at once (default: the descriptor limit\n"
+	       "                        less 64); beyond it the least recently active idle\n"
+	       "                        one is closed, or the newcomer gets a 503\n");
+}
+
+/* Parses serve's options into port and lim; prints the one-line error and
+ * returns MB_EXIT_USAGE, MB_EXIT_OK after --help, or -1 to go on. */
+static int serve_opts(int argc, char **argv, unsigned *port, struct mb_serve_limits *lim)
 {
 	static const struct option opts[] = {
 		{ "port", required_argument, 0, 'p' },
+		{ "header-timeout", required_argument, 0, 'H' },
+		{ "idle-timeout", required_argument, 0, 'I' },
+		{ "max-conns", required_argument, 0, 'M' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	unsigned port = 0, bound = 0;
-	char err[MB_ERRLEN];
-	int opt, fd, rc;
+	static const char accepted[] = "accepted: --port N, --header-timeout DUR, "
+				       "--idle-timeout DUR, --max-conns N";
+	uint64_t v;
+	int opt;
 
 	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":p:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			if (parse_port(optarg, &port)) {
+			if (parse_port(optarg, port)) {
 				fprintf(stderr, "modebench serve: --port: '%s' is not a port number "
 					"(0-65535; 0 picks a free one)\n", optarg);
 				return MB_EXIT_USAGE;
 			}
 			break;
+		case 'H':
+		case 'I':
+			if (mb_parse_duration(optarg, &v, 0)) {
+				fprintf(stderr, "modebench serve: --%s: '%s' is not a duration above "
+					"zero with a unit (e.g. 10s, 500ms)\n",
+					opt == 'H' ? "header-timeout" : "idle-timeout", optarg);
+				return MB_EXIT_USAGE;
+			}
+			*(opt == 'H' ? &lim->header_timeout_ns : &lim->idle_timeout_ns) = v;
+			break;
+		case 'M':
+			if (mb_parse_count(optarg, &v) || v > 1u << 30) {
+				fprintf(stderr, "modebench serve: --max-conns: '%s' is not a count from "
+					"1 to 1073741824\n", optarg);
+				return MB_EXIT_USAGE;
+			}
+			lim->max_conns = (unsigned)v;
+			break;
 		case 'h':
-			printf("usage: modebench serve [--port N]\n"
-			       "  Serves GET /?delay_us=D&bytes=B on 127.0.0.1:N (HTTP/1.1, "
-			       "keep-alive):\n  the answer comes D microseconds later with a "
-			       "B-byte body. N=0 (default)\n  picks a free port. Stops on "
-			       "SIGINT or SIGTERM.\n");
+			serve_usage();
 			return MB_EXIT_OK;
 		case ':':
 			fprintf(stderr, "modebench serve: %s needs a value (e.g. --port 8080)\n",
 				argv[optind - 1]);
 			return MB_EXIT_USAGE;
 		default:
-			fprintf(stderr, "modebench serve: unknown option '%s' (accepted: --port N)\n",
-				argv[optind - 1]);
+			fprintf(stderr, "modebench serve: unknown option '%s' (%s)\n",
+				argv[optind - 1], accepted);
 			return MB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "modebench serve: unexpected argument '%s' (accepted: --port N)\n",
-			argv[optind]);
+		fprintf(stderr, "modebench serve: unexpected argument '%s' (%s)\n", argv[optind],
+			accepted);
 		return MB_EXIT_USAGE;
 	}
+	return -1;
+}
+
+int mb_serve_main(int argc, char **argv)
+{
+	struct mb_serve_limits lim = { 0 };
+	unsigned port = 0, bound = 0;
+	char err[MB_ERRLEN];
+	int fd, rc;
+
+	if ((rc = serve_opts(argc, argv, &port, &lim)) >= 0)
+		return rc;
 	/* Handlers first: a SIGTERM right after the "listening" line must
 	 * stop the service cleanly, not kill it. */
 	install_signals(true);
@@ -435,7 +641,7 @@ int mb_serve_main(int argc, char **argv)
 	}
 	printf("modebench serve: listening on 127.0.0.1:%u\n", bound);
 	fflush(stdout);
-	rc = mb_server_run(fd, true, err, sizeof(err));
+	rc = mb_server_run_limits(fd, true, &lim, err, sizeof(err));
 	close(fd);
 	if (rc) {
 		fprintf(stderr, "modebench serve: %s\n", err);

@@ -14,15 +14,10 @@
 #include <string.h>
 
 #include "claims_int.h"
+#include "base.h"
 
 #define CV_RECIPE "sleep:1ms+cpu:20ms"
 #define CV_WAIT_US 1000.0
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* Nearest-rank percentile of sorted v. */
 static double pct(const double *v, unsigned n, double p)
@@ -74,7 +69,7 @@ static void convoy_run(struct cl_ctx *ctx, struct cl_claim *c, struct convoy *v,
 					  CV_WAIT_US;
 		if (!nd)
 			continue;
-		qsort(d, nd, sizeof(*d), cmp_d);
+		qsort(d, nd, sizeof(*d), mb_stat_cmp_double);
 		v->p50[v->n] = pct(d, nd, 50);
 		v->p99[v->n] = pct(d, nd, 99);
 		v->n++;

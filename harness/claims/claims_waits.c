@@ -48,99 +48,125 @@ static double stat_one(const double *med, void *arg)
 	return med[*(int *)arg];
 }
 
-void cl_claim_waits(struct cl_ctx *ctx, struct cl_claim *c)
+/* The bootstrap median of metric m of one sample. */
+static struct cl_ci batch_median(const struct cl_sample *s, int m)
 {
-	unsigned n = ctx->quick ? 64 : 256, conc[2] = { 64, n }, nconc = n == 64 ? 1 : 2;
-	double v[3][CL_MAXREP * CL_MAXM], nt = n;
-	unsigned nv[3];
-	struct cl_table t;
-	char a[96], b[96], d[96], path[CL_PATH];
+	struct cl_ci x;
+	cl_boot(s, 1, stat_one, &m, &x);
+	return x;
+}
 
-	cl_experiment(c, "A batch of %u tasks that each only wait 1 ms (sleep:1ms), run by one "
-		      "sync worker (one task at a time) and by one async worker (an event loop "
-		      "with C tasks in flight); we time the batch and split each worker's time "
-		      "into busy (user + sys CPU time) and idle.", n);
-	cl_run(ctx, c, "claim1.csv", true, "-w sleep:1ms -m sync,async -C %s -n %u",
-	       nconc == 1 ? "64" : "64,256", n);
-	if (cl_load_runs(ctx, c, &t, "claim1.csv"))
-		return;
-	nv[0] = batch_metrics(&t, CL_SEL(.mode = "sync"), v[0]);
-	for (unsigned i = 0; i < nconc; i++)
-		nv[1 + i] = batch_metrics(&t, CL_SEL(.mode = "async", .conc = conc[i]), v[1 + i]);
+/* Claim 1's runs read back: sync, then async at each C. */
+struct batch {
+	unsigned n;		/* tasks in the batch */
+	unsigned conc[2], nconc; /* async's C: 64, and n when n > 64 */
+	double v[3][CL_MAXREP * CL_MAXM]; /* per run, CL_MAXM metrics (M_*) */
+	unsigned nv[3];
+};
+
+/* The table, one row per configuration, and DIR/claim1.dat for the chart
+ * (rows with no usable runs stay out of it). */
+static void batch_table(struct cl_ctx *ctx, struct cl_claim *c, const struct batch *bt)
+{
+	char a[96], b[96], path[CL_PATH];
 
 	cl_head(c, "mode", "C", "batch time", "busy", "idle", "CPU per task", "idle per task",
 		NULL);
 	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim1.dat"), "w");
 	if (f)
 		fprintf(f, "label,batch_ms,lo,hi,busy_us,idle_us,busy_pct\n");
-	for (unsigned g = 0; g < 1 + nconc; g++) {
-		struct cl_sample s = { v[g], nv[g], CL_MAXM };
-		struct cl_ci w, busy, idle, util;
-		int m;
-		m = M_WALL, cl_boot(&s, 1, stat_one, &m, &w);
-		m = M_BUSY, cl_boot(&s, 1, stat_one, &m, &busy);
-		m = M_IDLE, cl_boot(&s, 1, stat_one, &m, &idle);
-		m = M_UTIL, cl_boot(&s, 1, stat_one, &m, &util);
+	for (unsigned g = 0; g < 1 + bt->nconc; g++) {
+		struct cl_sample s = { bt->v[g], bt->nv[g], CL_MAXM };
+		struct cl_ci w = batch_median(&s, M_WALL), busy = batch_median(&s, M_BUSY);
+		struct cl_ci idle = batch_median(&s, M_IDLE), util = batch_median(&s, M_UTIL);
+		unsigned conc = g ? bt->conc[g - 1] : 1;
 		unsigned r = cl_row(c);
 		cl_cell(c, r, 0, "%s", g ? "async" : "sync");
-		cl_cell(c, r, 1, "%u", g ? conc[g - 1] : 1);
+		cl_cell(c, r, 1, "%u", conc);
 		cl_cell(c, r, 2, "%s", cl_fmt_ci(a, sizeof(a), &w, 1, " ms"));
 		cl_cell(c, r, 3, "%s%%", cl_fmt(b, sizeof(b), 100 * util.est));
 		cl_cell(c, r, 4, "%s%%", cl_fmt(b, sizeof(b), 100 * (1 - util.est)));
 		cl_cell(c, r, 5, "%s us", cl_fmt(b, sizeof(b), busy.est));
 		cl_cell(c, r, 6, "%s us", cl_fmt(b, sizeof(b), idle.est));
 		if (f && w.n)
-			fprintf(f, "%s C=%u,%g,%g,%g,%g,%g,%g\n", g ? "async" : "sync",
-				g ? conc[g - 1] : 1, w.est, w.lo, w.hi, busy.est, idle.est,
-				100 * util.est);
+			fprintf(f, "%s C=%u,%g,%g,%g,%g,%g,%g\n", g ? "async" : "sync", conc, w.est,
+				w.lo, w.hi, busy.est, idle.est, 100 * util.est);
 	}
 	if (f)
 		fclose(f);
+}
 
-	struct cl_sample s[2] = { { v[0], nv[0], CL_MAXM }, { v[1], nv[1], CL_MAXM } };
+/* The rule, on sync against async at C=64: the batch at least
+ * CL_WAIT_SPEEDUP times sooner and at least CL_IDLE_SHARE of the time
+ * saved per task idle time, both on the whole interval. Sets the verdict
+ * and why, and adds the notes on CPU per task. */
+static void batch_verdict(struct cl_claim *c, const struct batch *bt)
+{
+	struct cl_sample s[2] = { { bt->v[0], bt->nv[0], CL_MAXM },
+				  { bt->v[1], bt->nv[1], CL_MAXM } };
 	struct cl_ci sp, share;
+	double nt = bt->n;
+	char a[96], b[96];
+
 	cl_boot(s, 2, stat_speedup, NULL, &sp);
 	cl_boot(s, 2, stat_idle_share, &nt, &share);
 	if (!sp.n || !share.n) {
 		cl_why(c, "The sync or the async (C=64) configuration has too few usable runs "
 		       "(successful and undisturbed), so nothing can be decided.");
-	} else {
-		bool sp_ok = sp.lo >= CL_WAIT_SPEEDUP, sp_bad = sp.hi < CL_WAIT_SPEEDUP;
-		bool sh_ok = share.lo >= CL_IDLE_SHARE, sh_bad = share.hi < CL_IDLE_SHARE;
-		c->verdict = sp_ok && sh_ok ? CL_HOLDS : sp_bad || sh_bad ? CL_FAILS :
-			     CL_INCONCLUSIVE;
-		cl_why(c, "One async worker (C=64) finished the batch %s sooner than one sync "
-		       "worker (ratio of median batch times; threshold for *much sooner*: the "
-		       "whole interval at or above %.0fx), and %s of the time it saved per task "
-		       "was idle time, not computing (threshold: at least %.0f%%). That is the "
-		       "claim's mechanism: the work is not done faster; the waiting is "
-		       "overlapped, so the worker spends less idle time per task.",
-		       cl_fmt_ci(a, sizeof(a), &sp, 1, "x"), CL_WAIT_SPEEDUP,
-		       cl_fmt_ci(b, sizeof(b), &share, 100, "%"), 100 * CL_IDLE_SHARE);
-		double busy_s, busy_a;
-		{
-			int m = M_BUSY;
-			struct cl_ci x;
-			cl_boot(&s[0], 1, stat_one, &m, &x);
-			busy_s = x.est;
-			cl_boot(&s[1], 1, stat_one, &m, &x);
-			busy_a = x.est;
-		}
-		cl_note(c, "CPU time per task: sync %s us, async %s us. %s", cl_fmt(a, sizeof(a), busy_s),
-			cl_fmt(d, sizeof(d), busy_a),
-			busy_a <= busy_s ?
-			"The async worker did not spend more CPU per task than sync, so a faster "
-			"way of working is not what made it finish sooner. That it spent less is "
-			"most likely the blocking sleep's own cost in the kernel (a system call, "
-			"a timer and a wake-up per task), which one loop wait shares among many "
-			"timers." :
-			"The async worker spent more CPU per task (the loop's bookkeeping), yet "
-			"finished sooner: the waiting, not the work, is what it saved.");
-		cl_note(c, "Busy is (user + sys) / wall time of the worker's one core (the CSV's "
-			"cpu_util); idle is the rest. Both workers are idle most of the time with "
-			"pure waits; async is idle far less *per task* because its waits overlap.");
+		return;
 	}
+	bool sp_ok = sp.lo >= CL_WAIT_SPEEDUP, sp_bad = sp.hi < CL_WAIT_SPEEDUP;
+	bool sh_ok = share.lo >= CL_IDLE_SHARE, sh_bad = share.hi < CL_IDLE_SHARE;
+	c->verdict = sp_ok && sh_ok ? CL_HOLDS : sp_bad || sh_bad ? CL_FAILS : CL_INCONCLUSIVE;
+	cl_why(c, "One async worker (C=64) finished the batch %s sooner than one sync "
+	       "worker (ratio of median batch times; threshold for *much sooner*: the "
+	       "whole interval at or above %.0fx), and %s of the time it saved per task "
+	       "was idle time, not computing (threshold: at least %.0f%%). That is the "
+	       "claim's mechanism: the work is not done faster; the waiting is "
+	       "overlapped, so the worker spends less idle time per task.",
+	       cl_fmt_ci(a, sizeof(a), &sp, 1, "x"), CL_WAIT_SPEEDUP,
+	       cl_fmt_ci(b, sizeof(b), &share, 100, "%"), 100 * CL_IDLE_SHARE);
+	double busy_s = batch_median(&s[0], M_BUSY).est, busy_a = batch_median(&s[1], M_BUSY).est;
+	cl_note(c, "CPU time per task: sync %s us, async %s us. %s", cl_fmt(a, sizeof(a), busy_s),
+		cl_fmt(b, sizeof(b), busy_a),
+		busy_a <= busy_s ?
+		"The async worker did not spend more CPU per task than sync, so a faster "
+		"way of working is not what made it finish sooner. That it spent less is "
+		"most likely the blocking sleep's own cost in the kernel (a system call, "
+		"a timer and a wake-up per task), which one loop wait shares among many "
+		"timers." :
+		"The async worker spent more CPU per task (the loop's bookkeeping), yet "
+		"finished sooner: the waiting, not the work, is what it saved.");
+	cl_note(c, "Busy is (user + sys) / wall time of the worker's one core (the CSV's "
+		"cpu_util); idle is the rest. Both workers are idle most of the time with "
+		"pure waits; async is idle far less *per task* because its waits overlap.");
+}
+
+/* Phases: the sweep, reading back the per-run metrics, the table with its
+ * chart data, the verdict, the chart. Cost: the sweep, a batch of 64 or
+ * 256 one-millisecond waits per run (sync takes about n ms). */
+void cl_claim_waits(struct cl_ctx *ctx, struct cl_claim *c)
+{
+	struct batch bt = { .n = ctx->quick ? 64 : 256 };
+	struct cl_table t;
+
+	bt.conc[0] = 64, bt.conc[1] = bt.n;
+	bt.nconc = bt.n == 64 ? 1 : 2;
+	cl_experiment(c, "A batch of %u tasks that each only wait 1 ms (sleep:1ms), run by one "
+		      "sync worker (one task at a time) and by one async worker (an event loop "
+		      "with C tasks in flight); we time the batch and split each worker's time "
+		      "into busy (user + sys CPU time) and idle.", bt.n);
+	cl_run(ctx, c, "claim1.csv", true, "-w sleep:1ms -m sync,async -C %s -n %u",
+	       bt.nconc == 1 ? "64" : "64,256", bt.n);
+	if (cl_load_runs(ctx, c, &t, "claim1.csv"))
+		return;
+	bt.nv[0] = batch_metrics(&t, CL_SEL(.mode = "sync"), bt.v[0]);
+	for (unsigned i = 0; i < bt.nconc; i++)
+		bt.nv[1 + i] = batch_metrics(&t, CL_SEL(.mode = "async", .conc = bt.conc[i]),
+					     bt.v[1 + i]);
 	cl_table_free(&t);
+	batch_table(ctx, c, &bt);
+	batch_verdict(c, &bt);
 	cl_chart(ctx, c, 0, "claims_waits.gp", "claim1.dat", "claim1.png", NULL,
 		 "Claim 1: batch completion time (log scale, 95% CI) and busy vs idle time per "
 		 "task");

@@ -191,150 +191,225 @@ void cl_claim_tail(struct cl_ctx *ctx, struct cl_claim *c)
 
 /* ---- claim 5 ------------------------------------------------------------- */
 
-void cl_claim_scaling(struct cl_ctx *ctx, struct cl_claim *c)
-{
-	static const char *const modes[5] = { "async", "threads", "procs", "async-threads",
-					      "async-procs" };
-	/* Up to 64, and on a bigger machine on to 16 k: a task needs a core
-	 * about a tenth of its time, so C = 16 k saturates k cores. */
-	unsigned cs[8] = { 1, 4, 16, 64 }, nc = 4;
-	if (ctx->quick)
-		cs[0] = 4, cs[1] = 64, nc = 2;
-	while (cs[nc - 1] < 16 * ctx->k && nc < 8 && cs[nc - 1] < 65536)
-		cs[nc] = cs[nc - 1] * 4, nc++;
-	unsigned top = cs[nc - 1];
-	char clist[96] = "", a[96], b[96], path[CL_PATH], rtxt[900] = "", rss[400] = "";
-	char cpt[400] = "";
-	double tp[5][CL_MAXREP], prev[5][CL_MAXREP], v[CL_MAXREP];
-	unsigned ntp[5], nprev[5] = { 0 };
-	struct cl_ci util_top, ratio[5];
-	struct cl_table t;
+#define SC_NMODE 5
+#define SC_MAXC 8
 
-	for (unsigned j = 0; j < nc; j++)
-		snprintf(clist + strlen(clist), sizeof(clist) - strlen(clist), "%s%u", j ? "," : "",
-			 cs[j]);
+static const char *const sc_modes[SC_NMODE] = { "async", "threads", "procs", "async-threads",
+						"async-procs" };
+
+/* The concurrencies, smallest first. */
+struct sc_plan {
+	unsigned cs[SC_MAXC], nc;
+	unsigned top;	 /* cs[nc - 1], where the verdict looks */
+	char clist[96];	 /* "1,4,16,64" */
+};
+
+/* What the table read back, for the verdict and the notes. */
+struct sc_data {
+	double k;			     /* the cores threads ran on */
+	double tp[SC_NMODE][CL_MAXREP];	     /* throughput per run at the top C */
+	double prev[SC_NMODE][CL_MAXREP];    /* and at the C before it */
+	unsigned ntp[SC_NMODE], nprev[SC_NMODE];
+	struct cl_ci util_top;		     /* the one loop's busy share at the top C */
+	char rss[400], cpt[400];	     /* memory and CPU per task at the top C, in words */
+};
+
+/* Up to 64, and on a bigger machine on to 16 k: a task needs a core
+ * about a tenth of its time, so C = 16 k saturates k cores. */
+static void sc_plan(const struct cl_ctx *ctx, struct sc_plan *p)
+{
+	static const unsigned full[] = { 1, 4, 16, 64 }, quick[] = { 4, 64 };
+
+	memset(p, 0, sizeof(*p));
+	p->nc = ctx->quick ? 2 : 4;
+	memcpy(p->cs, ctx->quick ? quick : full, p->nc * sizeof(*p->cs));
+	while (p->cs[p->nc - 1] < 16 * ctx->k && p->nc < SC_MAXC && p->cs[p->nc - 1] < 65536)
+		p->cs[p->nc] = p->cs[p->nc - 1] * 4, p->nc++;
+	p->top = p->cs[p->nc - 1];
+	for (unsigned j = 0; j < p->nc; j++)
+		snprintf(p->clist + strlen(p->clist), sizeof(p->clist) - strlen(p->clist), "%s%u",
+			 j ? "," : "", p->cs[j]);
+}
+
+/* States the experiment, runs the sweep and reads it back into t; nonzero
+ * when there is nothing to read. Cost: 5 modes x nc concurrencies, 100 or
+ * 300 ms per run. */
+static int sc_run(struct cl_ctx *ctx, struct cl_claim *c, const struct sc_plan *p,
+		  struct cl_table *t)
+{
 	cl_experiment(c, "Tasks of 100 us of CPU then a 1 ms wait (cpu:100us+sleep:1ms), run for "
 		      "a fixed time at C = %s tasks in flight by one event loop, by C threads and "
 		      "C processes over all k=%u cores, and by k event loops on k threads or "
 		      "processes; we follow throughput and how busy each mode keeps its cores.",
-		      clist, ctx->k);
+		      p->clist, ctx->k);
 	cl_run(ctx, c, "claim5.csv", true, "-w cpu:100us+sleep:1ms -m "
-	       "async,threads,procs,async-threads,async-procs -c all -C %s -d %s", clist,
+	       "async,threads,procs,async-threads,async-procs -c all -C %s -d %s", p->clist,
 	       ctx->quick ? "100ms" : "300ms");
-	if (cl_load_runs(ctx, c, &t, "claim5.csv"))
-		return;
-	double k = cores_used(&t, "threads", ctx->k);
+	return cl_load_runs(ctx, c, t, "claim5.csv");
+}
+
+/* The table (a row per mode, a column per C: median throughput and busy
+ * share) and DIR/claim5.dat; keeps the runs at the top two C in d. */
+static void sc_table(struct cl_ctx *ctx, struct cl_claim *c, const struct cl_table *t,
+		     const struct sc_plan *p, struct sc_data *d)
+{
+	char a[96], b[96], path[CL_PATH];
+	double v[CL_MAXREP];
+
 	cl_head(c, "mode", NULL);
-	c->ncol = 1 + nc;
-	for (unsigned j = 0; j < nc; j++)
-		snprintf(c->head[1 + j], CL_CELL, "C=%u: tasks/s (busy)", cs[j]);
+	c->ncol = 1 + p->nc;
+	for (unsigned j = 0; j < p->nc; j++)
+		snprintf(c->head[1 + j], CL_CELL, "C=%u: tasks/s (busy)", p->cs[j]);
 	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim5.dat"), "w");
 	if (f)
 		fprintf(f, "mode,C,tp,lo,hi,busy_pct\n");
-	for (unsigned m = 0; m < 5; m++) {
+	for (unsigned m = 0; m < SC_NMODE; m++) {
 		unsigned r = cl_row(c);
-		cl_cell(c, r, 0, "%s", modes[m]);
-		for (unsigned j = 0; j < nc; j++) {
+		cl_cell(c, r, 0, "%s", sc_modes[m]);
+		for (unsigned j = 0; j < p->nc; j++) {
 			struct cl_ci tci, uci;
 			double tpv[CL_MAXREP];
-			unsigned n = cl_get(&t, CL_SEL(.mode = modes[m], .conc = cs[j]), "throughput",
-					    tpv);
-			unsigned nu = cl_get(&t, CL_SEL(.mode = modes[m], .conc = cs[j]), "cpu_util", v);
+			struct cl_sel sel = CL_SEL(.mode = sc_modes[m], .conc = p->cs[j]);
+			unsigned n = cl_get(t, sel, "throughput", tpv);
+			unsigned nu = cl_get(t, sel, "cpu_util", v);
 			cl_ci_median(tpv, n, &tci);
 			cl_ci_median(v, nu, &uci);
 			cl_cell(c, r, 1 + j, "%s (%s%%)", cl_fmt(a, sizeof(a), tci.est),
 				cl_fmt(b, sizeof(b), 100 * uci.est));
 			if (f && tci.n)
-				fprintf(f, "%s,%u,%g,%g,%g,%g\n", modes[m], cs[j], tci.est, tci.lo,
+				fprintf(f, "%s,%u,%g,%g,%g,%g\n", sc_modes[m], p->cs[j], tci.est, tci.lo,
 					tci.hi, 100 * uci.est);
-			if (j == nc - 2) {
-				memcpy(prev[m], tpv, sizeof(tpv));
-				nprev[m] = n;
+			if (j == p->nc - 2) {
+				memcpy(d->prev[m], tpv, sizeof(tpv));
+				d->nprev[m] = n;
 			}
-			if (j == nc - 1) {
-				memcpy(tp[m], tpv, sizeof(tpv));
-				ntp[m] = n;
+			if (j == p->nc - 1) {
+				memcpy(d->tp[m], tpv, sizeof(tpv));
+				d->ntp[m] = n;
 				if (m == 0)
-					util_top = uci;
+					d->util_top = uci;
 			}
 		}
-		unsigned nr = cl_get(&t, CL_SEL(.mode = modes[m], .conc = top), "max_rss_kb", v);
-		if (nr)
-			snprintf(rss + strlen(rss), sizeof(rss) - strlen(rss), "%s%s %s MiB",
-				 m ? ", " : "", modes[m], cl_fmt(a, sizeof(a), cl_median(v, nr) / 1024));
-		/* CPU per task: (user + sys) / tasks, per run */
-		unsigned rows[CL_MAXREP], nk = cl_select(&t, CL_SEL(.mode = modes[m], .conc = top),
-							  rows, CL_MAXREP);
-		for (unsigned i = 0; i < nk; i++)
-			v[i] = (cl_num(&t, rows[i], "user_s") + cl_num(&t, rows[i], "sys_s")) /
-			       cl_num(&t, rows[i], "tasks") * 1e6;
-		if (nk)
-			snprintf(cpt + strlen(cpt), sizeof(cpt) - strlen(cpt), "%s%s %s us",
-				 m ? ", " : "", modes[m], cl_fmt(a, sizeof(a), cl_median(v, nk)));
 	}
 	if (f)
 		fclose(f);
-	cl_table_free(&t);
+}
 
-	/* The rule. (i) One loop saturates its core. (ii) Threads and processes
-	 * keep scaling: still growing from the previous C to the top one, and
-	 * past the loop's one-core ceiling by at least a quarter of each extra
-	 * core. (iii) A loop per core gets both: close to k times the loop. */
-	double past = 1 + CL_PAST_CEILING * (k - 1), need = CL_CORE_EFF * k;
-	bool all = util_top.n > 0, ok = true, bad = false;
-	struct cl_ci grow[5];
-	char gtxt[300] = "";
-	for (unsigned m = 1; m < 5; m++) {
+/* What each mode costs at the top C, in words into d->rss (median peak
+ * RSS) and d->cpt (median CPU per task: (user + sys) / tasks per run);
+ * modes without runs are left out. */
+static void sc_costs(const struct cl_table *t, const struct sc_plan *p, struct sc_data *d)
+{
+	char a[96];
+	double v[CL_MAXREP];
+
+	for (unsigned m = 0; m < SC_NMODE; m++) {
+		struct cl_sel sel = CL_SEL(.mode = sc_modes[m], .conc = p->top);
+		unsigned nr = cl_get(t, sel, "max_rss_kb", v);
+		if (nr)
+			snprintf(d->rss + strlen(d->rss), sizeof(d->rss) - strlen(d->rss),
+				 "%s%s %s MiB", m ? ", " : "", sc_modes[m],
+				 cl_fmt(a, sizeof(a), cl_median(v, nr) / 1024));
+		unsigned rows[CL_MAXREP], nk = cl_select(t, sel, rows, CL_MAXREP);
+		for (unsigned i = 0; i < nk; i++)
+			v[i] = (cl_num(t, rows[i], "user_s") + cl_num(t, rows[i], "sys_s")) /
+			       cl_num(t, rows[i], "tasks") * 1e6;
+		if (nk)
+			snprintf(d->cpt + strlen(d->cpt), sizeof(d->cpt) - strlen(d->cpt),
+				 "%s%s %s us", m ? ", " : "", sc_modes[m],
+				 cl_fmt(a, sizeof(a), cl_median(v, nk)));
+	}
+}
+
+/* The rule. (i) One loop saturates its core: busy at least CL_SATURATED.
+ * (ii) Threads and processes keep scaling: still growing from the previous
+ * C to the top one, and past the loop's one-core ceiling by at least
+ * CL_PAST_CEILING of each extra core. (iii) A loop per core gets both: at
+ * least CL_CORE_EFF k times the loop. Undecided on one core. */
+static void sc_verdict(struct cl_claim *c, const struct sc_plan *p, const struct sc_data *d)
+{
+	double k = d->k, past = 1 + CL_PAST_CEILING * (k - 1), need = CL_CORE_EFF * k;
+	bool all = d->util_top.n > 0, ok = true, bad = false;
+	struct cl_ci ratio, grow;
+	char a[96], b[96], rtxt[900] = "", gtxt[300] = "";
+	unsigned top = p->top, before = p->nc > 1 ? p->cs[p->nc - 2] : top;
+
+	for (unsigned m = 1; m < SC_NMODE; m++) {
 		bool loops = m >= 3; /* async-threads, async-procs */
 		double th = loops ? need : past;
-		cl_ci_ratio(tp[m], ntp[m], tp[0], ntp[0], &ratio[m]);
-		all &= ratio[m].n > 0;
-		ok &= ratio[m].n && ratio[m].lo >= th;
-		bad |= ratio[m].n && ratio[m].hi < th;
+		cl_ci_ratio(d->tp[m], d->ntp[m], d->tp[0], d->ntp[0], &ratio);
+		all &= ratio.n > 0;
+		ok &= ratio.n && ratio.lo >= th;
+		bad |= ratio.n && ratio.hi < th;
 		snprintf(rtxt + strlen(rtxt), sizeof(rtxt) - strlen(rtxt), "%s%s %s", m > 1 ? ", " : "",
-			 modes[m], cl_fmt_ci(a, sizeof(a), &ratio[m], 1, "x"));
+			 sc_modes[m], cl_fmt_ci(a, sizeof(a), &ratio, 1, "x"));
 		if (loops)
 			continue;
-		cl_ci_ratio(tp[m], ntp[m], prev[m], nprev[m], &grow[m]);
-		all &= grow[m].n > 0;
-		ok &= grow[m].n && grow[m].lo > 1;
-		bad |= grow[m].n && grow[m].hi < 1;
+		cl_ci_ratio(d->tp[m], d->ntp[m], d->prev[m], d->nprev[m], &grow);
+		all &= grow.n > 0;
+		ok &= grow.n && grow.lo > 1;
+		bad |= grow.n && grow.hi < 1;
 		snprintf(gtxt + strlen(gtxt), sizeof(gtxt) - strlen(gtxt), "%s%s %s", m > 1 ? ", " : "",
-			 modes[m], cl_fmt_ci(a, sizeof(a), &grow[m], 1, "x"));
+			 sc_modes[m], cl_fmt_ci(a, sizeof(a), &grow, 1, "x"));
 	}
 	if (!all) {
 		cl_why(c, "Some modes have too few usable runs (successful and undisturbed) at "
-		       "C=%u or C=%u, so nothing can be decided.", nc > 1 ? cs[nc - 2] : top, top);
-	} else {
-		ok &= util_top.lo >= CL_SATURATED;
-		bad |= util_top.hi < CL_SATURATED;
-		c->verdict = k < 2 ? CL_INCONCLUSIVE : ok ? CL_HOLDS : bad ? CL_FAILS :
-			     CL_INCONCLUSIVE;
-		cl_why(c, "At C=%u the single event loop kept its core %s busy. Against its "
-		       "throughput the others reached %s, on k=%.0f cores; from C=%u to C=%u threads "
-		       "and processes still grew by %s. The rule: (i) the loop's core at least "
-		       "%.0f%% busy (saturated); (ii) threads and processes still growing (interval "
-		       "above 1) and past the loop's one-core ceiling (interval at or above %.2fx, "
-		       "1 + %.2f (k - 1)); (iii) a loop per thread or process at or above %.1fx "
-		       "(%.0f%% of k).%s", top, cl_fmt_ci(b, sizeof(b), &util_top, 100, "%"), rtxt, k,
-		       nc > 1 ? cs[nc - 2] : top, top, gtxt, 100 * CL_SATURATED, past,
-		       CL_PAST_CEILING, need, 100 * CL_CORE_EFF,
-		       k < 2 ? " With a single core no mode can scale, so this cannot be tested "
-			       "here." : "");
+		       "C=%u or C=%u, so nothing can be decided.", before, top);
+		return;
 	}
-	if (rss[0])
+	ok &= d->util_top.lo >= CL_SATURATED;
+	bad |= d->util_top.hi < CL_SATURATED;
+	c->verdict = k < 2 ? CL_INCONCLUSIVE : ok ? CL_HOLDS : bad ? CL_FAILS : CL_INCONCLUSIVE;
+	cl_why(c, "At C=%u the single event loop kept its core %s busy. Against its "
+	       "throughput the others reached %s, on k=%.0f cores; from C=%u to C=%u threads "
+	       "and processes still grew by %s. The rule: (i) the loop's core at least "
+	       "%.0f%% busy (saturated); (ii) threads and processes still growing (interval "
+	       "above 1) and past the loop's one-core ceiling (interval at or above %.2fx, "
+	       "1 + %.2f (k - 1)); (iii) a loop per thread or process at or above %.1fx "
+	       "(%.0f%% of k).%s", top, cl_fmt_ci(b, sizeof(b), &d->util_top, 100, "%"), rtxt, k,
+	       before, top, gtxt, 100 * CL_SATURATED, past, CL_PAST_CEILING, need,
+	       100 * CL_CORE_EFF,
+	       k < 2 ? " With a single core no mode can scale, so this cannot be tested "
+		       "here." : "");
+}
+
+/* The notes on memory, CPU per task and what busy means, then the chart. */
+static void sc_notes(struct cl_ctx *ctx, struct cl_claim *c, const struct sc_plan *p,
+		     const struct sc_data *d)
+{
+	if (d->rss[0])
 		cl_note(c, "Memory at C=%u (median peak RSS; for processes the sum over the "
 			"children): %s. A loop per core runs k workers where threads and processes "
-			"run C.", top, rss);
-	if (cpt[0])
+			"run C.", p->top, d->rss);
+	if (d->cpt[0])
 		cl_note(c, "CPU time per task at C=%u (user + sys over tasks): %s. Every mode "
 			"runs the same computation (cpu:100us, as calibrated when the sweep "
 			"started); what a mode needs beyond the lowest figure it spends waking, "
 			"switching between its workers and in the kernel, and that is what sets "
-			"apart modes that keep their cores equally busy.", top, cpt);
+			"apart modes that keep their cores equally busy.", p->top, d->cpt);
 	cl_note(c, "Busy is the share of the mode's cores (1 for async, k for the others) spent "
 		"on CPU (cpu_util).");
 	cl_chart(ctx, c, 0, "claims_scaling.gp", "claim5.dat", "claim5.png", NULL,
 		 "Claim 5: throughput and busy share of the cores vs concurrency, per mode "
 		 "(95% CI)");
+}
+
+/* Phases: the plan, the sweep, the table with its chart data, the costs,
+ * the verdict, the notes and the chart. */
+void cl_claim_scaling(struct cl_ctx *ctx, struct cl_claim *c)
+{
+	struct sc_plan p;
+	struct sc_data d;
+	struct cl_table t;
+
+	sc_plan(ctx, &p);
+	if (sc_run(ctx, c, &p, &t))
+		return;
+	memset(&d, 0, sizeof(d));
+	d.k = cores_used(&t, "threads", ctx->k);
+	sc_table(ctx, c, &t, &p, &d);
+	sc_costs(&t, &p, &d);
+	cl_table_free(&t);
+	sc_verdict(c, &p, &d);
+	sc_notes(ctx, c, &p, &d);
 }

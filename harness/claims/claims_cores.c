@@ -96,62 +96,69 @@ void cl_claim_cpu(struct cl_ctx *ctx, struct cl_claim *c)
 
 /* ---- claim 4 ------------------------------------------------------------ */
 
-void cl_claim_tail(struct cl_ctx *ctx, struct cl_claim *c)
-{
-	static const char *const modes[3] = { "sync", "async", "threads" };
-	double tp[3][CL_MAXREP], p99[3][CL_MAXREP], v[CL_MAXREP];
-	unsigned ntp[3], np99[3];
-	char a[96], b[96], path[CL_PATH], shown[900] = "", against[600] = "";
-	unsigned nshown = 0, nagainst = 0, undecided = 0;
-	struct cl_table t;
+static const char *const tail_modes[3] = { "sync", "async", "threads" };
 
-	cl_experiment(c, "Tasks of 200 us of CPU then a 1 ms wait (cpu:200us+sleep:1ms), run for "
-		      "a fixed time with C=16 in flight: by one sync worker (one at a time), by one "
-		      "event loop, and by 16 threads over all k=%u cores; we compare throughput "
-		      "with the 99th percentile of the individual task's latency.", ctx->k);
-	cl_run(ctx, c, "claim4.csv", true, "-w cpu:200us+sleep:1ms -m sync,async,threads -c all "
-	       "-C 16 -d %s", ctx->quick ? "150ms" : "500ms");
-	if (cl_load_runs(ctx, c, &t, "claim4.csv"))
-		return;
+/* Claim 4's runs: throughput and p99 latency per run, per mode. */
+struct tail_data {
+	double tp[3][CL_MAXREP], p99[3][CL_MAXREP];
+	unsigned ntp[3], np99[3];
+};
+
+/* The table (a row per mode) and DIR/claim4.dat; keeps each mode's
+ * throughput and p99 per run in d. */
+static void tail_table(struct cl_ctx *ctx, struct cl_claim *c, const struct cl_table *t,
+		       struct tail_data *d)
+{
+	char a[96], path[CL_PATH];
+	double v[CL_MAXREP];
+
 	cl_head(c, "mode", "C", "tasks/s", "p50 latency", "p99 latency", "busy", NULL);
 	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim4.dat"), "w");
 	if (f)
 		fprintf(f, "mode,tp,tp_lo,tp_hi,p50_ms,p99_ms,p99_lo,p99_hi\n");
 	for (unsigned m = 0; m < 3; m++) {
 		struct cl_ci tci, pci, p50;
+		struct cl_sel sel = CL_SEL(.mode = tail_modes[m]);
 		unsigned rows[CL_MAXREP];
-		ntp[m] = cl_get(&t, CL_SEL(.mode = modes[m]), "throughput", tp[m]);
-		np99[m] = cl_get(&t, CL_SEL(.mode = modes[m]), "lat_p99_us", p99[m]);
-		unsigned n50 = cl_get(&t, CL_SEL(.mode = modes[m]), "lat_p50_us", v);
-		cl_ci_median(tp[m], ntp[m], &tci);
-		cl_ci_median(p99[m], np99[m], &pci);
+		d->ntp[m] = cl_get(t, sel, "throughput", d->tp[m]);
+		d->np99[m] = cl_get(t, sel, "lat_p99_us", d->p99[m]);
+		unsigned n50 = cl_get(t, sel, "lat_p50_us", v);
+		cl_ci_median(d->tp[m], d->ntp[m], &tci);
+		cl_ci_median(d->p99[m], d->np99[m], &pci);
 		cl_ci_median(v, n50, &p50);
-		unsigned nu = cl_get(&t, CL_SEL(.mode = modes[m]), "cpu_util", v);
+		unsigned nu = cl_get(t, sel, "cpu_util", v);
 		unsigned r = cl_row(c);
-		unsigned nr = cl_select(&t, CL_SEL(.mode = modes[m]), rows, CL_MAXREP);
-		cl_cell(c, r, 0, "%s", modes[m]);
-		cl_cell(c, r, 1, "%s", nr ? cl_str(&t, rows[0], "concurrency") : "");
+		unsigned nr = cl_select(t, sel, rows, CL_MAXREP);
+		cl_cell(c, r, 0, "%s", tail_modes[m]);
+		cl_cell(c, r, 1, "%s", nr ? cl_str(t, rows[0], "concurrency") : "");
 		cl_cell(c, r, 2, "%s", cl_fmt_ci(a, sizeof(a), &tci, 1, ""));
 		cl_cell(c, r, 3, "%s ms", cl_fmt(a, sizeof(a), p50.est / 1e3));
 		cl_cell(c, r, 4, "%s", cl_fmt_ci(a, sizeof(a), &pci, 1e-3, " ms"));
 		cl_cell(c, r, 5, "%s%%", cl_fmt(a, sizeof(a), 100 * cl_median(v, nu)));
 		if (f && tci.n)
-			fprintf(f, "%s,%g,%g,%g,%g,%g,%g,%g\n", modes[m], tci.est, tci.lo, tci.hi,
-				p50.est / 1e3, pci.est / 1e3, pci.lo / 1e3, pci.hi / 1e3);
+			fprintf(f, "%s,%g,%g,%g,%g,%g,%g,%g\n", tail_modes[m], tci.est, tci.lo,
+				tci.hi, p50.est / 1e3, pci.est / 1e3, pci.lo / 1e3, pci.hi / 1e3);
 	}
 	if (f)
 		fclose(f);
-	cl_table_free(&t);
+}
 
-	/* Every ordered pair (A, B) where A has measurably more throughput: is
-	 * its p99 measurably longer (shown), shorter (against) or neither? */
+/* The rule, over every ordered pair (A, B) where A has measurably more
+ * throughput: holds when some such A also has a measurably longer p99;
+ * does not hold when every such A has a measurably shorter one;
+ * inconclusive otherwise. */
+static void tail_verdict(struct cl_claim *c, const struct tail_data *d)
+{
+	char a[96], b[96], shown[900] = "", against[600] = "";
+	unsigned nshown = 0, nagainst = 0, undecided = 0;
+
 	for (unsigned x = 0; x < 3; x++)
 		for (unsigned y = 0; y < 3; y++) {
 			struct cl_ci tr, lr;
 			if (x == y)
 				continue;
-			cl_ci_ratio(tp[x], ntp[x], tp[y], ntp[y], &tr);
-			cl_ci_ratio(p99[x], np99[x], p99[y], np99[y], &lr);
+			cl_ci_ratio(d->tp[x], d->ntp[x], d->tp[y], d->ntp[y], &tr);
+			cl_ci_ratio(d->p99[x], d->np99[x], d->p99[y], d->np99[y], &lr);
 			if (!tr.n || !lr.n || !(tr.lo > 1))
 				continue;
 			char *dst = lr.lo > 1 ? shown : lr.hi < 1 ? against : NULL;
@@ -163,7 +170,7 @@ void cl_claim_tail(struct cl_ctx *ctx, struct cl_claim *c)
 			unsigned cnt = lr.lo > 1 ? nshown++ : nagainst++;
 			snprintf(dst + strlen(dst), len - strlen(dst),
 				 "%s%s has %s %s's throughput and %s its p99", cnt ? "; " : "",
-				 modes[x], cl_fmt_ci(a, sizeof(a), &tr, 1, "x"), modes[y],
+				 tail_modes[x], cl_fmt_ci(a, sizeof(a), &tr, 1, "x"), tail_modes[y],
 				 cl_fmt_ci(b, sizeof(b), &lr, 1, "x"));
 		}
 	if (nshown) {
@@ -181,10 +188,31 @@ void cl_claim_tail(struct cl_ctx *ctx, struct cl_claim *c)
 		       "measurably longer p99 latency (intervals overlap)%s%s.",
 		       nagainst ? "; " : "", against);
 	}
-	cl_note(c, "The mechanism (an explanation, not measured here): one event loop runs the CPU parts of its 16 tasks one after another, "
-		"so a task whose wait is over queues behind the others' computation; sync never "
-		"queues anything but does one task at a time; threads share the cores, so the "
-		"queue is shorter but the scheduler's time slices add their own delays.");
+}
+
+/* Phases: the sweep (3 modes, 150 or 500 ms per run), the table with its
+ * chart data, the verdict over pairs of modes, the note and the chart. */
+void cl_claim_tail(struct cl_ctx *ctx, struct cl_claim *c)
+{
+	struct tail_data d;
+	struct cl_table t;
+
+	cl_experiment(c, "Tasks of 200 us of CPU then a 1 ms wait (cpu:200us+sleep:1ms), run for "
+		      "a fixed time with C=16 in flight: by one sync worker (one at a time), by one "
+		      "event loop, and by 16 threads over all k=%u cores; we compare throughput "
+		      "with the 99th percentile of the individual task's latency.", ctx->k);
+	cl_run(ctx, c, "claim4.csv", true, "-w cpu:200us+sleep:1ms -m sync,async,threads -c all "
+	       "-C 16 -d %s", ctx->quick ? "150ms" : "500ms");
+	if (cl_load_runs(ctx, c, &t, "claim4.csv"))
+		return;
+	tail_table(ctx, c, &t, &d);
+	cl_table_free(&t);
+	tail_verdict(c, &d);
+	cl_note(c, "The mechanism (an explanation, not measured here): one event loop runs the "
+		"CPU parts of its 16 tasks one after another, so a task whose wait is over "
+		"queues behind the others' computation; sync never queues anything but does one "
+		"task at a time; threads share the cores, so the queue is shorter but the "
+		"scheduler's time slices add their own delays.");
 	cl_chart(ctx, c, 0, "claims_tail.gp", "claim4.dat", "claim4.png", NULL,
 		 "Claim 4: throughput and latency (p50 and p99, 95% CI) per mode at C=16");
 }

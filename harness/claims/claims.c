@@ -126,7 +126,10 @@ static void taint_verdict(struct cl_claim *c)
 	c->verdict = CL_INCONCLUSIVE;
 }
 
-static int write_reports(struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
+/* DIR/claims.md and DIR/claims.html, each written to a .tmp file and
+ * renamed into place, so a failed write never leaves half a report.
+ * Returns 0, or -1 when either could not be written (said on stderr). */
+static int write_reports(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
 			 double runtime_s)
 {
 	static const char *names[] = { "claims.md", "claims.html" };
@@ -152,111 +155,139 @@ static int write_reports(struct cl_ctx *ctx, struct cl_claim *const *cl, unsigne
 	return rc;
 }
 
-int mb_claims_main(int argc, char **argv)
+/* The suite, in the report's order; number 0 is the timeline, which
+ * illustrates and has no verdict. The claims are the README's, "What it
+ * shows on this machine". */
+static const struct {
+	void (*fn)(struct cl_ctx *, struct cl_claim *);
+	int num;
+	const char *title;
+} suite[] = {
+	{ cl_claim_waits, 1, "For wait-bound work one async worker finishes a batch much "
+			     "sooner than one sync worker; its rate of doing work is the "
+			     "same, it is simply idle less." },
+	{ cl_claim_cpu, 2, "For CPU-bound work async alone gives no speedup over sync; "
+			   "threads or processes do, close to the number of cores." },
+	{ cl_claim_switch, 3, "Switching between tasks costs something: with very short "
+			      "waits and tiny tasks async can be slower than sync." },
+	{ cl_claim_tail, 4, "Higher overall throughput can still mean a longer wait for an "
+			    "individual task." },
+	{ cl_claim_scaling, 5, "As concurrency grows with CPU work in each task, one event "
+			       "loop saturates one core while threads and processes keep "
+			       "scaling; one event loop per core gets both." },
+	{ cl_claim_gil, 6, "Under an interpreter lock threads give no speedup on CPU work "
+			   "and processes do; an I/O-bound thread next to a CPU-bound one "
+			   "waits long for the lock (the convoy effect), less with a shorter "
+			   "switch interval." },
+	{ cl_claim_breakfast, 7, "Two independent waits inside one task overlap under "
+				 "async and add up under sync." },
+	{ cl_timeline, 0, "Timeline: sync vs async on the same small batch" },
+};
+enum { NS = sizeof(suite) / sizeof(suite[0]) };
+
+/* Everything before the first run: the options, k from the topology, the
+ * output folder, the suite's size, the scripts and gnuplot (a missing
+ * gnuplot is said once; the report then has no charts). Returns 0 to go
+ * on, -1 when --help was printed, else the exit status to return. */
+static int setup(struct cl_ctx *ctx, int argc, char **argv)
 {
-	static const struct {
-		void (*fn)(struct cl_ctx *, struct cl_claim *);
-		int num;
-		const char *title;
-	} suite[] = {
-		{ cl_claim_waits, 1, "For wait-bound work one async worker finishes a batch much "
-				     "sooner than one sync worker; its rate of doing work is the "
-				     "same, it is simply idle less." },
-		{ cl_claim_cpu, 2, "For CPU-bound work async alone gives no speedup over sync; "
-				   "threads or processes do, close to the number of cores." },
-		{ cl_claim_switch, 3, "Switching between tasks costs something: with very short "
-				      "waits and tiny tasks async can be slower than sync." },
-		{ cl_claim_tail, 4, "Higher overall throughput can still mean a longer wait for an "
-				    "individual task." },
-		{ cl_claim_scaling, 5, "As concurrency grows with CPU work in each task, one event "
-				       "loop saturates one core while threads and processes keep "
-				       "scaling; one event loop per core gets both." },
-		{ cl_claim_gil, 6, "Under an interpreter lock threads give no speedup on CPU work "
-				   "and processes do; an I/O-bound thread next to a CPU-bound one "
-				   "waits long for the lock (the convoy effect), less with a shorter "
-				   "switch interval." },
-		{ cl_claim_breakfast, 7, "Two independent waits inside one task overlap under "
-					 "async and add up under sync." },
-		{ cl_timeline, 0, "Timeline: sync vs async on the same small batch" },
-	};
-	enum { NS = sizeof(suite) / sizeof(suite[0]) };
-	static struct cl_ctx ctx;
-	struct cl_claim *cl[NS] = { 0 };
 	struct mb_topo *topo = NULL;
-	char err[MB_ERRLEN];
+	char err[MB_ERRLEN], log[CL_PATH];
 	int rc;
 
-	memset(&ctx, 0, sizeof(ctx));
-	snprintf(ctx.dir, sizeof(ctx.dir), "results/claims");
-	if ((rc = parse(&ctx, argc, argv)))
-		return rc < 0 ? MB_EXIT_OK : rc;
+	memset(ctx, 0, sizeof(*ctx));
+	snprintf(ctx->dir, sizeof(ctx->dir), "results/claims");
+	if ((rc = parse(ctx, argc, argv)))
+		return rc;
 	if (mb_topo_load(&topo, NULL, err, sizeof(err))) {
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_FAILED;
 	}
-	ctx.k = mb_topo_slots(topo, false);
+	ctx->k = mb_topo_slots(topo, false);
 	mb_topo_free(topo);
-	if ((rc = make_dirs(ctx.dir))) {
-		fprintf(stderr, "modebench: -o %s: cannot create the folder: %s\n", ctx.dir,
+	if ((rc = make_dirs(ctx->dir))) {
+		fprintf(stderr, "modebench: -o %s: cannot create the folder: %s\n", ctx->dir,
 			strerror(-rc));
 		return MB_EXIT_USAGE;
 	}
-	ctx.reps = ctx.quick ? 3 : 5;
-	ctx.warmup = ctx.quick ? 0 : 1;
-	ctx.nsteps = NS;
-	cl_find_tools(&ctx);
-	if (!ctx.have_gnuplot)
+	ctx->reps = ctx->quick ? 3 : 5;
+	ctx->warmup = ctx->quick ? 0 : 1;
+	ctx->nsteps = NS;
+	cl_find_tools(ctx);
+	if (!ctx->have_gnuplot)
 		fprintf(stderr, "claims: %s not found: the report will have no charts (install "
-			"gnuplot-nox, or set GNUPLOT)\n", ctx.gnuplot);
-	{
-		char log[CL_PATH];
-		unlink(cl_path(&ctx, log, sizeof(log), "gnuplot.log"));
-	}
+			"gnuplot-nox, or set GNUPLOT)\n", ctx->gnuplot);
+	unlink(cl_path(ctx, log, sizeof(log), "gnuplot.log"));
+	return 0;
+}
 
+/* Runs suite entry i into c. When other processes disturbed too many of
+ * its runs to decide, it runs once more (and says so in a note); a verdict
+ * still resting on disturbed runs is then left inconclusive. Cost: the
+ * claim's sweeps, twice at worst. */
+static void run_claim(struct cl_ctx *ctx, unsigned i, struct cl_claim *c)
+{
+	cl_claim_init(c, suite[i].num, suite[i].title);
+	ctx->step = i + 1;
+	suite[i].fn(ctx, c);
+	if (c->tainted && c->num && !ctx->interrupted) {
+		/* Other processes got in the way: one more try. */
+		unsigned n = c->n_disturbed, runs = c->n_runs;
+		fprintf(stderr, "claims: claim %d: %u of %u runs disturbed by other "
+			"processes; repeating it once\n", suite[i].num, n, runs);
+		cl_claim_init(c, suite[i].num, suite[i].title);
+		suite[i].fn(ctx, c);
+		cl_note(c, "Run twice: in the first attempt %u of %u runs were disturbed "
+			"by other processes, too many to decide on.", n, runs);
+	}
+	taint_verdict(c);
+}
+
+/* After the runs: the report of the first n claims and the summary on
+ * stdout, or, when interrupted, only a line on stderr (the CSVs stay).
+ * Returns the exit status. */
+static int finish(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
+		  double runtime)
+{
+	int status = ctx->status;
+
+	if (ctx->interrupted) {
+		fprintf(stderr, "modebench: claims: interrupted; the runs completed so far are in "
+			"%s, no report written\n", ctx->dir);
+		return MB_EXIT_INTERRUPTED;
+	}
+	if (write_reports(ctx, cl, n, runtime))
+		status = MB_EXIT_FAILED;
+	printf("\n%-3s %-14s %s\n", "#", "verdict", "claim");
+	for (unsigned i = 0; i < n; i++)
+		if (cl[i]->num)
+			printf("%-3d %-14s %.70s%s\n", cl[i]->num, cl_verdict_word(cl[i]->verdict),
+			       cl[i]->title, strlen(cl[i]->title) > 70 ? "..." : "");
+	printf("report: %s/claims.md and %s/claims.html (%.0f s)\n", ctx->dir, ctx->dir,
+	       runtime);
+	return status;
+}
+
+int mb_claims_main(int argc, char **argv)
+{
+	static struct cl_ctx ctx;
+	struct cl_claim *cl[NS] = { 0 };
+	unsigned n = 0;
+	int rc;
+
+	if ((rc = setup(&ctx, argc, argv)))
+		return rc < 0 ? MB_EXIT_OK : rc;
 	uint64_t t0 = mb_now_ns();
-	for (unsigned i = 0; i < NS && !ctx.interrupted; i++) {
-		if (!(cl[i] = malloc(sizeof(*cl[i])))) {
+	for (; n < NS && !ctx.interrupted; n++) {
+		if (!(cl[n] = malloc(sizeof(*cl[n])))) {
 			fprintf(stderr, "modebench: claims: out of memory\n");
 			ctx.status = MB_EXIT_FAILED;
 			break;
 		}
-		cl_claim_init(cl[i], suite[i].num, suite[i].title);
-		ctx.step = i + 1;
-		suite[i].fn(&ctx, cl[i]);
-		if (cl[i]->tainted && cl[i]->num && !ctx.interrupted) {
-			/* Other processes got in the way: one more try. */
-			unsigned n = cl[i]->n_disturbed, runs = cl[i]->n_runs;
-			fprintf(stderr, "claims: claim %d: %u of %u runs disturbed by other "
-				"processes; repeating it once\n", suite[i].num, n, runs);
-			cl_claim_init(cl[i], suite[i].num, suite[i].title);
-			suite[i].fn(&ctx, cl[i]);
-			cl_note(cl[i], "Run twice: in the first attempt %u of %u runs were disturbed "
-				"by other processes, too many to decide on.", n, runs);
-		}
-		taint_verdict(cl[i]);
+		run_claim(&ctx, n, cl[n]);
 	}
-	double runtime = (mb_now_ns() - t0) / 1e9;
-	int status = ctx.status;
-	if (ctx.interrupted) {
-		fprintf(stderr, "modebench: claims: interrupted; the runs completed so far are in "
-			"%s, no report written\n", ctx.dir);
-		status = MB_EXIT_INTERRUPTED;
-	} else {
-		unsigned n = 0;
-		while (n < NS && cl[n])
-			n++;
-		if (write_reports(&ctx, cl, n, runtime))
-			status = MB_EXIT_FAILED;
-		printf("\n%-3s %-14s %s\n", "#", "verdict", "claim");
-		for (unsigned i = 0; i < n; i++)
-			if (cl[i]->num)
-				printf("%-3d %-14s %.70s%s\n", cl[i]->num,
-				       cl_verdict_word(cl[i]->verdict), cl[i]->title,
-				       strlen(cl[i]->title) > 70 ? "..." : "");
-		printf("report: %s/claims.md and %s/claims.html (%.0f s)\n", ctx.dir, ctx.dir,
-		       runtime);
-	}
-	for (unsigned i = 0; i < NS; i++)
+	rc = finish(&ctx, cl, n, (mb_now_ns() - t0) / 1e9);
+	for (unsigned i = 0; i < n; i++)
 		free(cl[i]);
-	return status;
+	return rc;
 }

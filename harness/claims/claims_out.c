@@ -135,12 +135,78 @@ static void md_cell(FILE *f, const char *s)
 		fputs(*s == '|' ? "\\|" : (char[2]){ *s, 0 }, f);
 }
 
+/* A claim's table: the header, the alignment row (numbers to the
+ * right), one line per row. Nothing when the claim has no table. */
+static void md_table(FILE *f, const struct cl_claim *c)
+{
+	if (!c->ncol || !c->nrow)
+		return;
+	for (unsigned j = 0; j < c->ncol; j++) {
+		fputs("| ", f);
+		md_cell(f, c->head[j]);
+		fputs(" ", f);
+	}
+	fputs("|\n", f);
+	for (unsigned j = 0; j < c->ncol; j++)
+		fputs(j ? "|---:" : "|---", f);
+	fputs("|\n", f);
+	for (unsigned r = 0; r < c->nrow; r++) {
+		for (unsigned j = 0; j < c->ncol; j++) {
+			fputs("| ", f);
+			md_cell(f, c->cell[r][j]);
+			fputs(" ", f);
+		}
+		fputs("|\n", f);
+	}
+	fputs("\n", f);
+}
+
+/* One claim's section: its anchor and heading, the verdict and why, the
+ * experiment, the commands, the table, the notes (the disturbed-runs note
+ * last) and the charts with their redraw commands. */
+static void md_section(FILE *f, const struct cl_claim *c)
+{
+	char buf[1024], h[512];
+
+	fprintf(f, "\n<a id=\"claim-%d\"></a>\n## %s\n\n", c->num, heading(c, h, sizeof(h)));
+	if (c->num)
+		fprintf(f, "**Verdict: %s.** %s\n\n", cl_verdict_word(c->verdict), c->why);
+	else if (c->why[0])
+		fprintf(f, "%s\n\n", c->why);
+	fprintf(f, "*Experiment.* %s\n\n", c->experiment);
+	if (c->ncmd) {
+		fprintf(f, "Command%s:\n\n```sh\n", c->ncmd > 1 ? "s" : "");
+		for (unsigned j = 0; j < c->ncmd; j++)
+			fprintf(f, "%s\n", c->cmd[j]);
+		fprintf(f, "```\n\n");
+	}
+	md_table(f, c);
+	const char *dist = disturbed(c, buf, sizeof(buf));
+	for (unsigned j = 0; j < c->nnote; j++)
+		fprintf(f, "- %s\n", c->note[j]);
+	if (dist)
+		fprintf(f, "- %s\n", dist);
+	if (c->nnote || dist)
+		fputs("\n", f);
+	for (unsigned j = 0; j < c->nchart; j++) {
+		if (c->chart[j][0])
+			fprintf(f, "![%s](%s)\n\n", c->caption[j], c->chart[j]);
+		else
+			fprintf(f, "*Chart: %s.*\n\n", c->caption[j]);
+		if (c->redraw[j][0])
+			fprintf(f, "<sub>Redraw: `%s`</sub>\n\n", c->redraw[j]);
+	}
+}
+
+/* The title, the intro and the method, the table of verdicts (claims
+ * only, linked to their sections), then every section in order. Returns
+ * 0, or -1 when f reports an error. */
 int cl_write_md(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
 		double runtime_s, FILE *f)
 {
-	char buf[1024], h[512];
+	char buf[1024], m[1200];
+
 	intro(ctx, runtime_s, buf, sizeof(buf));
-	char m[1200];
 	fprintf(f, "# Folklore about execution models, measured on this machine\n\n%s\n\n%s\n\n",
 		buf, method(m, sizeof(m)));
 	fprintf(f, "| # | claim | verdict |\n|---|---|---|\n");
@@ -150,61 +216,12 @@ int cl_write_md(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n
 			md_cell(f, cl[i]->title);
 			fprintf(f, " | **%s** |\n", cl_verdict_word(cl[i]->verdict));
 		}
-	for (unsigned i = 0; i < n; i++) {
-		const struct cl_claim *c = cl[i];
-		fprintf(f, "\n<a id=\"claim-%d\"></a>\n## %s\n\n", c->num, heading(c, h, sizeof(h)));
-		if (c->num)
-			fprintf(f, "**Verdict: %s.** %s\n\n", cl_verdict_word(c->verdict), c->why);
-		else if (c->why[0])
-			fprintf(f, "%s\n\n", c->why);
-		fprintf(f, "*Experiment.* %s\n\n", c->experiment);
-		if (c->ncmd) {
-			fprintf(f, "Command%s:\n\n```sh\n", c->ncmd > 1 ? "s" : "");
-			for (unsigned j = 0; j < c->ncmd; j++)
-				fprintf(f, "%s\n", c->cmd[j]);
-			fprintf(f, "```\n\n");
-		}
-		if (c->ncol && c->nrow) {
-			for (unsigned j = 0; j < c->ncol; j++) {
-				fputs("| ", f);
-				md_cell(f, c->head[j]);
-				fputs(" ", f);
-			}
-			fputs("|\n", f);
-			for (unsigned j = 0; j < c->ncol; j++)
-				fputs(j ? "|---:" : "|---", f);
-			fputs("|\n", f);
-			for (unsigned r = 0; r < c->nrow; r++) {
-				for (unsigned j = 0; j < c->ncol; j++) {
-					fputs("| ", f);
-					md_cell(f, c->cell[r][j]);
-					fputs(" ", f);
-				}
-				fputs("|\n", f);
-			}
-			fputs("\n", f);
-		}
-		const char *dist = disturbed(c, buf, sizeof(buf));
-		for (unsigned j = 0; j < c->nnote; j++)
-			fprintf(f, "- %s\n", c->note[j]);
-		if (dist)
-			fprintf(f, "- %s\n", dist);
-		if (c->nnote || dist)
-			fputs("\n", f);
-		for (unsigned j = 0; j < c->nchart; j++) {
-			if (c->chart[j][0])
-				fprintf(f, "![%s](%s)\n\n", c->caption[j], c->chart[j]);
-			else
-				fprintf(f, "*Chart: %s.*\n\n", c->caption[j]);
-			if (c->redraw[j][0])
-				fprintf(f, "<sub>Redraw: `%s`</sub>\n\n", c->redraw[j]);
-		}
-	}
+	for (unsigned i = 0; i < n; i++)
+		md_section(f, cl[i]);
 	return ferror(f) ? -1 : 0;
 }
 
 /* ---- HTML ------------------------------------------------------------------ */
-
 
 /* Text with the markdown emphasis (*x*) the writers use turned into <em>. */
 static void esc_em(FILE *f, const char *s)
@@ -234,18 +251,129 @@ static const char css[] =
 	".holds{border-color:#2a9d3a}.fails{border-color:#c0392b}.inconclusive{border-color:#e0a800}"
 	"img{max-width:100%;border:1px solid #ddd}figure{margin:1em 0}";
 
+/* A claim's table, header row first. Nothing when it has none. */
+static void html_table(FILE *f, const struct cl_claim *c)
+{
+	if (!c->ncol || !c->nrow)
+		return;
+	fputs("<table><tr>", f);
+	for (unsigned j = 0; j < c->ncol; j++) {
+		fputs("<th>", f);
+		mb_html_esc(f, c->head[j]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+	for (unsigned r = 0; r < c->nrow; r++) {
+		fputs("<tr>", f);
+		for (unsigned j = 0; j < c->ncol; j++) {
+			fputs("<td>", f);
+			mb_html_esc(f, c->cell[r][j]);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* The notes as a list, the disturbed-runs note last (plain text: it has
+ * no emphasis). Nothing when there are none. */
+static void html_notes(FILE *f, const struct cl_claim *c)
+{
+	char buf[1024];
+	const char *dist = disturbed(c, buf, sizeof(buf));
+
+	if (!c->nnote && !dist)
+		return;
+	fputs("<ul>\n", f);
+	for (unsigned j = 0; j < c->nnote; j++) {
+		fputs("<li>", f);
+		esc_em(f, c->note[j]);
+		fputs("</li>\n", f);
+	}
+	if (dist) {
+		fputs("<li>", f);
+		mb_html_esc(f, dist);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+/* Each chart as a figure with its caption, or the caption alone when it
+ * was not drawn, then its redraw command. */
+static void html_charts(FILE *f, const struct cl_claim *c)
+{
+	for (unsigned j = 0; j < c->nchart; j++) {
+		if (c->chart[j][0]) {
+			fputs("<figure><img src=\"", f);
+			mb_html_esc(f, c->chart[j]);
+			fputs("\" alt=\"", f);
+			mb_html_esc(f, c->caption[j]);
+			fputs("\"><figcaption>", f);
+			mb_html_esc(f, c->caption[j]);
+			fputs("</figcaption></figure>\n", f);
+		} else {
+			fputs("<p><em>Chart: ", f);
+			mb_html_esc(f, c->caption[j]);
+			fputs(".</em></p>\n", f);
+		}
+		if (c->redraw[j][0]) {
+			fputs("<p><small>Redraw: <code>", f);
+			mb_html_esc(f, c->redraw[j]);
+			fputs("</code></small></p>\n", f);
+		}
+	}
+}
+
+/* One claim's section, in the order of md_section; the verdict's box is
+ * coloured by its class (holds, fails, inconclusive). */
+static void html_section(FILE *f, const struct cl_claim *c)
+{
+	static const char *cls[] = { "inconclusive", "holds", "fails" };
+	char h[512];
+
+	fprintf(f, "<h2 id=\"claim-%d\">", c->num);
+	mb_html_esc(f, heading(c, h, sizeof(h)));
+	fputs("</h2>\n", f);
+	if (c->num) {
+		fprintf(f, "<p class=\"v %s\"><b>Verdict: %s.</b> ", cls[c->verdict],
+			cl_verdict_word(c->verdict));
+		esc_em(f, c->why);
+		fputs("</p>\n", f);
+	} else if (c->why[0]) {
+		fputs("<p>", f);
+		esc_em(f, c->why);
+		fputs("</p>\n", f);
+	}
+	fputs("<p><em>Experiment.</em> ", f);
+	esc_em(f, c->experiment);
+	fputs("</p>\n", f);
+	if (c->ncmd) {
+		fputs("<pre><code>", f);
+		for (unsigned j = 0; j < c->ncmd; j++) {
+			mb_html_esc(f, c->cmd[j]);
+			fputs("\n", f);
+		}
+		fputs("</code></pre>\n", f);
+	}
+	html_table(f, c);
+	html_notes(f, c);
+	html_charts(f, c);
+}
+
+/* The same document as cl_write_md, as one self-contained HTML page (the
+ * style inline, the charts beside it in DIR). Returns 0, or -1 when f
+ * reports an error. */
 int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
 		  double runtime_s, FILE *f)
 {
-	char buf[1024], h[512];
-	static const char *cls[] = { "inconclusive", "holds", "fails" };
+	char buf[1024], m[1200];
+
 	intro(ctx, runtime_s, buf, sizeof(buf));
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		   "<title>modebench claims</title><style>%s</style></head><body>\n", css);
 	fputs("<h1>Folklore about execution models, measured on this machine</h1>\n<p>", f);
 	mb_html_esc(f, buf);
 	fputs("</p>\n<p>", f);
-	char m[1200];
 	esc_em(f, method(m, sizeof(m)));
 	fputs("</p>\n<table><tr><th>#</th><th>claim</th><th>verdict</th></tr>\n", f);
 	for (unsigned i = 0; i < n; i++)
@@ -256,87 +384,8 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 			fprintf(f, "</td><td><b>%s</b></td></tr>\n", cl_verdict_word(cl[i]->verdict));
 		}
 	fputs("</table>\n", f);
-	for (unsigned i = 0; i < n; i++) {
-		const struct cl_claim *c = cl[i];
-		fprintf(f, "<h2 id=\"claim-%d\">", c->num);
-		mb_html_esc(f, heading(c, h, sizeof(h)));
-		fputs("</h2>\n", f);
-		if (c->num) {
-			fprintf(f, "<p class=\"v %s\"><b>Verdict: %s.</b> ", cls[c->verdict],
-				cl_verdict_word(c->verdict));
-			esc_em(f, c->why);
-			fputs("</p>\n", f);
-		} else if (c->why[0]) {
-			fputs("<p>", f);
-			esc_em(f, c->why);
-			fputs("</p>\n", f);
-		}
-		fputs("<p><em>Experiment.</em> ", f);
-		esc_em(f, c->experiment);
-		fputs("</p>\n", f);
-		if (c->ncmd) {
-			fputs("<pre><code>", f);
-			for (unsigned j = 0; j < c->ncmd; j++) {
-				mb_html_esc(f, c->cmd[j]);
-				fputs("\n", f);
-			}
-			fputs("</code></pre>\n", f);
-		}
-		if (c->ncol && c->nrow) {
-			fputs("<table><tr>", f);
-			for (unsigned j = 0; j < c->ncol; j++) {
-				fputs("<th>", f);
-				mb_html_esc(f, c->head[j]);
-				fputs("</th>", f);
-			}
-			fputs("</tr>\n", f);
-			for (unsigned r = 0; r < c->nrow; r++) {
-				fputs("<tr>", f);
-				for (unsigned j = 0; j < c->ncol; j++) {
-					fputs("<td>", f);
-					mb_html_esc(f, c->cell[r][j]);
-					fputs("</td>", f);
-				}
-				fputs("</tr>\n", f);
-			}
-			fputs("</table>\n", f);
-		}
-		const char *dist = disturbed(c, buf, sizeof(buf));
-		if (c->nnote || dist) {
-			fputs("<ul>\n", f);
-			for (unsigned j = 0; j < c->nnote; j++) {
-				fputs("<li>", f);
-				esc_em(f, c->note[j]);
-				fputs("</li>\n", f);
-			}
-			if (dist) {
-				fputs("<li>", f);
-				mb_html_esc(f, dist);
-				fputs("</li>\n", f);
-			}
-			fputs("</ul>\n", f);
-		}
-		for (unsigned j = 0; j < c->nchart; j++) {
-			if (c->chart[j][0]) {
-				fputs("<figure><img src=\"", f);
-				mb_html_esc(f, c->chart[j]);
-				fputs("\" alt=\"", f);
-				mb_html_esc(f, c->caption[j]);
-				fputs("\"><figcaption>", f);
-				mb_html_esc(f, c->caption[j]);
-				fputs("</figcaption></figure>\n", f);
-			} else {
-				fputs("<p><em>Chart: ", f);
-				mb_html_esc(f, c->caption[j]);
-				fputs(".</em></p>\n", f);
-			}
-			if (c->redraw[j][0]) {
-				fputs("<p><small>Redraw: <code>", f);
-				mb_html_esc(f, c->redraw[j]);
-				fputs("</code></small></p>\n", f);
-			}
-		}
-	}
+	for (unsigned i = 0; i < n; i++)
+		html_section(f, cl[i]);
 	fputs("</body></html>\n", f);
 	return ferror(f) ? -1 : 0;
 }

@@ -56,6 +56,9 @@ static int make_dirs(const char *dir)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/* Reads -o and --quick into ctx (ctx->dir keeps its default otherwise,
+ * trailing slashes stripped). Returns 0, -1 after --help, or
+ * MB_EXIT_USAGE with the reason on stderr. */
 static int parse(struct cl_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -268,6 +271,8 @@ static int finish(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 	return status;
 }
 
+/* The suite, one claim after another until the end or an interrupt, then
+ * the report; see claims.h for the exit statuses. */
 int mb_claims_main(int argc, char **argv)
 {
 	static struct cl_ctx ctx;

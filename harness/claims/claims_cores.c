@@ -19,6 +19,10 @@ static double cores_used(const struct cl_table *t, const char *mode, unsigned k)
 
 /* ---- claim 2 ------------------------------------------------------------ */
 
+/* The sweep (the cpu preset by 4 modes, 100 or 300 ms per run), the table
+ * with DIR/claim2.dat, the verdict: async within CL_SAME_LO..CL_SAME_HI of
+ * sync, threads and processes at or above CL_CORE_EFF k (undecided on one
+ * core). The chart only when there was something to decide. */
 void cl_claim_cpu(struct cl_ctx *ctx, struct cl_claim *c)
 {
 	static const char *const modes[4] = { "sync", "async", "threads", "procs" };

@@ -37,6 +37,7 @@ void cl_why(struct cl_claim *c, const char *fmt, ...)
 	VFORMAT(c->why, sizeof(c->why), fmt);
 }
 
+/* Notes past CL_MAXNOTE are dropped: no claim writes that many. */
 void cl_note(struct cl_claim *c, const char *fmt, ...)
 {
 	if (c->nnote < CL_MAXNOTE) {
@@ -69,6 +70,7 @@ void cl_cell(struct cl_claim *c, unsigned row, unsigned col, const char *fmt, ..
 		VFORMAT(c->cell[row][col], CL_CELL, fmt);
 }
 
+/* "Claim N: the claim", or the title alone for the timeline. */
 static const char *heading(const struct cl_claim *c, char *buf, size_t len)
 {
 	if (c->num)
@@ -92,6 +94,8 @@ static const char *disturbed(const struct cl_claim *c, char *buf, size_t len)
 	return buf;
 }
 
+/* The report's first paragraph: the machine (from the first CSV read
+ * back), k, the suite's size and when it finished. */
 static void intro(const struct cl_ctx *ctx, double runtime_s, char *buf, size_t len)
 {
 	char when[64];
@@ -121,6 +125,7 @@ static const char method_fmt[] =
 	"configuration left with fewer than %d runs keeps them for its figures, but then "
 	"its claim's verdict is inconclusive.";
 
+/* The method paragraph, with the thresholds of claims_int.h filled in. */
 static const char *method(char *buf, size_t len)
 {
 	snprintf(buf, len, method_fmt, 100 * CL_MAX_OUTSIDE, CL_MIN_LOAD_WALL, CL_MIN_RUNS);

@@ -242,6 +242,8 @@ static void sw_chart(struct cl_ctx *ctx, struct cl_claim *c, const struct sw_pla
 		 "Claim 3: async/sync throughput vs wait length (95% CI); above 1 async wins");
 }
 
+/* The phases in order; nothing is decided or drawn when the sweep left no
+ * CSV to read (cl_load_runs has noted why). */
 void cl_claim_switch(struct cl_ctx *ctx, struct cl_claim *c)
 {
 	struct sw_plan p;

@@ -29,6 +29,9 @@ static unsigned batch_metrics(const struct cl_table *t, struct cl_sel s, double 
 	return n;
 }
 
+/* Bootstrap statistics over per-sample medians (cl_boot): med[M_*] is
+ * sync's, med[CL_MAXM + M_*] async's. How many times sooner async
+ * finished the batch. */
 static double stat_speedup(const double *med, void *arg)
 {
 	(void)arg;
@@ -43,6 +46,7 @@ static double stat_idle_share(const double *med, void *arg)
 	return saved > 0 ? (med[M_IDLE] - med[CL_MAXM + M_IDLE]) / saved : NAN;
 }
 
+/* One metric of one sample; arg points at its M_* index. */
 static double stat_one(const double *med, void *arg)
 {
 	return med[*(int *)arg];
@@ -179,6 +183,10 @@ void cl_claim_waits(struct cl_ctx *ctx, struct cl_claim *c)
 #define BF_B_US 5000.0
 #define BF_CPU_US 200.0
 
+/* The sweep (C=1, a batch of 12 or 60 tasks per run, each about 5 to 8
+ * ms), the table with DIR/claim7.dat, the verdict on the midpoint between
+ * the two predictions, the chart. Uses the breakfast preset by name while
+ * it is still BF_RECIPE, so the command a user pastes stays short. */
 void cl_claim_breakfast(struct cl_ctx *ctx, struct cl_claim *c)
 {
 	const char *preset = mb_preset_recipe("breakfast");
@@ -249,6 +257,10 @@ void cl_claim_breakfast(struct cl_ctx *ctx, struct cl_claim *c)
 
 /* ---- timeline ------------------------------------------------------------- */
 
+/* One traced run of 6 breakfast tasks per mode (an illustration, no
+ * verdict, so disturbed runs are taken too), the table of batch times,
+ * and one chart per mode on a shared time axis: the longest of the two
+ * runs' traces, read back once. */
 void cl_timeline(struct cl_ctx *ctx, struct cl_claim *c)
 {
 	static const char *const modes[2] = { "sync", "async" };

@@ -171,12 +171,16 @@ uint64_t mb_recipe_max_arg(const struct mb_recipe *r, const struct mb_step_kind 
 
 /* Visits every step s of recipe r, stage by stage, branch by branch:
  *   const struct mb_step *s; MB_FOR_EACH_STEP(r, s) { ... }
- * (a break leaves only the innermost loop: use a flag or a return). */
-#define MB_FOR_EACH_STEP(r, s)                                                     \
-	for (unsigned i_ = 0; i_ < (r)->nstages; i_++)                             \
-		for (unsigned j_ = 0; j_ < (r)->st[i_].nbranches; j_++)            \
-			for (unsigned k_ = 0; k_ < (r)->st[i_].br[j_].nsteps; k_++)    \
-				for (s = &(r)->st[i_].br[j_].steps[k_]; s; s = NULL)
+ * (a break leaves only the innermost loop: use a flag, a return or a
+ * goto). MB_FOR_EACH_STEP_AT also gives the step's place: it declares
+ * three unsigned variables, named by its stage, branch and pos arguments,
+ * visible in the body. Costs nothing beyond the three loops it stands for. */
+#define MB_FOR_EACH_STEP_AT(r, s, stage, branch, pos)                                   \
+	for (unsigned stage = 0; stage < (r)->nstages; stage++)                         \
+		for (unsigned branch = 0; branch < (r)->st[stage].nbranches; branch++)  \
+			for (unsigned pos = 0; pos < (r)->st[stage].br[branch].nsteps; pos++) \
+				for (s = &(r)->st[stage].br[branch].steps[pos]; s; s = NULL)
+#define MB_FOR_EACH_STEP(r, s) MB_FOR_EACH_STEP_AT(r, s, i_, j_, k_)
 
 /* Presets: name -> recipe text (NULL when not a preset). "mixed" depends on
  * the I/O fraction and is built by mb_preset_mixed. */

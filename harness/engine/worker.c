@@ -116,17 +116,15 @@ static void run_blocking(struct mb_worker *w)
 			}
 		}
 		w->started++;
-		for (unsigned i = 0; i < r->nstages; i++)
-			for (unsigned b = 0; b < r->st[i].nbranches; b++)
-				for (unsigned j = 0; j < r->st[i].br[b].nsteps; j++) {
-					const struct mb_step *s = &r->st[i].br[b].steps[j];
-					int rc = run_step_blocking(w, lane, s, i, b, j);
-					if (MB_UNLIKELY(rc < 0)) {
-						mb_worker_fail(w, rc, "%s step: %s", s->kind->name,
-							       strerror(-rc));
-						goto out;
-					}
-				}
+		const struct mb_step *s;
+		MB_FOR_EACH_STEP_AT(r, s, i, b, j)
+		{
+			int rc = run_step_blocking(w, lane, s, i, b, j);
+			if (MB_UNLIKELY(rc < 0)) {
+				mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
+				goto out;
+			}
+		}
 		uint64_t end = mb_now_ns();
 		if (w->run->trace)
 			mb_worker_trace(w, MB_TRACE_TASK, w->started - 1, 0, 0, 0, 0, now, end);

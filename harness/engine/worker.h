@@ -37,7 +37,6 @@ struct mb_worker_result {
 struct mb_task {
 	struct mb_lane *lanes; /* recipe max-branches lanes */
 	struct mb_task *next_free;
-	struct mb_op timer; /* open loop: the scheduled start */
 	uint64_t start_ns, intended_ns;
 	uint64_t seq;
 	unsigned stage, pending;

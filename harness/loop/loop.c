@@ -1,6 +1,7 @@
 /* Backend-independent part of the loop: the timer heap, the ready list and
- * dispatch. Timer heap operations are O(log n); dispatch is O(1) per
- * completion. */
+ * dispatch. Both are linked through the ops, so neither allocates nor has
+ * a capacity; inserting or removing a timer is O(log n) pointer steps,
+ * queueing and dispatching a completion O(1). */
 #include "loop_int.h"
 #include "base.h"
 
@@ -12,8 +13,9 @@ struct mb_loop {
 	const struct mb_loop_ops *ops;
 	enum mb_backend backend;
 	void *be;
-	struct mb_op **heap;
-	unsigned heap_len, heap_cap;
+	struct mb_op *timer_min; /* the heap's root */
+	unsigned ntimers;
+	uint64_t timer_seq;
 	struct mb_op *ready_head, *ready_tail;
 	unsigned pending; /* submitted, not yet dispatched */
 	void (*before_wait)(void *), (*after_wait)(void *);
@@ -87,15 +89,8 @@ int mb_loop_create(struct mb_loop **out, enum mb_backend b, unsigned max_ops)
 		return -ENOMEM;
 	l->ops = backends[b];
 	l->backend = b;
-	l->heap_cap = max_ops ? max_ops : 1;
-	l->heap = calloc(l->heap_cap, sizeof(*l->heap));
-	if (!l->heap) {
-		free(l);
-		return -ENOMEM;
-	}
-	rc = l->ops->init(l, l->heap_cap);
+	rc = l->ops->init(l, max_ops ? max_ops : 1);
 	if (rc) {
-		free(l->heap);
 		free(l);
 		return rc;
 	}
@@ -108,7 +103,6 @@ void mb_loop_destroy(struct mb_loop *l)
 	if (!l)
 		return;
 	l->ops->fini(l);
-	free(l->heap);
 	free(l);
 }
 
@@ -154,80 +148,135 @@ void mb_loop_complete(struct mb_loop *l, struct mb_op *op, int res)
 	l->ready_tail = op;
 }
 
-/* Heap of timers ordered by deadline (op->off). */
-static void heap_swap(struct mb_loop *l, unsigned a, unsigned b)
+/* The timer heap: a binary min-heap linked through the ops themselves
+ * (left, right, parent), as libuv's heap-inl.h, so it holds any number of
+ * timers without an array to size or grow. Ordered by (deadline, seq):
+ * equal deadlines fire in submission order. The path from the root to
+ * slot n (1-based) is the binary digits of n after the leading 1. */
+static bool timer_before(const struct mb_op *a, const struct mb_op *b)
 {
-	struct mb_op *t = l->heap[a];
-	l->heap[a] = l->heap[b];
-	l->heap[b] = t;
-	l->heap[a]->heap_idx = a;
-	l->heap[b]->heap_idx = b;
+	return a->off < b->off || (a->off == b->off && a->seq < b->seq);
 }
 
-static void heap_up(struct mb_loop *l, unsigned i)
+/* The link that points at op: its parent's left or right, or the root. */
+static struct mb_op **link_to(struct mb_loop *l, struct mb_op *op)
 {
-	while (i) {
-		unsigned p = (i - 1) / 2;
-		if (l->heap[p]->off <= l->heap[i]->off)
-			break;
-		heap_swap(l, p, i);
-		i = p;
+	if (!op->parent)
+		return &l->timer_min;
+	return op->parent->left == op ? &op->parent->left : &op->parent->right;
+}
+
+/* Swaps child c with its parent p in the tree. */
+static void heap_swap(struct mb_loop *l, struct mb_op *p, struct mb_op *c)
+{
+	struct mb_op *pl = p->left, *pr = p->right, *pp = p->parent;
+	struct mb_op **to_p = link_to(l, p);
+
+	p->left = c->left;
+	p->right = c->right;
+	p->parent = c;
+	c->parent = pp;
+	if (pl == c) {
+		c->left = p;
+		c->right = pr;
+		if (pr)
+			pr->parent = c;
+	} else {
+		c->right = p;
+		c->left = pl;
+		if (pl)
+			pl->parent = c;
 	}
+	if (p->left)
+		p->left->parent = p;
+	if (p->right)
+		p->right->parent = p;
+	*to_p = c;
 }
 
-static void heap_down(struct mb_loop *l, unsigned i)
+/* The link of slot n (1-based): where the n-th timer hangs. */
+static struct mb_op **slot_link(struct mb_loop *l, unsigned n, struct mb_op **parent)
+{
+	struct mb_op **at = &l->timer_min;
+	int bit = 31 - __builtin_clz(n);
+
+	*parent = NULL;
+	while (--bit >= 0) {
+		*parent = *at;
+		at = (n >> bit) & 1 ? &(*at)->right : &(*at)->left;
+	}
+	return at;
+}
+
+static void heap_up(struct mb_loop *l, struct mb_op *op)
+{
+	while (op->parent && timer_before(op, op->parent))
+		heap_swap(l, op->parent, op);
+}
+
+static void heap_down(struct mb_loop *l, struct mb_op *op)
 {
 	for (;;) {
-		unsigned c = 2 * i + 1, m = i;
-		if (c < l->heap_len && l->heap[c]->off < l->heap[m]->off)
-			m = c;
-		if (c + 1 < l->heap_len && l->heap[c + 1]->off < l->heap[m]->off)
-			m = c + 1;
-		if (m == i)
+		struct mb_op *m = op;
+		if (op->left && timer_before(op->left, m))
+			m = op->left;
+		if (op->right && timer_before(op->right, m))
+			m = op->right;
+		if (m == op)
 			return;
-		heap_swap(l, i, m);
-		i = m;
+		heap_swap(l, op, m);
 	}
 }
 
-static void heap_remove(struct mb_loop *l, unsigned i)
+static void heap_insert(struct mb_loop *l, struct mb_op *op)
 {
-	l->heap_len--;
-	if (i != l->heap_len) {
-		l->heap[i] = l->heap[l->heap_len];
-		l->heap[i]->heap_idx = i;
-		heap_down(l, i);
-		heap_up(l, i);
-	}
+	struct mb_op *parent;
+	struct mb_op **at = slot_link(l, ++l->ntimers, &parent);
+
+	op->left = op->right = NULL;
+	op->parent = parent;
+	*at = op;
+	heap_up(l, op);
+}
+
+/* Unlinks op: the last slot's timer takes its place and moves up or down. */
+static void heap_remove(struct mb_loop *l, struct mb_op *op)
+{
+	struct mb_op *parent;
+	struct mb_op **at = slot_link(l, l->ntimers--, &parent);
+	struct mb_op *last = *at;
+
+	*at = NULL;
+	op->in_heap = false;
+	if (last == op)
+		return;
+	last->left = op->left;
+	last->right = op->right;
+	last->parent = op->parent;
+	*link_to(l, op) = last;
+	if (last->left)
+		last->left->parent = last;
+	if (last->right)
+		last->right->parent = last;
+	heap_down(l, last);
+	heap_up(l, last);
 }
 
 void mb_loop_timer(struct mb_loop *l, struct mb_op *op, uint64_t deadline_ns)
 {
 	op->type = MB_OP_TIMER;
 	op->off = deadline_ns;
+	op->seq = l->timer_seq++;
+	op->in_heap = true;
 	l->pending++;
-	if (MB_UNLIKELY(l->heap_len == l->heap_cap)) {
-		/* More timers than max_ops promised: grow rather than fail.
-		 * Never happens on the measured path when max_ops is right. */
-		unsigned cap = l->heap_cap * 2;
-		struct mb_op **h = realloc(l->heap, cap * sizeof(*h));
-		if (!h)
-			abort();
-		l->heap = h;
-		l->heap_cap = cap;
-	}
-	op->heap_idx = l->heap_len;
-	l->heap[l->heap_len++] = op;
-	heap_up(l, op->heap_idx);
+	heap_insert(l, op);
 }
 
 bool mb_loop_timer_cancel(struct mb_loop *l, struct mb_op *op)
 {
-	if (op->type != MB_OP_TIMER || op->heap_idx >= l->heap_len ||
-	    l->heap[op->heap_idx] != op)
+	if (op->type != MB_OP_TIMER || !op->in_heap)
 		return false;
-	heap_remove(l, op->heap_idx);
-	op->heap_idx = UINT32_MAX;
+	heap_remove(l, op);
 	l->pending--;
 	return true;
 }
@@ -269,10 +318,9 @@ int mb_loop_accept(struct mb_loop *l, struct mb_op *op, int fd)
 
 static void expire_timers(struct mb_loop *l, uint64_t now)
 {
-	while (l->heap_len && l->heap[0]->off <= now) {
-		struct mb_op *op = l->heap[0];
-		heap_remove(l, 0);
-		op->heap_idx = UINT32_MAX;
+	while (l->timer_min && l->timer_min->off <= now) {
+		struct mb_op *op = l->timer_min;
+		heap_remove(l, op);
 		mb_loop_complete(l, op, 0);
 	}
 }
@@ -287,15 +335,15 @@ int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns)
 	if (!l->ready_head) {
 		uint64_t now = mb_now_ns();
 		expire_timers(l, now);
-		if (!l->ready_head && l->heap_len) {
-			uint64_t until = l->heap[0]->off - now;
+		if (!l->ready_head && l->timer_min) {
+			uint64_t until = l->timer_min->off - now;
 			if (until < timeout)
 				timeout = until;
 		}
 	}
 	if (l->ready_head)
 		timeout = 0;
-	if (l->pending > l->heap_len || timeout) {
+	if (l->pending > l->ntimers || timeout) {
 		bool hook = timeout && l->before_wait;
 		if (hook)
 			l->before_wait(l->hook_arg);
@@ -305,7 +353,7 @@ int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns)
 		if (rc < 0 && rc != -EINTR)
 			return rc;
 	}
-	if (l->heap_len)
+	if (l->timer_min)
 		expire_timers(l, mb_now_ns());
 
 	/* Dispatch what is ready now; completions queued by the callbacks

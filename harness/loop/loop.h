@@ -4,12 +4,23 @@
  * inside the loop (no timerfd per task). The kernel interface is a runtime
  * backend table (epoll, io_uring) so both can run in one binary; epoll
  * emulates completion by trying the non-blocking call, waiting for
- * readiness on EAGAIN and retrying.
+ * readiness on EAGAIN and retrying (README, "How it measures": the
+ * measured path allocates nothing and takes no lock).
  *
- * Cost: each operation is one intrusive struct owned by the caller; the
- * loop allocates nothing after mb_loop_create and never calls a callback
- * from inside a submission (completions are always dispatched from
- * mb_loop_run_once), so callbacks may submit freely. */
+ * Memory: each operation is one intrusive struct owned by the caller; the
+ * ready list and the timer heap are linked through the ops themselves, so
+ * neither has a capacity and neither allocates. After mb_loop_create the
+ * loop allocates in one place only: on epoll, registering a socket whose
+ * number is past the fd table so far (mb_loop_add_fd, or the first
+ * submission on a socket not registered yet) doubles that table. Timers
+ * (any number), submissions on registered sockets, cancelling and
+ * mb_loop_run_once never allocate; a caller that registers its sockets
+ * during set-up (as the net step's lane_setup does) allocates nothing
+ * while it measures.
+ *
+ * Dispatch: the loop never calls a callback from inside a submission;
+ * every completion is dispatched from mb_loop_run_once, so callbacks may
+ * submit freely (what they submit completes in a later round). */
 #ifndef MB_LOOP_H
 #define MB_LOOP_H
 
@@ -44,13 +55,15 @@ struct mb_op {
 	void *data; /* the caller's */
 	/* private to the loop */
 	uint8_t type;
+	bool in_heap; /* a pending timer */
 	int fd;
 	void *buf;
 	uint32_t len;
-	uint64_t off; /* file offset, or timer deadline in ns */
-	uint32_t heap_idx;
 	int res;
-	struct mb_op *next;
+	uint64_t off; /* file offset, or timer deadline in ns */
+	uint64_t seq; /* timers: submission order, which breaks deadline ties */
+	struct mb_op *next;		     /* the ready list */
+	struct mb_op *left, *right, *parent; /* the timer heap */
 };
 
 struct mb_loop;
@@ -73,24 +86,52 @@ const char *mb_backend_unsupported(enum mb_backend b);
 /* The backend's enum mb_loop_cap flags (0 for MB_BACKEND_NONE). */
 unsigned mb_backend_caps(enum mb_backend b);
 
-/* max_ops bounds the operations in flight at once (timers included). */
+/* max_ops is the number of operations the caller expects in flight at
+ * once, timers excluded: io_uring sizes its rings from it (rounded up to a
+ * power of two, 64 to 32768). It is not a limit: a submission that finds
+ * the ring full hands the batch to the kernel first and fails with -EBUSY
+ * only when that frees no entry. Timers and epoll have no bound. Returns 0
+ * or -errno (-ENOMEM, or the backend's set-up error). */
 int mb_loop_create(struct mb_loop **out, enum mb_backend b, unsigned max_ops);
 void mb_loop_destroy(struct mb_loop *l);
 enum mb_backend mb_loop_backend(const struct mb_loop *l);
 
-/* Registers a socket once, before use (epoll adds it edge-triggered). */
+/* Registers a socket once, before use: epoll makes it non-blocking and
+ * adds it edge-triggered for both directions (one epoll_ctl; it may grow
+ * the fd table, see above); io_uring needs nothing. Returns 0 or -errno. */
 int mb_loop_add_fd(struct mb_loop *l, int fd);
 
-/* Forgets a socket before it is closed; ops parked on it complete with
- * -ECANCELED (epoll). With io_uring, close only after its ops completed. */
+/* Forgets a socket before it is closed. epoll: ops parked on it are
+ * queued to complete with -ECANCELED, dispatched by the next
+ * mb_loop_run_once (they count as pending until then). io_uring: does
+ * nothing; ops in flight on it stay in flight (the kernel holds its own
+ * reference to the socket, so not even close() ends them) until they
+ * complete on their own, with data or at the peer's close: close only
+ * after its ops completed. */
 void mb_loop_del_fd(struct mb_loop *l, int fd);
 
-/* Timer firing at deadline_ns (CLOCK_MONOTONIC); res 0. */
+/* Timer firing at deadline_ns (CLOCK_MONOTONIC), res 0; a deadline already
+ * past fires in the next round. Timers fire in deadline order, and timers
+ * with equal deadlines in the order they were submitted. op must not be in
+ * flight. O(log n) in the timers pending; never fails, never allocates. */
 void mb_loop_timer(struct mb_loop *l, struct mb_op *op, uint64_t deadline_ns);
-/* Removes a pending timer; returns false if it was not pending. */
+/* Removes a pending timer of this loop: it will not fire and no longer
+ * counts as pending. Returns false, changing nothing, when op is not a
+ * pending timer (it fired, was cancelled, or is some other operation). op
+ * must have been submitted to this loop before or be zeroed. O(log n). */
 bool mb_loop_timer_cancel(struct mb_loop *l, struct mb_op *op);
+
+/* Operations on a descriptor: 0 when submitted (the callback then runs
+ * exactly once, from mb_loop_run_once, with the bytes moved, an accepted
+ * fd, 0 at end of file, or -errno), else -errno and no callback. On epoll
+ * a call that can complete at once does (the result still waits for
+ * mb_loop_run_once); one that would block parks on its fd, one reader
+ * and one writer per fd (a second gets -EBUSY). On io_uring each is one
+ * SQE, handed to the kernel by the next mb_loop_run_once. */
 int mb_loop_recv(struct mb_loop *l, struct mb_op *op, int fd, void *buf, size_t len);
 int mb_loop_send(struct mb_loop *l, struct mb_op *op, int fd, const void *buf, size_t len);
+/* pread of a regular file: only where the backend has
+ * MB_LOOP_CAP_FILE_READ (io_uring); elsewhere -EOPNOTSUPP. */
 int mb_loop_read(struct mb_loop *l, struct mb_op *op, int fd, void *buf, size_t len, uint64_t off);
 int mb_loop_accept(struct mb_loop *l, struct mb_op *op, int fd);
 
@@ -100,10 +141,18 @@ int mb_loop_accept(struct mb_loop *l, struct mb_op *op, int fd);
 void mb_loop_set_wait_hooks(struct mb_loop *l, void (*before)(void *), void (*after)(void *),
 			    void *arg);
 
-/* Waits for at least one completion (or until max_wait_ns passes) and
- * dispatches every completion ready. Returns the number of callbacks run,
- * 0 when nothing is pending, or -errno. */
+/* One round: waits for at least one completion (or until max_wait_ns
+ * passes, or the earliest timer is due) and dispatches every completion
+ * ready, first in, first out, in the order the loop queued them: an epoll
+ * call that needed no wait when it was submitted, I/O when the backend
+ * reports it, timers in deadline order when the round finds them due
+ * (before and after its wait). Completions that the callbacks cause wait
+ * for the next round, so timers and I/O are not starved. Returns the
+ * number of callbacks run, 0 at once when nothing is pending, or -errno
+ * from the backend's wait (-EINTR is not an error: the round goes on). */
 int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns);
+/* Operations submitted and not yet dispatched (pending timers included,
+ * cancelled ones not). */
 unsigned mb_loop_pending(const struct mb_loop *l);
 
 #endif

@@ -2,10 +2,14 @@
  * non-blocking call at once; on EAGAIN the op parks on its fd (one reader
  * and one writer per fd at a time) and is retried when epoll reports the fd
  * ready. Sockets are registered once, edge-triggered, for both directions,
- * so arming a wait costs no epoll_ctl. Regular files cannot be waited on
- * with epoll, so MB_OP_READ is refused with -EOPNOTSUPP. Waits use
- * epoll_pwait2 for nanosecond timeouts (falling back to epoll_wait rounded
- * up to the next millisecond on kernels before 5.11). */
+ * so arming a wait costs no epoll_ctl. The per-fd state is a table indexed
+ * by fd, grown (doubling from 64) when a socket past its end is registered:
+ * the loop's only allocation after set-up (loop.h); a submission on a
+ * registered socket finds its entry and allocates nothing. Regular files
+ * cannot be waited on with epoll, so MB_OP_READ is refused with
+ * -EOPNOTSUPP. Waits use epoll_pwait2 for nanosecond timeouts (falling
+ * back to epoll_wait rounded up to the next millisecond on kernels before
+ * 5.11). */
 #include "loop_int.h"
 
 #include <errno.h>

@@ -1,11 +1,12 @@
 /* The execution engine: what executes one run. Its public header.
  *   topo.h    the hwloc topology and the placement plan of k cores
  *   modes.h   the modes (sync, async, threads, procs, async-threads,
- *             async-procs), mb_mode_run (spawn -> gate -> run -> collect)
- *             and the run's result
+ *             async-procs), mb_mode_run (prepare -> spawn -> gate -> wait
+ *             -> collect) and the run's result
  *   hist.h    the per-worker latency histogram and its percentiles
  *   calib.h   calibration of cpu:DUR on this machine
- * Inside, and not for other subsystems: worker.c (the executors), gil.c
+ * Inside, and not for other subsystems: runner.h and spawn.c (a run's
+ * phases: spawning, the gate, reaping), worker.c (the executors), gil.c
  * (the interpreter-lock emulation), trace.c (the --trace writer),
  * cpustat.c (outside_load from /proc/stat).
  * The engine reaches the step kinds only through workloads/step.h and the

@@ -1,6 +1,8 @@
-/* Execution modes (the table in the README's "What it measures") and the runner that executes one run:
- * spawn the workers (threads or forked processes), release them together
- * through a barrier, wait, and merge what they recorded. */
+/* Execution modes (the table in the README's "What it measures") and the
+ * runner that executes one run: prepare the shared region and the
+ * workers, spawn them (threads or forked processes), release them together
+ * through a futex gate, wait, and merge what they recorded (modes.c,
+ * spawn.c). */
 #ifndef MB_MODES_H
 #define MB_MODES_H
 
@@ -71,8 +73,12 @@ struct mb_run_result {
 };
 
 /* Executes one run. run->stop is managed here. Returns 0 when the run was
- * carried out (its status may still be failed), -errno when it could not
- * be started at all (out->error says why). */
+ * carried out (its status may still be failed: not every worker started,
+ * a worker failed, the run timed out or was interrupted), -errno when it
+ * could not be started at all (out->error says why), and -EDEADLK when
+ * threads could not be stopped: they still run and use the run's memory,
+ * which is left allocated, so later runs in this process would not be
+ * measured honestly and the caller should stop. */
 int mb_mode_run(struct mb_run *run, struct mb_run_result *out);
 
 /* Why this run cannot be carried out here (its backend is missing from

@@ -116,6 +116,65 @@ static int parse_branch(const char *s, size_t n, struct mb_branch *b, char *err,
 	}
 }
 
+/* Parses the group "(a|b...)" at p into st; *end is past the ')'. */
+static int parse_group(const char *p, const char *text, struct mb_stage *st, const char **end,
+		       char *err, unsigned errlen)
+{
+	const char *close = strchr(p, ')');
+	const char *inner = strchr(p + 1, '(');
+	if (!close) {
+		snprintf(err, errlen, "unbalanced '(' in '%s'", text);
+		return -EINVAL;
+	}
+	if (inner && inner < close) {
+		snprintf(err, errlen, "nested groups are not supported in '%s'", text);
+		return -EINVAL;
+	}
+	const char *b = p + 1;
+	for (;;) {
+		const char *bar = memchr(b, '|', (size_t)(close - b));
+		const char *bend = bar ? bar : close;
+		if (st->nbranches == MB_MAX_BRANCHES) {
+			snprintf(err, errlen, "more than %d branches in a group", MB_MAX_BRANCHES);
+			return -EINVAL;
+		}
+		int rc = parse_branch(b, (size_t)(bend - b), &st->br[st->nbranches++], err, errlen);
+		if (rc)
+			return rc;
+		if (!bar)
+			break;
+		b = bar + 1;
+	}
+	if (st->nbranches < 2) {
+		snprintf(err, errlen, "a group needs two or more branches, as in "
+			 "(sleep:3ms|sleep:5ms)");
+		return -EINVAL;
+	}
+	*end = close + 1;
+	if (**end && **end != '+') {
+		snprintf(err, errlen, "expected '+' after ')' in '%s'", text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Parses the single step at p into st; *end is at the '+' or the end. */
+static int parse_single(const char *p, const char *text, struct mb_stage *st, const char **end,
+			char *err, unsigned errlen)
+{
+	const char *e = p;
+	while (*e && *e != '+')
+		e++;
+	*end = e;
+	if (memchr(p, ')', (size_t)(e - p)) || memchr(p, '|', (size_t)(e - p))) {
+		snprintf(err, errlen, "unbalanced ')' or '|' outside a group in '%s'", text);
+		return -EINVAL;
+	}
+	st->nbranches = 1;
+	st->br[0].nsteps = 1;
+	return parse_step(p, (size_t)(e - p), &st->br[0].steps[0], err, errlen);
+}
+
 int mb_recipe_parse(const char *text, struct mb_recipe *r, char *err, unsigned errlen)
 {
 	const char *p = text;
@@ -144,59 +203,10 @@ int mb_recipe_parse(const char *text, struct mb_recipe *r, char *err, unsigned e
 		}
 		struct mb_stage *st = &r->st[r->nstages++];
 		const char *end;
-		if (*p == '(') {
-			const char *close = strchr(p, ')');
-			const char *inner = strchr(p + 1, '(');
-			if (!close) {
-				snprintf(err, errlen, "unbalanced '(' in '%s'", text);
-				return -EINVAL;
-			}
-			if (inner && inner < close) {
-				snprintf(err, errlen, "nested groups are not supported in '%s'", text);
-				return -EINVAL;
-			}
-			const char *b = p + 1;
-			for (;;) {
-				const char *bar = memchr(b, '|', (size_t)(close - b));
-				const char *bend = bar ? bar : close;
-				if (st->nbranches == MB_MAX_BRANCHES) {
-					snprintf(err, errlen, "more than %d branches in a group",
-						 MB_MAX_BRANCHES);
-					return -EINVAL;
-				}
-				rc = parse_branch(b, (size_t)(bend - b), &st->br[st->nbranches++],
-						  err, errlen);
-				if (rc)
-					return rc;
-				if (!bar)
-					break;
-				b = bar + 1;
-			}
-			if (st->nbranches < 2) {
-				snprintf(err, errlen, "a group needs two or more branches, as in "
-					 "(sleep:3ms|sleep:5ms)");
-				return -EINVAL;
-			}
-			end = close + 1;
-			if (*end && *end != '+') {
-				snprintf(err, errlen, "expected '+' after ')' in '%s'", text);
-				return -EINVAL;
-			}
-		} else {
-			end = p;
-			while (*end && *end != '+')
-				end++;
-			if (memchr(p, ')', (size_t)(end - p)) || memchr(p, '|', (size_t)(end - p))) {
-				snprintf(err, errlen, "unbalanced ')' or '|' outside a group in '%s'",
-					 text);
-				return -EINVAL;
-			}
-			st->nbranches = 1;
-			st->br[0].nsteps = 1;
-			rc = parse_step(p, (size_t)(end - p), &st->br[0].steps[0], err, errlen);
-			if (rc)
-				return rc;
-		}
+		rc = *p == '(' ? parse_group(p, text, st, &end, err, errlen) :
+				 parse_single(p, text, st, &end, err, errlen);
+		if (rc)
+			return rc;
 		if (st->nbranches > r->max_branches)
 			r->max_branches = st->nbranches;
 		if (*end == '+') {

@@ -48,8 +48,10 @@ struct mb_op;
 typedef void (*mb_op_cb)(struct mb_op *op, int res);
 
 /* One operation in flight. The caller owns the memory and may embed it;
- * fields after cb are the loop's. res is >= 0 on success (bytes, an
- * accepted fd, 0 for a timer) or -errno. */
+ * cb and data are the caller's, the fields after them the loop's. The
+ * callback's res is >= 0 on success (bytes, an accepted fd, 0 for a timer)
+ * or -errno. The memory must stay valid until the callback ran (or the
+ * timer was cancelled, or the loop destroyed). */
 struct mb_op {
 	mb_op_cb cb;
 	void *data; /* the caller's */

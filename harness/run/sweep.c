@@ -170,17 +170,13 @@ static void default_output(struct mb_opts *o)
 	snprintf(o->output, sizeof(o->output), "results/%s-%s.csv", hostname(), date);
 }
 
-static double median(double *v, unsigned n)
+/* Median of v[0..n) (NAN for n == 0); v keeps the order the runs
+ * happened in. */
+static double median_of(const double *v, unsigned n)
 {
-	if (!n)
-		return NAN;
-	for (unsigned i = 1; i < n; i++)
-		for (unsigned j = i; j && v[j - 1] > v[j]; j--) {
-			double t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double tmp[n ? n : 1];
+	memcpy(tmp, v, n * sizeof(*v));
+	return mb_stat_median(tmp, n);
 }
 
 /* Relative half-width of the 95% CI of the median (order statistics, as
@@ -258,8 +254,8 @@ static void print_summary(const struct mb_opts *o, struct config *cfgs, unsigned
 			snprintf(status, sizeof(status), "%u %s", c->nfail, c->status);
 		fprintf(f, "%-10s %-24.24s %-13s %-8s %3u %5u %6u %12.6g %10.4g %10.4g %6.1f  %s\n",
 			wl->name, wl->recipe, c->mode->name, mb_backend_name(c->backend), c->k, c->c,
-			c->nres, median(c->thr, c->nres), median(c->p50, c->nres),
-			median(c->p99, c->nres), 100 * median(c->util, c->nres), status);
+			c->nres, median_of(c->thr, c->nres), median_of(c->p50, c->nres),
+			median_of(c->p99, c->nres), 100 * median_of(c->util, c->nres), status);
 	}
 }
 

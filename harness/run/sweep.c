@@ -62,6 +62,20 @@ static void on_signal(int sig)
 	mb_mode_interrupt();
 }
 
+/* Says in one line what could not be allocated; the sweep then exits 1,
+ * keeping the rows already written. */
+static int nomem(const char *what, ...) __attribute__((format(printf, 1, 2)));
+static int nomem(const char *what, ...)
+{
+	va_list ap;
+	fprintf(stderr, "modebench: cannot allocate ");
+	va_start(ap, what);
+	vfprintf(stderr, what, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return MB_EXIT_FAILED;
+}
+
 static int resolve_cores(struct mb_opts *o, unsigned slots, char *err, unsigned errlen)
 {
 	char spec[256], *save, *tok;
@@ -412,7 +426,11 @@ int mb_sweep_main(int argc, char **argv)
 		status = MB_EXIT_USAGE;
 		goto out;
 	}
-	recipes = calloc(o.nworkloads, sizeof(*recipes));
+	recipes = calloc(o.nworkloads ? o.nworkloads : 1, sizeof(*recipes));
+	if (!recipes) {
+		status = nomem("the recipes (%u workloads)", o.nworkloads);
+		goto out;
+	}
 	for (unsigned i = 0; i < o.nworkloads; i++)
 		if (mb_recipe_parse(o.workloads[i].recipe, &recipes[i], err, sizeof(err))) {
 			fprintf(stderr, "modebench: -w/--workload: %s\n", err);
@@ -437,8 +455,14 @@ int mb_sweep_main(int argc, char **argv)
 						unsigned nr = o.nrates ? o.nrates : 1;
 						for (unsigned ri = 0; ri < nr; ri++) {
 							if (ncfg == cap) {
-								cap = cap ? cap * 2 : 64;
-								cfgs = realloc(cfgs, cap * sizeof(*cfgs));
+								unsigned ncap = cap ? cap * 2 : 64;
+								struct config *ncfgs = realloc(cfgs, (size_t)ncap * sizeof(*cfgs));
+								if (!ncfgs) {
+									status = nomem("the run matrix (%u configurations)", ncap);
+									goto out;
+								}
+								cfgs = ncfgs;
+								cap = ncap;
 							}
 							struct config *c = &cfgs[ncfg++];
 							memset(c, 0, sizeof(*c));
@@ -489,6 +513,10 @@ int mb_sweep_main(int argc, char **argv)
 		}
 	nplan = ncfg * (o.reps + o.warmup);
 	plan = calloc(nplan ? nplan : 1, sizeof(*plan));
+	if (!plan) {
+		status = nomem("the run order (%u runs)", nplan);
+		goto out;
+	}
 	{
 		unsigned n = 0;
 		for (unsigned i = 0; i < ncfg; i++)
@@ -632,9 +660,18 @@ int mb_sweep_main(int argc, char **argv)
 		cfgs[i].util = calloc(cap_reps, sizeof(double));
 		cfgs[i].wall = calloc(cap_reps, sizeof(double));
 		cfgs[i].noisy = 0;
+		if (!cfgs[i].thr || !cfgs[i].p50 || !cfgs[i].p99 || !cfgs[i].util || !cfgs[i].wall) {
+			status = nomem("the results of %u configurations x %u repetitions", ncfg,
+				       cap_reps);
+			goto out;
+		}
 	}
 	lat = malloc(sizeof(*lat));
 	svc = malloc(sizeof(*svc));
+	if (!lat || !svc) {
+		status = nomem("a run's latency histograms");
+		goto out;
+	}
 
 	/* The handlers stay installed after the sweep returns: a signal
 	 * between two sweeps of one process is then noted, not fatal. */
@@ -745,9 +782,14 @@ int mb_sweep_main(int argc, char **argv)
 				if (needs_more(&cfgs[i], &o))
 					add++;
 			if (add) {
-				struct planned *np = realloc(plan, (nplan + add) * sizeof(*plan));
-				if (!np)
+				struct planned *np = realloc(plan, (size_t)(nplan + add) * sizeof(*plan));
+				if (!np) {
+					if (o.progress > 0 || (o.progress == 0 && isatty(2)))
+						fprintf(stderr, "\r\033[K");
+					status = nomem("--reps auto's next round (%u runs); the rows so "
+						       "far are in %s", add, o.output);
 					break;
+				}
 				plan = np;
 				unsigned n = nplan;
 				for (unsigned i = 0; i < ncfg; i++)

@@ -1,6 +1,6 @@
 /* Tests of the sweep's life cycle that the end-to-end tests cannot reach:
  * sweeps run one after another in one process (as the claims suite runs
- * them).
+ * them), and a sweep that runs out of memory while planning.
  *
  * Like test_robust, the tests wait on what the harness shows (rows on
  * disk), never on the clock; the only clock is a generous limit that turns
@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +29,14 @@
 #include "testutil.h"
 
 #define HANG_LIMIT_S 300 /* a sweep this long is a hang, not a slow machine */
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MB_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define MB_TEST_SANITIZED 1
+#endif
+#endif
 
 struct ctx {
 	char dir[64];
@@ -151,10 +162,72 @@ static void test_interrupt_then_sweep_again(void **state)
 	assert_rows(second, 2, 2, 2);
 }
 
+/* ---- out of memory while planning */
+
+/* A matrix of 16 workloads x 6 modes x 64 concurrencies x 64 rates (over
+ * half a million configurations of about 5 KiB each) under a 256 MiB
+ * address-space limit: the matrix cannot be allocated. The sweep says so
+ * in one line and exits 1, having created no file. */
+static void test_matrix_out_of_memory(void **state)
+{
+#ifdef MB_TEST_SANITIZED
+	(void)state;
+	skip(); /* sanitizers reserve far more address space than the limit */
+#else
+	struct ctx *c = *state;
+	const char *bin = getenv("MODEBENCH");
+	char w[400], conc[300], rates[300], out[128], err[128];
+	size_t wl = 0, cl = 0, rl = 0;
+	if (!bin || !*bin)
+		fail_msg("MODEBENCH must name the binary (ctest sets it)");
+	for (unsigned i = 1; i <= 16; i++)
+		wl += (size_t)snprintf(w + wl, sizeof(w) - wl, "%ssleep:%uus", i > 1 ? "," : "", i);
+	for (unsigned i = 1; i <= 64; i++) {
+		cl += (size_t)snprintf(conc + cl, sizeof(conc) - cl, "%s%u", i > 1 ? "," : "", i);
+		rl += (size_t)snprintf(rates + rl, sizeof(rates) - rl, "%s%u", i > 1 ? "," : "", i);
+	}
+	const char *const args[] = { "run", "-w", w, "-m",
+				     "sync,async,threads,procs,async-threads,async-procs",
+				     "-c", "1", "-C", conc, "--rate", rates, "-o", "out.csv",
+				     NULL };
+	snprintf(out, sizeof(out), "%s/stdout", c->dir);
+	snprintf(err, sizeof(err), "%s/stderr", c->dir);
+	char cwd[128];
+	snprintf(cwd, sizeof(cwd), "%s/cwd", c->dir);
+	assert_int_equal(mkdir(cwd, 0755), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit as = { 256u << 20, 256u << 20 };
+		if (setrlimit(RLIMIT_AS, &as))
+			_exit(127);
+		mb_test_exec_in(cwd, out, err, bin, args);
+	}
+	int rc = mb_test_wait(pid, HANG_LIMIT_S, "out of memory", err);
+	if (rc != MB_EXIT_FAILED)
+		mb_test_show_file(err, "stderr");
+	assert_int_equal(rc, MB_EXIT_FAILED);
+	/* one line naming what could not be allocated */
+	FILE *f = fopen(err, "r");
+	char line[256];
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_non_null(strstr(line, "modebench: cannot allocate the run matrix ("));
+	assert_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	/* nothing created */
+	char csv[160];
+	snprintf(csv, sizeof(csv), "%s/out.csv", cwd);
+	assert_int_equal(access(csv, F_OK), -1);
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_interrupt_then_sweep_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_matrix_out_of_memory, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,133 @@
+/* Internals of the sweep (mb_sweep_main): its state and its phases, in
+ * the order they run (README, "How it measures").
+ *   sweep_plan.c     plan: cores, workloads, recipes, the configuration
+ *                    matrix, the worker limit, the run order; the dry run
+ *   sweep.c          open the outputs, execute the plan run by run, and
+ *                    the --reps auto rounds
+ *   sweep_row.c      one CSV row from a configuration and a run's result
+ *   sweep_summary.c  the statistics --reps auto stops on, and the summary
+ * Each phase that can fail prints one line saying why and returns the
+ * process exit status (README, "Commands"); 0 lets the next phase run. */
+#ifndef MB_SWEEP_INT_H
+#define MB_SWEEP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base.h"
+#include "csvout.h"
+#include "engine.h"
+#include "iosetup.h"
+#include "resume.h"
+#include "run.h"
+#include "step.h"
+
+/* One configuration of the matrix and the results of its measured runs. */
+struct sw_config {
+	unsigned wl;	 /* index into opts->workloads */
+	struct mb_recipe *recipe;
+	const struct mb_mode *mode;
+	enum mb_backend backend;
+	unsigned k, c, w;
+	double rate;
+	uint64_t gil_ns;
+	unsigned pus[1024];
+	char cpuset[128];
+	char key[512]; /* identity for --resume and the summary */
+	/* results of measured runs, for the summary table; room for
+	 * --reps (or --reps-max with --reps auto) values each */
+	double *thr, *p50, *p99, *util, *wall;
+	unsigned nres, nfail, nunsup, noisy;
+	char status[16];
+};
+
+/* One run of the plan: repetition rep (or warmup rep) of configuration cfg. */
+struct sw_planned {
+	unsigned cfg, rep;
+	bool warmup;
+};
+
+struct sw_sweep {
+	struct mb_opts *o;
+	/* the plan (sw_plan) */
+	struct mb_topo *topo;
+	struct mb_recipe *recipes; /* one per o->workloads[] */
+	struct sw_config *cfgs;
+	unsigned ncfg;
+	struct sw_planned *plan; /* in the order the runs execute */
+	unsigned nplan;
+	/* the outputs and what the runs share (sweep.c) */
+	struct mb_resume *done_runs; /* --resume: runs the file already holds */
+	struct mb_io io;
+	struct mb_csv *csv;
+	FILE *trace;
+	struct mb_hist *lat, *svc; /* one run's merged histograms */
+	/* the identity columns every row repeats */
+	char sweep_id[32];
+	char kernel[200];
+	char version[160];
+	/* execution */
+	uint64_t t_start;
+	unsigned skipped; /* runs --resume found done */
+	int status;	  /* MB_EXIT_OK, or MB_EXIT_FAILED once a run failed */
+};
+
+/* ---- sweep_plan.c */
+
+/* Loads the topology and builds the plan: resolves -c, expands mixed,
+ * parses the recipes, builds and de-duplicates the matrix, checks the
+ * worker limit and orders the runs (warmups first, then shuffled by
+ * --seed unless --order sequential). Creates no file. Returns 0 or an
+ * exit status, having printed one line. */
+int sw_plan(struct sw_sweep *s);
+
+/* Shuffles p[0..n) with mb_rand seeded by seed (Fisher-Yates). */
+void sw_shuffle(struct sw_planned *p, unsigned n, uint64_t seed);
+
+/* --dry-run: the matrix and each configuration's placement, on stdout. */
+void sw_print_plan(const struct sw_sweep *s);
+
+/* ---- sweep_row.c */
+
+/* One CSV row being filled: values in schema order, NULL for empty. */
+struct sw_row {
+	char s[MB_NCOLUMNS][192];
+	const char *v[MB_NCOLUMNS];
+};
+
+void sw_row_set(struct sw_row *r, enum mb_column col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The identity and configuration columns of run index of plan entry p. */
+void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw_config *c,
+		     const struct sw_planned *p, unsigned index);
+/* The result columns (only status, error and flags for an unsupported run). */
+void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const struct sw_config *c,
+		   const struct mb_io *io);
+/* gethostname(), cached; "unknown" when it fails. */
+const char *sw_hostname(void);
+
+/* ---- sweep_summary.c */
+
+/* Relative half-width of the 95% CI of the median of v[0..n) (order
+ * statistics, as the report computes it); NAN below 6 values, where the
+ * interval is [min, max]. v is left as it is. */
+double sw_ci_rel(const double *v, unsigned n);
+
+/* --reps auto: whether c needs another repetition (no failure, under
+ * --reps-max, and its throughput's CI wider than --ci). */
+bool sw_needs_more(const struct sw_config *c, const struct mb_opts *o);
+
+/* The table of medians per configuration, with the quality warnings. */
+void sw_print_summary(const struct sw_sweep *s, FILE *f);
+
+/* ---- sweep.c */
+
+/* Whether the progress line is shown (--progress, or a terminal). */
+bool sw_show_progress(const struct mb_opts *o);
+
+/* Prints "modebench: cannot allocate WHAT" (what is printf-formatted) and
+ * returns MB_EXIT_FAILED: rows already written stay in the file. */
+int sw_nomem(const char *what, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,114 @@
+/* One CSV row per run (README, "CSV"): the identity and configuration
+ * columns from the sweep and the configuration, the results from the
+ * run. Values are formatted into the row's own buffers; a value longer
+ * than a buffer is cut, never overrun. */
+#include "sweep_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+void sw_row_set(struct sw_row *r, enum mb_column col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->s[col], sizeof(r->s[col]), fmt, ap);
+	va_end(ap);
+	r->v[col] = r->s[col];
+}
+
+const char *sw_hostname(void)
+{
+	static char h[256];
+	if (!h[0] && gethostname(h, sizeof(h) - 1))
+		snprintf(h, sizeof(h), "unknown");
+	return h;
+}
+
+void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw_config *c,
+		     const struct sw_planned *p, unsigned index)
+{
+	const struct mb_opts *o = s->o;
+	const struct mb_workload *wl = &o->workloads[c->wl];
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sw_row_set(r, MB_COL_schema, "%d", MB_SCHEMA_VERSION);
+	sw_row_set(r, MB_COL_run_id, "%s-%04u", s->sweep_id, index);
+	sw_row_set(r, MB_COL_rep, "%u", p->rep);
+	sw_row_set(r, MB_COL_warmup, "%d", p->warmup);
+	sw_row_set(r, MB_COL_started_at, "%s", ts);
+	sw_row_set(r, MB_COL_host, "%s", sw_hostname());
+	sw_row_set(r, MB_COL_cpu_model, "%s", s->topo->cpu_model);
+	sw_row_set(r, MB_COL_topology, "%s", s->topo->desc);
+	sw_row_set(r, MB_COL_kernel, "%s", s->kernel);
+	sw_row_set(r, MB_COL_version, "%s", s->version);
+	sw_row_set(r, MB_COL_workload, "%s", wl->name);
+	sw_row_set(r, MB_COL_recipe, "%s", wl->recipe);
+	sw_row_set(r, MB_COL_mode, "%s", c->mode->name);
+	sw_row_set(r, MB_COL_backend, "%s", mb_backend_name(c->backend));
+	sw_row_set(r, MB_COL_policy, "%s", mb_policy_name(o->policy));
+	sw_row_set(r, MB_COL_cores, "%u", c->k);
+	sw_row_set(r, MB_COL_cpuset, "%s", c->cpuset);
+	sw_row_set(r, MB_COL_workers, "%u", c->w);
+	sw_row_set(r, MB_COL_concurrency, "%u", c->c);
+	sw_row_set(r, MB_COL_rate, "%.6g", c->rate);
+	sw_row_set(r, MB_COL_gil_us, "%.6g", c->gil_ns / 1e3);
+	sw_row_set(r, MB_COL_work_units, "%llu",
+		   (unsigned long long)mb_recipe_work_units(c->recipe));
+	if (wl->io_fraction >= 0)
+		sw_row_set(r, MB_COL_io_fraction, "%.6g", wl->io_fraction);
+	sw_row_set(r, MB_COL_arrivals, "%s",
+		   c->rate > 0 ? (o->poisson ? "poisson" : "constant") : "closed");
+}
+
+/* status, error and flags: written for every run, unsupported included. */
+static void row_status(struct sw_row *r, const struct mb_run_result *res)
+{
+	sw_row_set(r, MB_COL_status, "%s", mb_status_name(res->status));
+	if (res->error[0])
+		sw_row_set(r, MB_COL_error, "%s", res->error);
+	if (res->outside_note[0] || res->trace_dropped)
+		sw_row_set(r, MB_COL_flags, "%s%s%.0llu%s", res->outside_note,
+			   res->outside_note[0] && res->trace_dropped ? "; " : "",
+			   (unsigned long long)res->trace_dropped,
+			   res->trace_dropped ? " trace events dropped" : "");
+}
+
+void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const struct sw_config *c,
+		   const struct mb_io *io)
+{
+	row_status(r, res);
+	if (res->status == MB_ST_UNSUPPORTED)
+		return;
+	unsigned used = mb_mode_one_core(c->mode) ? 1 : c->k;
+	double thr = res->wall_s > 0 ? res->tasks / res->wall_s : 0;
+	sw_row_set(r, MB_COL_tasks, "%llu", (unsigned long long)res->tasks);
+	sw_row_set(r, MB_COL_wall_s, "%.6f", res->wall_s);
+	sw_row_set(r, MB_COL_throughput, "%.6g", thr);
+	sw_row_set(r, MB_COL_lat_mean_us, "%.6g", mb_hist_mean(res->lat) / 1e3);
+	sw_row_set(r, MB_COL_lat_p50_us, "%.6g", mb_hist_percentile(res->lat, 50) / 1e3);
+	sw_row_set(r, MB_COL_lat_p90_us, "%.6g", mb_hist_percentile(res->lat, 90) / 1e3);
+	sw_row_set(r, MB_COL_lat_p99_us, "%.6g", mb_hist_percentile(res->lat, 99) / 1e3);
+	sw_row_set(r, MB_COL_lat_p999_us, "%.6g", mb_hist_percentile(res->lat, 99.9) / 1e3);
+	sw_row_set(r, MB_COL_lat_max_us, "%.6g", res->lat->count ? res->lat->max / 1e3 : 0);
+	sw_row_set(r, MB_COL_user_s, "%.6f", res->user_s);
+	sw_row_set(r, MB_COL_sys_s, "%.6f", res->sys_s);
+	sw_row_set(r, MB_COL_cpu_util, "%.6g",
+		   res->wall_s > 0 ? (res->user_s + res->sys_s) / (res->wall_s * used) : 0);
+	sw_row_set(r, MB_COL_ctx_vol, "%llu", (unsigned long long)res->nvcsw);
+	sw_row_set(r, MB_COL_ctx_invol, "%llu", (unsigned long long)res->nivcsw);
+	sw_row_set(r, MB_COL_max_rss_kb, "%llu", (unsigned long long)res->maxrss_kb);
+	sw_row_set(r, MB_COL_placement_ok, "%d", res->placement_ok);
+	sw_row_set(r, MB_COL_outside_load, "%.4f", res->outside_load);
+	sw_row_set(r, MB_COL_svc_mean_us, "%.6g", mb_hist_mean(res->svc) / 1e3);
+	sw_row_set(r, MB_COL_svc_p50_us, "%.6g", mb_hist_percentile(res->svc, 50) / 1e3);
+	sw_row_set(r, MB_COL_svc_p99_us, "%.6g", mb_hist_percentile(res->svc, 99) / 1e3);
+	sw_row_set(r, MB_COL_svc_p999_us, "%.6g", mb_hist_percentile(res->svc, 99.9) / 1e3);
+	sw_row_set(r, MB_COL_bytes_per_s, "%.6g", res->wall_s > 0 ? res->bytes / res->wall_s : 0);
+	if (io && io->server_cpus[0] && (mb_recipe_flags(c->recipe) & MB_STEP_F_SERVER))
+		sw_row_set(r, MB_COL_server_cpus, "%s", io->server_cpus);
+}

@@ -1,0 +1,105 @@
+/* What the sweep says about its measured runs: the confidence interval
+ * --reps auto stops on, and the summary table printed at the end (medians
+ * per configuration, with warnings; README, "How it measures"). Every
+ * statistic is computed on a copy: the per-configuration arrays keep the
+ * order the runs happened in. */
+#include "sweep_int.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Median of v[0..n) (NAN for n == 0); v is left as it is. */
+static double median_of(const double *v, unsigned n)
+{
+	double tmp[n ? n : 1];
+	memcpy(tmp, v, n * sizeof(*v));
+	return mb_stat_median(tmp, n);
+}
+
+double sw_ci_rel(const double *v, unsigned n)
+{
+	double tmp[n ? n : 1];
+	struct mb_stat st;
+	if (n < 6)
+		return NAN;
+	memcpy(tmp, v, n * sizeof(*v));
+	mb_stat_describe(tmp, n, &st);
+	return st.median > 0 ? (st.hi - st.lo) / (2 * st.median) : NAN;
+}
+
+bool sw_needs_more(const struct sw_config *c, const struct mb_opts *o)
+{
+	if (c->nfail || c->nunsup || c->nres + c->nfail >= o->reps_max)
+		return false;
+	double ci = sw_ci_rel(c->thr, c->nres);
+	return isnan(ci) || ci > o->ci;
+}
+
+/* How many of v[0..n) are outliers by the modified Z-score,
+ * |0.6745 (x - median) / MAD| > 3.5 (flagged, never dropped). */
+static unsigned outliers(const double *v, unsigned n, double median)
+{
+	double dev[n ? n : 1];
+	struct mb_stat ds;
+	unsigned count = 0;
+	for (unsigned i = 0; i < n; i++)
+		dev[i] = fabs(v[i] - median);
+	mb_stat_describe(dev, n, &ds);
+	for (unsigned i = 0; i < n && ds.median > 0; i++)
+		count += fabs(0.6745 * (v[i] - median) / ds.median) > 3.5;
+	return count;
+}
+
+/* The summary's warnings for one configuration: variation (CV >= 5%),
+ * outliers, too few repetitions, runs too short to trust (under 100 ms),
+ * noisy cores. */
+static void quality_flags(const struct sw_config *c, char *buf, unsigned len)
+{
+	double tmp[c->nres ? c->nres : 1];
+	struct mb_stat st;
+	size_t pos = 0;
+	buf[0] = 0;
+	if (!c->nres)
+		return;
+	memcpy(tmp, c->thr, c->nres * sizeof(double));
+	mb_stat_describe(tmp, c->nres, &st);
+	if (!isnan(st.cv) && st.cv >= 0.05)
+		pos += (size_t)snprintf(buf + pos, len - pos, " cv %.0f%%", 100 * st.cv);
+	unsigned nout = outliers(c->thr, c->nres, st.median);
+	if (nout && pos < len)
+		pos += (size_t)snprintf(buf + pos, len - pos, " %u outlier%s", nout,
+					nout > 1 ? "s" : "");
+	if (c->nres < 5 && pos < len)
+		pos += (size_t)snprintf(buf + pos, len - pos, " few reps");
+	double wall_min = c->wall[0];
+	for (unsigned i = 1; i < c->nres; i++)
+		wall_min = c->wall[i] < wall_min ? c->wall[i] : wall_min;
+	if (wall_min < 0.1 && pos < len)
+		pos += (size_t)snprintf(buf + pos, len - pos, " short runs");
+	if (c->noisy && pos < len)
+		snprintf(buf + pos, len - pos, " noisy(%u)", c->noisy);
+}
+
+void sw_print_summary(const struct sw_sweep *s, FILE *f)
+{
+	const struct mb_opts *o = s->o;
+	fprintf(f, "\n%-10s %-24s %-13s %-8s %3s %5s %6s %12s %10s %10s %6s  %s\n", "workload",
+		"recipe", "mode", "backend", "k", "C", "reps", "tasks/s", "p50_us", "p99_us",
+		"cpu%", "status");
+	for (unsigned i = 0; i < s->ncfg; i++) {
+		const struct sw_config *c = &s->cfgs[i];
+		const struct mb_workload *wl = &o->workloads[c->wl];
+		char status[48], flags[96];
+		quality_flags(c, flags, sizeof(flags));
+		if (c->nres && !c->nfail)
+			snprintf(status, sizeof(status), "ok%s", flags);
+		else if (c->nunsup)
+			snprintf(status, sizeof(status), "unsupported");
+		else
+			snprintf(status, sizeof(status), "%u %s", c->nfail, c->status);
+		fprintf(f, "%-10s %-24.24s %-13s %-8s %3u %5u %6u %12.6g %10.4g %10.4g %6.1f  %s\n",
+			wl->name, wl->recipe, c->mode->name, mb_backend_name(c->backend), c->k, c->c,
+			c->nres, median_of(c->thr, c->nres), median_of(c->p50, c->nres),
+			median_of(c->p99, c->nres), 100 * median_of(c->util, c->nres), status);
+	}
+}

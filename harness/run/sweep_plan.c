@@ -98,7 +98,8 @@ static void expand_workloads(struct mb_opts *o)
 			struct mb_workload *wl = &out[n++];
 			snprintf(wl->name, sizeof(wl->name), "mixed");
 			wl->io_fraction = o->io_fractions[f];
-			mb_preset_mixed(wl->io_fraction, o->io_kind, wl->recipe, sizeof(wl->recipe));
+			mb_preset_mixed(wl->io_fraction, o->io_kind, wl->recipe,
+					sizeof(wl->recipe));
 		}
 	}
 	memcpy(o->workloads, out, sizeof(out[0]) * n);
@@ -153,35 +154,44 @@ static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, const stru
 	return 0;
 }
 
-/* The cross product. Backends multiply only the async modes, core counts
- * only the modes that use more than one core, concurrency every mode but
- * sync (always 1). */
-static int build_matrix(struct sw_sweep *s)
+/* Every configuration of workload wi in mode m. Backends multiply only
+ * the async modes, core counts only the modes that use more than one
+ * core, concurrency every mode but sync (always 1). */
+static int add_mode_configs(struct sw_sweep *s, unsigned *cap, unsigned wi,
+			    const struct mb_mode *m)
 {
 	const struct mb_opts *o = s->o;
+	bool one_core = mb_mode_one_core(m);
+	unsigned nb = m->async ? o->nbackends : 1;
+	unsigned nk = one_core && o->ncores ? 1 : o->ncores;
+	unsigned nc = m->id == MB_MODE_SYNC || !o->nconc ? 1 : o->nconc;
+	unsigned nr = o->nrates ? o->nrates : 1;
+	for (unsigned bi = 0; bi < nb; bi++)
+		for (unsigned ki = 0; ki < nk; ki++)
+			for (unsigned ci = 0; ci < nc; ci++)
+				for (unsigned ri = 0; ri < nr; ri++) {
+					int rc = add_config(
+						s, cap, wi, m,
+						m->async ? o->backends[bi] : MB_BACKEND_NONE,
+						one_core ? 1 : o->cores[ki],
+						o->nconc ? o->conc[ci] : 0,
+						o->nrates ? o->rates[ri] : 0);
+					if (rc)
+						return rc;
+				}
+	return 0;
+}
+
+/* The cross product, in the order workloads x modes x backends x cores x
+ * concurrency x rates. */
+static int build_matrix(struct sw_sweep *s)
+{
 	unsigned cap = 0;
-	for (unsigned wi = 0; wi < o->nworkloads; wi++)
-		for (unsigned mi = 0; mi < o->nmodes; mi++) {
-			const struct mb_mode *m = o->modes[mi];
-			bool one_core = mb_mode_one_core(m);
-			unsigned nb = m->async ? o->nbackends : 1;
-			unsigned nk = one_core && o->ncores ? 1 : o->ncores;
-			unsigned nc = m->id == MB_MODE_SYNC || !o->nconc ? 1 : o->nconc;
-			unsigned nr = o->nrates ? o->nrates : 1;
-			for (unsigned bi = 0; bi < nb; bi++)
-				for (unsigned ki = 0; ki < nk; ki++)
-					for (unsigned ci = 0; ci < nc; ci++)
-						for (unsigned ri = 0; ri < nr; ri++) {
-							int rc = add_config(
-								s, &cap, wi, m,
-								m->async ? o->backends[bi] : MB_BACKEND_NONE,
-								one_core ? 1 : o->cores[ki],
-								o->nconc ? o->conc[ci] : 0,
-								o->nrates ? o->rates[ri] : 0);
-							if (rc)
-								return rc;
-						}
-		}
+	int rc;
+	for (unsigned wi = 0; wi < s->o->nworkloads; wi++)
+		for (unsigned mi = 0; mi < s->o->nmodes; mi++)
+			if ((rc = add_mode_configs(s, &cap, wi, s->o->modes[mi])))
+				return rc;
 	return 0;
 }
 

@@ -98,8 +98,8 @@ void sw_print_summary(const struct sw_sweep *s, FILE *f)
 		else
 			snprintf(status, sizeof(status), "%u %s", c->nfail, c->status);
 		fprintf(f, "%-10s %-24.24s %-13s %-8s %3u %5u %6u %12.6g %10.4g %10.4g %6.1f  %s\n",
-			wl->name, wl->recipe, c->mode->name, mb_backend_name(c->backend), c->k, c->c,
-			c->nres, median_of(c->thr, c->nres), median_of(c->p50, c->nres),
+			wl->name, wl->recipe, c->mode->name, mb_backend_name(c->backend), c->k,
+			c->c, c->nres, median_of(c->thr, c->nres), median_of(c->p50, c->nres),
 			median_of(c->p99, c->nres), 100 * median_of(c->util, c->nres), status);
 	}
 }

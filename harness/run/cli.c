@@ -1,5 +1,9 @@
-/* Option parsing for `modebench run`. Every usage error is one line that
- * names the option and what it accepts; the caller exits 2 having created
+/* Option parsing for `modebench run` and its --help, both from one table:
+ * each option has its syntax, its help text, its default and one handler,
+ * so the help cannot list an option the parser lacks or a default it does
+ * not apply. Defaults are applied through the same handlers before argv
+ * is read. Every usage error is one line that names the option and what
+ * it accepts (README, "Bad input"); the caller exits 2 having created
  * nothing. */
 #include <errno.h>
 #include <getopt.h>
@@ -7,428 +11,481 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base.h"
-#include "run.h"
+#include "cli_int.h"
 
-void mb_run_usage(FILE *f)
+/* ---- one handler per option: 0, -EINVAL with p->err, or 1 for --help */
+
+static int opt_workload(struct cli_parse *p, const char *a)
 {
-	fputs("usage: modebench run [options]\n"
-	      "  -w, --workload LIST     presets or recipes (default cpu,sleep); presets:\n"
-	      "                          cpu mem sleep net file mixed breakfast web\n"
-	      "  -m, --modes LIST        sync,async,threads,procs,async-threads,async-procs\n"
-	      "                          (default sync,async,threads,procs)\n"
-	      "  -c, --cores LIST        core counts: 1,2  1-8  pow2  all (default pow2)\n"
-	      "  -C, --concurrency LIST  total tasks in flight; k = the core count (default: k)\n"
-	      "  -n, --tasks N           tasks per run, or\n"
-	      "  -d, --duration DUR      time per run (default 1s)\n"
-	      "  -r, --reps N|auto       repetitions (default 5), --warmup N (default 1);\n"
-	      "                          auto: at least 5, then until the 95% CI of the\n"
-	      "                          median throughput is within --ci (default 2%),\n"
-	      "                          at most --reps-max (default 30)\n"
-	      "      --backend LIST      epoll,io_uring (default epoll)\n"
-	      "      --policy P          compact|scatter|none (default compact); --smt\n"
-	      "      --io-fraction LIST  for mixed: 0..1 (default 0,0.25,0.5,0.75,1)\n"
-	      "      --io-kind K         for mixed: sleep|net|file (default sleep)\n"
-	      "      --rate LIST         open loop: task starts per second; --arrivals\n"
-	      "                          constant|poisson\n"
-	      "      --gil[=DUR]         interpreter-lock emulation in thread modes (5ms)\n"
-	      "      --timeout DUR       per run (default 2 x duration + 30s; 600s with -n)\n"
-	      "      --server HOST:PORT  use this delay service instead of starting one\n"
-	      "      --file-dir DIR, --file-size SIZE, --direct   for file steps\n"
-	      "  -o, --output FILE       CSV to append to (default results/HOST-DATE.csv)\n"
-	      "      --resume            skip runs already in the output\n"
-	      "      --trace FILE        per-task events, for timeline charts\n"
-	      "      --seed N, --order shuffled|sequential   run order (default shuffled)\n"
-	      "      --topology XML|SYNTHETIC   plan for another machine (--dry-run only)\n"
-	      "      --dry-run           print the run matrix and placement, run nothing\n"
-	      "  -q, --quiet, --progress auto|always|never\n",
-	      f);
+	p->workloads = a;
+	return 0;
 }
 
-struct listctx {
-	struct mb_opts *o;
-	char *err;
-	unsigned errlen;
-};
-
-/* Runs a list through fn; an empty item gets a message naming the option. */
-#define LIST(list, fn, optname)                                                  \
-	do {                                                                     \
-		int lrc_ = mb_list_foreach(list, fn, c);                         \
-		if (lrc_) {                                                      \
-			if (!*err && lrc_ == -E2BIG)                             \
-				snprintf(err, errlen, "%s: an item is longer than 255 " \
-					 "characters", optname);                 \
-			else if (!*err)                                          \
-				snprintf(err, errlen, "%s: empty item in '%s'", optname, \
-					 list);                                  \
-			return -EINVAL;                                          \
-		}                                                                \
-	} while (0)
-
-#define FAIL(...)                                         \
-	do {                                              \
-		snprintf(c->err, c->errlen, __VA_ARGS__); \
-		return -EINVAL;                           \
-	} while (0)
-
-static int add_workload(const char *item, void *arg)
+static int opt_modes(struct cli_parse *p, const char *a)
 {
-	struct listctx *c = arg;
-	struct mb_opts *o = c->o;
-	struct mb_workload *wl;
-	if (o->nworkloads == MB_MAX_LIST)
-		FAIL("-w/--workload: at most %d workloads", MB_MAX_LIST);
-	wl = &o->workloads[o->nworkloads++];
-	wl->io_fraction = -1;
-	if (!strcmp(item, "mixed")) {
-		snprintf(wl->name, sizeof(wl->name), "mixed");
+	p->modes = a;
+	return 0;
+}
+
+static int opt_cores(struct cli_parse *p, const char *a)
+{
+	if (strlen(a) >= sizeof(p->o->cores_spec))
+		CLI_FAIL("-c/--cores: list too long");
+	snprintf(p->o->cores_spec, sizeof(p->o->cores_spec), "%s", a);
+	return 0;
+}
+
+static int opt_conc(struct cli_parse *p, const char *a)
+{
+	p->o->nconc = 0;
+	return cli_parse_list(p, a, cli_add_conc, "-C/--concurrency");
+}
+
+static int opt_tasks(struct cli_parse *p, const char *a)
+{
+	if (mb_parse_count(a, &p->o->tasks))
+		CLI_FAIL("-n/--tasks: '%s' is not a positive task count (e.g. 1000, 10k)", a);
+	p->o->duration_ns = 0;
+	return 0;
+}
+
+static int opt_duration(struct cli_parse *p, const char *a)
+{
+	if (mb_parse_duration(a, &p->o->duration_ns, 0))
+		CLI_FAIL("-d/--duration: '%s' is not a positive duration with a unit "
+			 "(e.g. 500ms, 2s)", a);
+	p->o->tasks = 0;
+	return 0;
+}
+
+static int opt_reps(struct cli_parse *p, const char *a)
+{
+	uint64_t v;
+	p->o->reps_auto = !strcmp(a, "auto");
+	if (p->o->reps_auto)
 		return 0;
-	}
-	const char *recipe = mb_preset_recipe(item);
-	if (recipe) {
-		snprintf(wl->name, sizeof(wl->name), "%s", item);
-		snprintf(wl->recipe, sizeof(wl->recipe), "%s", recipe);
-		return 0;
-	}
-	if (!strchr(item, ':'))
-		FAIL("-w/--workload: '%s' is neither a preset (cpu, mem, sleep, net, file, mixed, "
-		     "breakfast, web) nor a recipe like cpu:100+sleep:1ms", item);
-	struct mb_recipe r;
-	char e[MB_ERRLEN];
-	if (mb_recipe_parse(item, &r, e, sizeof(e)))
-		FAIL("-w/--workload: %s", e);
-	snprintf(wl->name, sizeof(wl->name), "custom");
-	snprintf(wl->recipe, sizeof(wl->recipe), "%s", item);
+	if (mb_parse_count(a, &v) || v > 10000)
+		CLI_FAIL("-r/--reps: '%s' is not a repetition count from 1 to 10000", a);
+	p->o->reps = (unsigned)v;
 	return 0;
 }
 
-static int add_mode(const char *item, void *arg)
+static int opt_warmup(struct cli_parse *p, const char *a)
 {
-	struct listctx *c = arg;
-	const struct mb_mode *m = mb_mode_find(item);
-	if (!m)
-		FAIL("-m/--modes: unknown mode '%s' (accepted: sync, async, threads, procs, "
-		     "async-threads, async-procs)", item);
-	for (unsigned i = 0; i < c->o->nmodes; i++)
-		if (c->o->modes[i] == m)
-			return 0;
-	c->o->modes[c->o->nmodes++] = m;
+	uint64_t v = 0;
+	if (strcmp(a, "0") && (mb_parse_count(a, &v) || v > 1000))
+		CLI_FAIL("--warmup: '%s' is not a count from 0 to 1000", a);
+	p->o->warmup = (unsigned)v;
 	return 0;
 }
 
-static int add_conc(const char *item, void *arg)
+static int opt_reps_max(struct cli_parse *p, const char *a)
 {
-	struct listctx *c = arg;
-	uint64_t n = 0;
-	/* "k": as many tasks as the run's cores (1 for sync and async). */
-	if (strcmp(item, "k") && (mb_parse_count(item, &n) || n > 1000000))
-		FAIL("-C/--concurrency: '%s' is not a task count from 1 to 1M or k, the core "
-		     "count (e.g. k,16,1k)", item);
-	if (c->o->nconc == MB_MAX_LIST)
-		FAIL("-C/--concurrency: at most %d values", MB_MAX_LIST);
-	c->o->conc[c->o->nconc++] = (unsigned)n;
+	uint64_t v;
+	if (mb_parse_count(a, &v) || v < 5 || v > 10000)
+		CLI_FAIL("--reps-max: '%s' is not a repetition count from 5 to 10000", a);
+	p->o->reps_max = (unsigned)v;
 	return 0;
 }
 
-static int add_backend(const char *item, void *arg)
+static int opt_ci(struct cli_parse *p, const char *a)
 {
-	struct listctx *c = arg;
-	enum mb_backend b;
-	if (mb_backend_parse(item, &b))
-		FAIL("--backend: unknown backend '%s' (accepted: epoll, io_uring)", item);
-	for (unsigned i = 0; i < c->o->nbackends; i++)
-		if (c->o->backends[i] == b)
-			return 0;
-	c->o->backends[c->o->nbackends++] = b;
+	char buf[32];
+	double pct;
+	snprintf(buf, sizeof(buf), "%s", a);
+	size_t l = strlen(buf);
+	if (l && buf[l - 1] == '%')
+		buf[l - 1] = 0;
+	if (mb_parse_double(buf, &pct) || pct <= 0 || pct >= 100)
+		CLI_FAIL("--ci: '%s' is not a percentage between 0 and 100 (e.g. 2%%)", a);
+	p->o->ci = pct / 100;
 	return 0;
 }
 
-static int add_rate(const char *item, void *arg)
+static int opt_backend(struct cli_parse *p, const char *a)
 {
-	struct listctx *c = arg;
-	double r;
-	if (mb_parse_double(item, &r) || r <= 0 || r > 1e9)
-		FAIL("--rate: '%s' is not a positive number of task starts per second", item);
-	if (c->o->nrates == MB_MAX_LIST)
-		FAIL("--rate: at most %d values", MB_MAX_LIST);
-	c->o->rates[c->o->nrates++] = r;
-	return 0;
+	p->o->nbackends = 0;
+	return cli_parse_list(p, a, cli_add_backend, "--backend");
 }
 
-static int add_fraction(const char *item, void *arg)
+static int opt_policy(struct cli_parse *p, const char *a)
 {
-	struct listctx *c = arg;
-	double f;
-	if (mb_parse_double(item, &f) || f > 1)
-		FAIL("--io-fraction: '%s' is not a number from 0 to 1", item);
-	if (c->o->nio_fractions == MB_MAX_LIST)
-		FAIL("--io-fraction: at most %d values", MB_MAX_LIST);
-	c->o->io_fractions[c->o->nio_fractions++] = f;
+	if (mb_policy_parse(a, &p->o->policy))
+		CLI_FAIL("--policy: unknown policy '%s' (accepted: compact, scatter, none)", a);
 	return 0;
 }
 
-enum {
-	OPT_BACKEND = 256, OPT_POLICY, OPT_SMT, OPT_IOFRAC, OPT_IOKIND, OPT_RATE,
-	OPT_ARRIVALS, OPT_GIL, OPT_TIMEOUT, OPT_RESUME, OPT_TRACE, OPT_DRY, OPT_PROGRESS,
-	OPT_WARMUP, OPT_TOPOLOGY, OPT_SERVER, OPT_FILEDIR, OPT_FILESIZE, OPT_DIRECT,
-	OPT_SEED, OPT_ORDER, OPT_HELP, OPT_REPSMAX, OPT_CI,
+static int opt_smt(struct cli_parse *p, const char *a)
+{
+	p->o->smt = true;
+	return 0;
+}
+
+static int opt_io_fraction(struct cli_parse *p, const char *a)
+{
+	p->fractions = a;
+	return 0;
+}
+
+static int opt_io_kind(struct cli_parse *p, const char *a)
+{
+	if (strcmp(a, "sleep") && strcmp(a, "net") && strcmp(a, "file"))
+		CLI_FAIL("--io-kind: '%s' is not one of sleep, net, file", a);
+	snprintf(p->o->io_kind, sizeof(p->o->io_kind), "%s", a);
+	return 0;
+}
+
+static int opt_rate(struct cli_parse *p, const char *a)
+{
+	p->o->nrates = 0;
+	return cli_parse_list(p, a, cli_add_rate, "--rate");
+}
+
+static int opt_arrivals(struct cli_parse *p, const char *a)
+{
+	if (strcmp(a, "poisson") && strcmp(a, "constant"))
+		CLI_FAIL("--arrivals: '%s' is not one of constant, poisson", a);
+	p->o->poisson = !strcmp(a, "poisson");
+	return 0;
+}
+
+static int opt_gil(struct cli_parse *p, const char *a)
+{
+	if (mb_parse_duration(a, &p->o->gil_ns, 0))
+		CLI_FAIL("--gil: '%s' is not a positive switch interval with a unit "
+			 "(e.g. --gil=5ms)", a);
+	return 0;
+}
+
+static int opt_timeout(struct cli_parse *p, const char *a)
+{
+	if (mb_parse_duration(a, &p->o->timeout_ns, 0))
+		CLI_FAIL("--timeout: '%s' is not a positive duration with a unit (e.g. 30s)", a);
+	return 0;
+}
+
+static int opt_server(struct cli_parse *p, const char *a)
+{
+	if (!strchr(a, ':') || strlen(a) >= sizeof(p->o->server))
+		CLI_FAIL("--server: '%s' is not HOST:PORT (e.g. 127.0.0.1:8080)", a);
+	snprintf(p->o->server, sizeof(p->o->server), "%s", a);
+	return 0;
+}
+
+static int opt_file_dir(struct cli_parse *p, const char *a)
+{
+	snprintf(p->o->file_dir, sizeof(p->o->file_dir), "%s", a);
+	return 0;
+}
+
+static int opt_file_size(struct cli_parse *p, const char *a)
+{
+	if (mb_parse_size(a, &p->o->file_size) || p->o->file_size < 4096)
+		CLI_FAIL("--file-size: '%s' is not a size of at least 4KiB (e.g. 1GiB)", a);
+	return 0;
+}
+
+static int opt_direct(struct cli_parse *p, const char *a)
+{
+	p->o->direct = true;
+	return 0;
+}
+
+static int opt_output(struct cli_parse *p, const char *a)
+{
+	if (!*a || strlen(a) >= sizeof(p->o->output))
+		CLI_FAIL("-o/--output: expected a file name");
+	snprintf(p->o->output, sizeof(p->o->output), "%s", a);
+	return 0;
+}
+
+static int opt_resume(struct cli_parse *p, const char *a)
+{
+	p->o->resume = true;
+	return 0;
+}
+
+static int opt_trace(struct cli_parse *p, const char *a)
+{
+	if (!*a || strlen(a) >= sizeof(p->o->trace))
+		CLI_FAIL("--trace: expected a file name");
+	snprintf(p->o->trace, sizeof(p->o->trace), "%s", a);
+	return 0;
+}
+
+static int opt_seed(struct cli_parse *p, const char *a)
+{
+	p->o->seed = 0;
+	if (strcmp(a, "0") && mb_parse_count(a, &p->o->seed))
+		CLI_FAIL("--seed: '%s' is not a non-negative integer", a);
+	return 0;
+}
+
+static int opt_order(struct cli_parse *p, const char *a)
+{
+	if (strcmp(a, "sequential") && strcmp(a, "shuffled"))
+		CLI_FAIL("--order: '%s' is not one of shuffled, sequential", a);
+	p->o->sequential = !strcmp(a, "sequential");
+	return 0;
+}
+
+static int opt_topology(struct cli_parse *p, const char *a)
+{
+	snprintf(p->o->topology, sizeof(p->o->topology), "%s", a);
+	return 0;
+}
+
+static int opt_dry_run(struct cli_parse *p, const char *a)
+{
+	p->o->dry_run = true;
+	return 0;
+}
+
+static int opt_quiet(struct cli_parse *p, const char *a)
+{
+	p->o->quiet = true;
+	p->o->progress = -1;
+	return 0;
+}
+
+static int opt_progress(struct cli_parse *p, const char *a)
+{
+	if (!strcmp(a, "auto"))
+		p->o->progress = 0;
+	else if (!strcmp(a, "always"))
+		p->o->progress = 1;
+	else if (!strcmp(a, "never"))
+		p->o->progress = -1;
+	else
+		CLI_FAIL("--progress: '%s' is not one of auto, always, never", a);
+	return 0;
+}
+
+static int opt_help(struct cli_parse *p, const char *a)
+{
+	return 1;
+}
+
+/* ---- the table */
+
+struct run_opt {
+	const char *name;  /* the long option */
+	char letter;	   /* the short option, or 0 */
+	int has_arg;	   /* no_argument, required_argument or optional_argument */
+	const char *arg;   /* the value's name in the help */
+	const char *help;  /* NULL: an alias of the entry with the same letter */
+	const char *dflt;  /* applied before argv is read; "(default X)" in the help */
+	const char *bare;  /* optional_argument: the value when none is given,
+			    * shown as "(default X)" */
+	int (*handle)(struct cli_parse *p, const char *arg);
 };
 
-static const struct option long_opts[] = {
-	{ "workload", required_argument, 0, 'w' },
-	{ "modes", required_argument, 0, 'm' },
-	{ "mode", required_argument, 0, 'm' },
-	{ "cores", required_argument, 0, 'c' },
-	{ "concurrency", required_argument, 0, 'C' },
-	{ "tasks", required_argument, 0, 'n' },
-	{ "duration", required_argument, 0, 'd' },
-	{ "reps", required_argument, 0, 'r' },
-	{ "warmup", required_argument, 0, OPT_WARMUP },
-	{ "reps-max", required_argument, 0, OPT_REPSMAX },
-	{ "ci", required_argument, 0, OPT_CI },
-	{ "backend", required_argument, 0, OPT_BACKEND },
-	{ "policy", required_argument, 0, OPT_POLICY },
-	{ "smt", no_argument, 0, OPT_SMT },
-	{ "io-fraction", required_argument, 0, OPT_IOFRAC },
-	{ "io-kind", required_argument, 0, OPT_IOKIND },
-	{ "rate", required_argument, 0, OPT_RATE },
-	{ "arrivals", required_argument, 0, OPT_ARRIVALS },
-	{ "gil", optional_argument, 0, OPT_GIL },
-	{ "timeout", required_argument, 0, OPT_TIMEOUT },
-	{ "output", required_argument, 0, 'o' },
-	{ "resume", no_argument, 0, OPT_RESUME },
-	{ "trace", required_argument, 0, OPT_TRACE },
-	{ "dry-run", no_argument, 0, OPT_DRY },
-	{ "quiet", no_argument, 0, 'q' },
-	{ "progress", required_argument, 0, OPT_PROGRESS },
-	{ "topology", required_argument, 0, OPT_TOPOLOGY },
-	{ "server", required_argument, 0, OPT_SERVER },
-	{ "file-dir", required_argument, 0, OPT_FILEDIR },
-	{ "file-size", required_argument, 0, OPT_FILESIZE },
-	{ "direct", no_argument, 0, OPT_DIRECT },
-	{ "seed", required_argument, 0, OPT_SEED },
-	{ "order", required_argument, 0, OPT_ORDER },
-	{ "help", no_argument, 0, 'h' },
-	{ 0, 0, 0, 0 },
+#define REQ required_argument
+static const struct run_opt run_opts[] = {
+	{ "workload", 'w', REQ, "LIST", "presets or recipes; presets: cpu mem sleep net file "
+	  "mixed breakfast web", "cpu,sleep", NULL, opt_workload },
+	{ "modes", 'm', REQ, "LIST", "sync,async,threads,procs,async-threads,async-procs",
+	  "sync,async,threads,procs", NULL, opt_modes },
+	{ "mode", 'm', REQ, NULL, NULL, NULL, NULL, opt_modes },
+	{ "cores", 'c', REQ, "LIST", "core counts: 1,2  1-8  pow2  all", "pow2", NULL, opt_cores },
+	{ "concurrency", 'C', REQ, "LIST", "total tasks in flight; k = the core count", "k", NULL,
+	  opt_conc },
+	{ "tasks", 'n', REQ, "N", "tasks per run, instead of a duration", NULL, NULL, opt_tasks },
+	{ "duration", 'd', REQ, "DUR", "time per run", "1s", NULL, opt_duration },
+	{ "reps", 'r', REQ, "N|auto", "repetitions; auto: at least 5, then until the 95% CI of "
+	  "the median throughput is within --ci, at most --reps-max", "5", NULL, opt_reps },
+	{ "warmup", 0, REQ, "N", "unmeasured runs per configuration", "1", NULL, opt_warmup },
+	{ "reps-max", 0, REQ, "N", "most repetitions with -r auto", "30", NULL, opt_reps_max },
+	{ "ci", 0, REQ, "PCT", "-r auto's target: the 95% CI of the median within +-PCT",
+	  "2%", NULL, opt_ci },
+	{ "backend", 0, REQ, "LIST", "epoll,io_uring", "epoll", NULL, opt_backend },
+	{ "policy", 0, REQ, "P", "compact|scatter|none", "compact", NULL, opt_policy },
+	{ "smt", 0, no_argument, NULL, "place on SMT siblings too (core counts count PUs)", NULL,
+	  NULL, opt_smt },
+	{ "io-fraction", 0, REQ, "LIST", "for mixed: 0..1", "0,0.25,0.5,0.75,1", NULL,
+	  opt_io_fraction },
+	{ "io-kind", 0, REQ, "K", "for mixed: sleep|net|file", "sleep", NULL, opt_io_kind },
+	{ "rate", 0, REQ, "LIST", "open loop: task starts per second", NULL, NULL, opt_rate },
+	{ "arrivals", 0, REQ, "A", "open loop: constant|poisson", "constant", NULL, opt_arrivals },
+	{ "gil", 0, optional_argument, "DUR", "interpreter-lock emulation in thread modes; DUR "
+	  "is the switch interval", NULL, "5ms", opt_gil },
+	{ "timeout", 0, REQ, "DUR", "per run (default 2 x duration + 30s; 600s with -n)", NULL,
+	  NULL, opt_timeout },
+	{ "server", 0, REQ, "HOST:PORT", "use this delay service instead of starting one", NULL,
+	  NULL, opt_server },
+	{ "file-dir", 0, REQ, "DIR", "where the file step's test file is (default results)",
+	  NULL, NULL, opt_file_dir },
+	{ "file-size", 0, REQ, "SIZE", "for file steps: the test file's size", "256MiB", NULL,
+	  opt_file_size },
+	{ "direct", 0, no_argument, NULL, "for file steps: read with O_DIRECT", NULL, NULL,
+	  opt_direct },
+	{ "output", 'o', REQ, "FILE", "CSV to append to (default results/HOST-DATE.csv)", NULL,
+	  NULL, opt_output },
+	{ "resume", 0, no_argument, NULL, "skip runs already in the output", NULL, NULL,
+	  opt_resume },
+	{ "trace", 0, REQ, "FILE", "per-task events, for timeline charts", NULL, NULL, opt_trace },
+	{ "seed", 0, REQ, "N", "seed of the shuffled run order", "0", NULL, opt_seed },
+	{ "order", 0, REQ, "O", "run order: shuffled|sequential", "shuffled", NULL, opt_order },
+	{ "topology", 0, REQ, "XML|SYNTHETIC", "plan for another machine (--dry-run only)", NULL,
+	  NULL, opt_topology },
+	{ "dry-run", 0, no_argument, NULL, "print the run matrix and placement, run nothing", NULL,
+	  NULL, opt_dry_run },
+	{ "quiet", 'q', no_argument, NULL, "errors only: no progress, notes or summary", NULL,
+	  NULL, opt_quiet },
+	{ "progress", 0, REQ, "WHEN", "auto|always|never; auto: on a terminal", "auto", NULL,
+	  opt_progress },
+	{ "help", 'h', no_argument, NULL, "this text", NULL, NULL, opt_help },
 };
+#undef REQ
+
+#define NOPTS MB_ARRAY_SIZE(run_opts)
+
+/* getopt_long's value for entry i: its letter, else 256 + i. */
+static int opt_val(unsigned i)
+{
+	return run_opts[i].letter ? run_opts[i].letter : 256 + (int)i;
+}
+
+static const struct run_opt *opt_by_val(int val)
+{
+	for (unsigned i = 0; i < NOPTS; i++)
+		if (opt_val(i) == val)
+			return &run_opts[i];
+	return NULL;
+}
+
+/* getopt_long's tables from run_opts. An alias shares its entry's value. */
+static void getopt_tables(struct option *longs, char *shorts, size_t len)
+{
+	size_t n = 0;
+	shorts[n++] = ':';
+	for (unsigned i = 0; i < NOPTS; i++) {
+		const struct run_opt *e = &run_opts[i];
+		longs[i] = (struct option){ e->name, e->has_arg, NULL, opt_val(i) };
+		if (!e->letter || !e->help || n + 4 > len)
+			continue;
+		shorts[n++] = e->letter;
+		if (e->has_arg != no_argument)
+			shorts[n++] = ':';
+		if (e->has_arg == optional_argument)
+			shorts[n++] = ':';
+	}
+	shorts[n] = 0;
+	longs[NOPTS] = (struct option){ 0, 0, 0, 0 };
+}
+
+static void record_cmdline(struct mb_opts *o, int argc, char **argv)
+{
+	size_t pos = 0;
+	for (int i = 0; i < argc && pos < sizeof(o->cmdline) - 2; i++)
+		pos += (size_t)snprintf(o->cmdline + pos, sizeof(o->cmdline) - pos, "%s%s",
+					i ? " " : "modebench ", argv[i]);
+}
+
+/* What follows argv: no stray words, the lists that depend on other
+ * options, and options that only make sense together. */
+static int finish(struct cli_parse *p, int argc, char **argv)
+{
+	struct mb_opts *o = p->o;
+	int rc;
+	if (optind < argc)
+		CLI_FAIL("run: unexpected argument '%s' (options only; see modebench run --help)",
+			 argv[optind]);
+	if (o->reps_auto)
+		o->reps = 5;
+	if ((rc = cli_parse_list(p, p->workloads, cli_add_workload, "-w/--workload")) ||
+	    (rc = cli_parse_list(p, p->modes, cli_add_mode, "-m/--modes")) ||
+	    (rc = cli_parse_list(p, p->fractions, cli_add_fraction, "--io-fraction")))
+		return rc;
+	if (o->topology[0] && !o->dry_run)
+		CLI_FAIL("--topology: plans for another machine can only be shown; add --dry-run");
+	return 0;
+}
 
 int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here,
 		  char *err, unsigned errlen)
 {
-	struct listctx ctx = { o, err, errlen }, *c = &ctx;
-	const char *workloads = "cpu,sleep", *modes = "sync,async,threads,procs";
-	const char *fractions = "0,0.25,0.5,0.75,1";
-	uint64_t v;
-	int opt;
+	struct cli_parse ps = { .o = o, .err = err, .errlen = errlen }, *p = &ps;
+	struct option longs[NOPTS + 1];
+	char shorts[3 * NOPTS + 2];
+	int opt, rc;
 
+	(void)ncores_here;
 	memset(o, 0, sizeof(*o));
 	err[0] = 0;
-	o->reps = 5;
-	o->reps_max = 30;
-	o->ci = 0.02;
-	o->warmup = 1;
-	o->policy = MB_POLICY_COMPACT;
-	snprintf(o->io_kind, sizeof(o->io_kind), "sleep");
-	snprintf(o->cores_spec, sizeof(o->cores_spec), "pow2");
-	o->file_size = 0;
-	o->seed = 0;
-	{
-		size_t pos = 0;
-		for (int i = 0; i < argc && pos < sizeof(o->cmdline) - 2; i++)
-			pos += (size_t)snprintf(o->cmdline + pos, sizeof(o->cmdline) - pos, "%s%s",
-						i ? " " : "modebench ", argv[i]);
-	}
+	record_cmdline(o, argc, argv);
+	for (unsigned i = 0; i < NOPTS; i++)
+		if (run_opts[i].dflt && (rc = run_opts[i].handle(p, run_opts[i].dflt)))
+			return rc;
+	getopt_tables(longs, shorts, sizeof(shorts));
 	mb_getopt_reset();
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":w:m:c:C:n:d:r:o:qh", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'w':
-			workloads = optarg;
-			break;
-		case 'm':
-			modes = optarg;
-			break;
-		case 'c':
-			if (strlen(optarg) >= sizeof(o->cores_spec))
-				FAIL("-c/--cores: list too long");
-			snprintf(o->cores_spec, sizeof(o->cores_spec), "%s", optarg);
-			break;
-		case 'C':
-			o->nconc = 0;
-			LIST(optarg, add_conc, "-C/--concurrency");
-			break;
-		case 'n':
-			if (mb_parse_count(optarg, &o->tasks))
-				FAIL("-n/--tasks: '%s' is not a positive task count (e.g. 1000, 10k)", optarg);
-			o->duration_ns = 0;
-			break;
-		case 'd':
-			if (mb_parse_duration(optarg, &o->duration_ns, 0))
-				FAIL("-d/--duration: '%s' is not a positive duration with a unit "
-				     "(e.g. 500ms, 2s)", optarg);
-			o->tasks = 0;
-			break;
-		case 'r':
-			if (!strcmp(optarg, "auto")) {
-				o->reps_auto = true;
-				break;
-			}
-			o->reps_auto = false;
-			if (mb_parse_count(optarg, &v) || v > 10000)
-				FAIL("-r/--reps: '%s' is not a repetition count from 1 to 10000", optarg);
-			o->reps = (unsigned)v;
-			break;
-		case OPT_REPSMAX:
-			if (mb_parse_count(optarg, &v) || v < 5 || v > 10000)
-				FAIL("--reps-max: '%s' is not a repetition count from 5 to 10000", optarg);
-			o->reps_max = (unsigned)v;
-			break;
-		case OPT_CI: {
-			char buf[32];
-			double pct;
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			size_t l = strlen(buf);
-			if (l && buf[l - 1] == '%')
-				buf[l - 1] = 0;
-			if (mb_parse_double(buf, &pct) || pct <= 0 || pct >= 100)
-				FAIL("--ci: '%s' is not a percentage between 0 and 100 (e.g. 2%%)", optarg);
-			o->ci = pct / 100;
-			break;
-		}
-		case OPT_WARMUP:
-			if (!strcmp(optarg, "0"))
-				v = 0;
-			else if (mb_parse_count(optarg, &v) || v > 1000)
-				FAIL("--warmup: '%s' is not a count from 0 to 1000", optarg);
-			o->warmup = (unsigned)v;
-			break;
-		case OPT_BACKEND:
-			o->nbackends = 0;
-			LIST(optarg, add_backend, "--backend");
-			break;
-		case OPT_POLICY:
-			if (mb_policy_parse(optarg, &o->policy))
-				FAIL("--policy: unknown policy '%s' (accepted: compact, scatter, none)", optarg);
-			break;
-		case OPT_SMT:
-			o->smt = true;
-			break;
-		case OPT_IOFRAC:
-			fractions = optarg;
-			break;
-		case OPT_IOKIND:
-			if (strcmp(optarg, "sleep") && strcmp(optarg, "net") && strcmp(optarg, "file"))
-				FAIL("--io-kind: '%s' is not one of sleep, net, file", optarg);
-			snprintf(o->io_kind, sizeof(o->io_kind), "%s", optarg);
-			break;
-		case OPT_RATE:
-			o->nrates = 0;
-			LIST(optarg, add_rate, "--rate");
-			break;
-		case OPT_ARRIVALS:
-			if (!strcmp(optarg, "poisson"))
-				o->poisson = true;
-			else if (!strcmp(optarg, "constant"))
-				o->poisson = false;
-			else
-				FAIL("--arrivals: '%s' is not one of constant, poisson", optarg);
-			break;
-		case OPT_GIL:
-			o->gil_ns = 5 * MB_NS_PER_MS;
-			if (optarg && mb_parse_duration(optarg, &o->gil_ns, 0))
-				FAIL("--gil: '%s' is not a positive switch interval with a unit "
-				     "(e.g. --gil=5ms)", optarg);
-			break;
-		case OPT_TIMEOUT:
-			if (mb_parse_duration(optarg, &o->timeout_ns, 0))
-				FAIL("--timeout: '%s' is not a positive duration with a unit (e.g. 30s)",
-				     optarg);
-			break;
-		case 'o':
-			if (!*optarg || strlen(optarg) >= sizeof(o->output))
-				FAIL("-o/--output: expected a file name");
-			snprintf(o->output, sizeof(o->output), "%s", optarg);
-			break;
-		case OPT_RESUME:
-			o->resume = true;
-			break;
-		case OPT_TRACE:
-			if (!*optarg || strlen(optarg) >= sizeof(o->trace))
-				FAIL("--trace: expected a file name");
-			snprintf(o->trace, sizeof(o->trace), "%s", optarg);
-			break;
-		case OPT_DRY:
-			o->dry_run = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			o->progress = -1;
-			break;
-		case OPT_PROGRESS:
-			if (!strcmp(optarg, "auto"))
-				o->progress = 0;
-			else if (!strcmp(optarg, "always"))
-				o->progress = 1;
-			else if (!strcmp(optarg, "never"))
-				o->progress = -1;
-			else
-				FAIL("--progress: '%s' is not one of auto, always, never", optarg);
-			break;
-		case OPT_TOPOLOGY:
-			snprintf(o->topology, sizeof(o->topology), "%s", optarg);
-			break;
-		case OPT_SERVER:
-			if (!strchr(optarg, ':') || strlen(optarg) >= sizeof(o->server))
-				FAIL("--server: '%s' is not HOST:PORT (e.g. 127.0.0.1:8080)", optarg);
-			snprintf(o->server, sizeof(o->server), "%s", optarg);
-			break;
-		case OPT_FILEDIR:
-			snprintf(o->file_dir, sizeof(o->file_dir), "%s", optarg);
-			break;
-		case OPT_FILESIZE:
-			if (mb_parse_size(optarg, &o->file_size) || o->file_size < 4096)
-				FAIL("--file-size: '%s' is not a size of at least 4KiB (e.g. 1GiB)", optarg);
-			break;
-		case OPT_DIRECT:
-			o->direct = true;
-			break;
-		case OPT_SEED:
-			if (!strcmp(optarg, "0"))
-				o->seed = 0;
-			else if (mb_parse_count(optarg, &o->seed))
-				FAIL("--seed: '%s' is not a non-negative integer", optarg);
-			break;
-		case OPT_ORDER:
-			if (!strcmp(optarg, "sequential"))
-				o->sequential = true;
-			else if (!strcmp(optarg, "shuffled"))
-				o->sequential = false;
-			else
-				FAIL("--order: '%s' is not one of shuffled, sequential", optarg);
-			break;
-		case 'h':
-			return 1;
-		case ':':
-			FAIL("%s: missing value (see modebench run --help)", argv[optind - 1]);
-		default:
-			FAIL("%s: unknown option (see modebench run --help)", argv[optind - 1]);
-		}
+	while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (opt == ':')
+			CLI_FAIL("%s: missing value (see modebench run --help)", argv[optind - 1]);
+		const struct run_opt *e = opt_by_val(opt);
+		if (!e)
+			CLI_FAIL("%s: unknown option (see modebench run --help)", argv[optind - 1]);
+		if ((rc = e->handle(p, optarg ? optarg : e->bare)))
+			return rc;
 	}
-	if (optind < argc)
-		FAIL("run: unexpected argument '%s' (options only; see modebench run --help)",
-		     argv[optind]);
-	if (o->reps_auto)
-		o->reps = 5;
-	if (!o->tasks && !o->duration_ns)
-		o->duration_ns = MB_NS_PER_S;
-	LIST(workloads, add_workload, "-w/--workload");
-		LIST(modes, add_mode, "-m/--modes");
-		LIST(fractions, add_fraction, "--io-fraction");
-		if (!o->nbackends)
-		o->backends[o->nbackends++] = MB_BACKEND_EPOLL;
-	if (o->topology[0] && !o->dry_run)
-		FAIL("--topology: plans for another machine can only be shown; add --dry-run");
-	(void)ncores_here;
-	return 0;
+	return finish(p, argc, argv);
+}
+
+/* ---- the help, from the same table */
+
+#define HELP_COL 26   /* where descriptions start */
+#define HELP_WIDTH 80 /* lines stay shorter than this */
+
+/* Prints text from column col, wrapped at spaces before HELP_WIDTH, but
+ * at none past glue (the "(default X)" stays whole); continuation lines
+ * start at HELP_COL. A word longer than a line is printed whole. */
+static void print_wrapped(FILE *f, const char *text, const char *glue, unsigned col)
+{
+	while (*text) {
+		size_t room = col < HELP_WIDTH - 1 ? HELP_WIDTH - 1 - col : 1;
+		size_t cut = strlen(text);
+		if (cut > room) {
+			for (cut = room; cut && (text[cut] != ' ' || text + cut > glue); cut--)
+				;
+			if (!cut)
+				cut = strcspn(text, " ");
+		}
+		size_t end = cut;
+		while (end && text[end - 1] == ' ')
+			end--;
+		fprintf(f, "%.*s\n", (int)end, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+		if (*text)
+			fprintf(f, "%*s", HELP_COL, "");
+		col = HELP_COL;
+	}
+}
+
+void mb_run_usage(FILE *f)
+{
+	fputs("usage: modebench run [options]\n", f);
+	for (unsigned i = 0; i < NOPTS; i++) {
+		const struct run_opt *e = &run_opts[i];
+		char left[64], desc[256];
+		int n;
+		if (!e->help)
+			continue;
+		if (e->letter)
+			n = snprintf(left, sizeof(left), "  -%c, --%s", e->letter, e->name);
+		else
+			n = snprintf(left, sizeof(left), "      --%s", e->name);
+		if (e->has_arg == required_argument)
+			n += snprintf(left + n, sizeof(left) - (size_t)n, " %s", e->arg);
+		else if (e->has_arg == optional_argument)
+			n += snprintf(left + n, sizeof(left) - (size_t)n, "[=%s]", e->arg);
+		const char *dflt = e->dflt ? e->dflt : e->bare;
+		int glue = snprintf(desc, sizeof(desc), "%s", e->help);
+		if (dflt)
+			snprintf(desc + glue, sizeof(desc) - (size_t)glue, " (default %s)", dflt);
+		n = fprintf(f, "%-*s  ", HELP_COL - 2, left);
+		print_wrapped(f, desc, desc + glue, (unsigned)n);
+	}
 }

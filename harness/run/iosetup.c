@@ -20,7 +20,6 @@
 #include "serve.h"
 #include "run.h"
 
-#define DEFAULT_FILE_SIZE (256ull << 20)
 #define FILL_CHUNK (1u << 20)
 
 /* "HOST:PORT" (IPv4 literal or a name resolving to IPv4) into *sa. */
@@ -141,7 +140,7 @@ out:
 static int prepare_file(struct mb_io *io, const struct mb_opts *o, char *err, unsigned errlen)
 {
 	const char *dir = o->file_dir[0] ? o->file_dir : "results";
-	uint64_t size = o->file_size ? o->file_size : DEFAULT_FILE_SIZE;
+	uint64_t size = o->file_size ? o->file_size : MB_FILE_SIZE_DEFAULT;
 	char name[32];
 	struct stat st;
 	struct statvfs vfs;

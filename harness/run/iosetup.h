@@ -13,6 +13,10 @@
 
 struct mb_opts;
 
+/* The test file's size when opts->file_size is 0. The run command's
+ * --file-size default (cli.c) is the same, 256MiB; test_opts checks it. */
+#define MB_FILE_SIZE_DEFAULT (256ull << 20)
+
 struct mb_io {
 	bool have_server;
 	struct sockaddr_in server;

@@ -25,7 +25,7 @@ struct mb_opts {
 	char cores_spec[256];
 	unsigned cores[MB_MAX_LIST];
 	unsigned ncores;
-	unsigned conc[MB_MAX_LIST]; /* empty: C = k */
+	unsigned conc[MB_MAX_LIST]; /* 0 ("k", the default): C = k */
 	unsigned nconc;
 	enum mb_backend backends[MB_BACKEND_COUNT];
 	unsigned nbackends;

@@ -98,7 +98,7 @@ static int sweep(const char *const *args)
 
 struct interrupter {
 	const char *csv;
-	volatile bool sweep_done;
+	bool sweep_done; /* both accessed atomically: two threads share them */
 	bool sent;
 };
 
@@ -108,9 +108,10 @@ static void *interrupt_after_first_row(void *arg)
 {
 	struct interrupter *in = arg;
 	time_t t0 = time(NULL);
-	while (!in->sweep_done && time(NULL) - t0 < HANG_LIMIT_S) {
+	while (!__atomic_load_n(&in->sweep_done, __ATOMIC_ACQUIRE) &&
+	       time(NULL) - t0 < HANG_LIMIT_S) {
 		if (count_lines(in->csv) >= 2) {
-			in->sent = kill(getpid(), SIGINT) == 0;
+			__atomic_store_n(&in->sent, kill(getpid(), SIGINT) == 0, __ATOMIC_RELEASE);
 			break;
 		}
 		pause_ms(2);
@@ -148,9 +149,9 @@ static void test_interrupt_then_sweep_again(void **state)
 
 	assert_int_equal(pthread_create(&th, NULL, interrupt_after_first_row, &in), 0);
 	int rc = sweep(args1);
-	in.sweep_done = true;
+	__atomic_store_n(&in.sweep_done, true, __ATOMIC_RELEASE);
 	assert_int_equal(pthread_join(th, NULL), 0);
-	assert_true(in.sent);
+	assert_true(__atomic_load_n(&in.sent, __ATOMIC_ACQUIRE));
 	assert_int_equal(rc, MB_EXIT_INTERRUPTED);
 	/* The first run, perhaps the one the signal reached (interrupted, or
 	 * ok when it landed between two runs); never the third. */

@@ -46,6 +46,7 @@ static int opt_tasks(struct cli_parse *p, const char *a)
 	if (mb_parse_count(a, &p->o->tasks))
 		CLI_FAIL("-n/--tasks: '%s' is not a positive task count (e.g. 1000, 10k)", a);
 	p->o->duration_ns = 0;
+	p->tasks_given |= p->in_argv;
 	return 0;
 }
 
@@ -55,6 +56,7 @@ static int opt_duration(struct cli_parse *p, const char *a)
 		CLI_FAIL("-d/--duration: '%s' is not a positive duration with a unit "
 			 "(e.g. 500ms, 2s)", a);
 	p->o->tasks = 0;
+	p->duration_given |= p->in_argv;
 	return 0;
 }
 
@@ -399,6 +401,9 @@ static int finish(struct cli_parse *p, int argc, char **argv)
 		return rc;
 	if (o->topology[0] && !o->dry_run)
 		CLI_FAIL("--topology: plans for another machine can only be shown; add --dry-run");
+	if (p->tasks_given && p->duration_given)
+		CLI_FAIL("-n/--tasks and -d/--duration: a run ends after N tasks or after a "
+			 "duration, not both; give one of them");
 	return 0;
 }
 
@@ -418,6 +423,7 @@ int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here
 		if (run_opts[i].dflt && (rc = run_opts[i].handle(p, run_opts[i].dflt)))
 			return rc;
 	getopt_tables(longs, shorts, sizeof(shorts));
+	ps.in_argv = true;
 	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {

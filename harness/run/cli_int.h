@@ -14,6 +14,8 @@ struct cli_parse {
 	char *err;
 	unsigned errlen;
 	const char *workloads, *modes, *fractions;
+	bool in_argv;		  /* false while the defaults are applied */
+	bool tasks_given, duration_given; /* -n and -d on the command line */
 };
 
 /* Writes the usage error into p->err and returns -EINVAL from the caller,

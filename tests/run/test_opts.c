@@ -3,6 +3,7 @@
  * every option listed by --help and accepted by the parser, the help's
  * layout, and the order in which options that override each other apply.
  * The usage errors' exact text is tests/badinput.txt's (test_badinput). */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -158,15 +159,25 @@ static void test_overrides(void **state)
 	const char *const help[] = { "run", "-w", "cpu", "--help", "--bogus", NULL };
 	assert_int_equal(parse(help), 1);
 
-	const char *const nd[] = { "run", "-n", "10", "-d", "2s", NULL };
-	assert_int_equal(parse(nd), 0);
-	assert_int_equal(opts.tasks, 0);
-	assert_int_equal(opts.duration_ns, 2 * MB_NS_PER_S);
-
-	const char *const dn[] = { "run", "-d", "2s", "-n", "10", NULL };
-	assert_int_equal(parse(dn), 0);
+	/* -n replaces the default duration; -n and -d together are a
+	 * usage error (issue 10), in either order */
+	const char *const n[] = { "run", "-n", "10", NULL };
+	assert_int_equal(parse(n), 0);
 	assert_int_equal(opts.tasks, 10);
 	assert_int_equal(opts.duration_ns, 0);
+
+	const char *const nd[] = { "run", "-n", "10", "-d", "2s", NULL };
+	assert_int_equal(parse(nd), -EINVAL);
+	assert_non_null(strstr(err, "-n/--tasks and -d/--duration"));
+
+	const char *const dn[] = { "run", "-d", "2s", "--tasks", "10", NULL };
+	assert_int_equal(parse(dn), -EINVAL);
+	assert_non_null(strstr(err, "-n/--tasks and -d/--duration"));
+
+	const char *const dd[] = { "run", "-d", "2s", "-d", "3s", NULL };
+	assert_int_equal(parse(dd), 0);
+	assert_int_equal(opts.tasks, 0);
+	assert_int_equal(opts.duration_ns, 3 * MB_NS_PER_S);
 
 	const char *const quiet[] = { "run", "-q", "--progress", "always", NULL };
 	assert_int_equal(parse(quiet), 0);

@@ -73,10 +73,20 @@ static int check_header(int fd, char *err, unsigned errlen, const char *path)
 	return (int)col;
 }
 
+/* The one line for an output that is a symbolic link. */
+static int link_refused(const char *opt, const char *path, char *err, unsigned errlen)
+{
+	snprintf(err, errlen, "%s %s: is a symbolic link; modebench does not write through "
+		 "links", opt, path);
+	return -ELOOP;
+}
+
 int mb_path_check(const char *opt, const char *path, char *err, unsigned errlen)
 {
 	struct stat st;
 	char dir[1024];
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return link_refused(opt, path, err, errlen);
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			snprintf(err, errlen, "%s %s: cannot open: Is a directory", opt, path);
@@ -110,7 +120,7 @@ int mb_csv_check(const char *path, char *err, unsigned errlen)
 	int rc = mb_path_check("-o", path, err, errlen);
 	if (rc)
 		return rc;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	rc = check_header(fd, err, errlen, path) < 0 ? -EINVAL : 0;
@@ -122,13 +132,16 @@ int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errle
 {
 	struct mb_csv *c = calloc(1, sizeof(*c));
 	struct stat st;
-	bool fresh = stat(path, &st) != 0;
+	bool fresh = lstat(path, &st) != 0;
 	if (!c)
 		return -ENOMEM;
-	c->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	c->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (c->fd < 0) {
 		int rc = -errno;
-		snprintf(err, errlen, "-o %s: cannot open: %s", path, strerror(errno));
+		if (rc == -ELOOP)
+			link_refused("-o", path, err, errlen);
+		else
+			snprintf(err, errlen, "-o %s: cannot open: %s", path, strerror(errno));
 		free(c);
 		return rc;
 	}

@@ -12,14 +12,18 @@ struct mb_csv;
 /* Opens path for appending. A new or empty file gets the header; an
  * existing one must start with a modebench header (older schemas with a
  * prefix of our columns are accepted: new columns are appended at the
- * end). Creates nothing on error; err names the problem. */
+ * end). A symbolic link is refused (-ELOOP), never followed: the file is
+ * opened with O_NOFOLLOW. Creates nothing on error; err names the
+ * problem. */
 int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errlen);
 
-/* Checks, creating nothing, that path can be opened by mb_csv_open: an
- * existing file must have a modebench header, a new one a writable
- * directory ("results/" may not exist yet: it is created on open). */
+/* Checks, creating nothing, that path can be opened by mb_csv_open: it
+ * is not a symbolic link (dangling or not), an existing file has a
+ * modebench header, a new one a writable directory ("results/" may not
+ * exist yet: it is created on open). */
 int mb_csv_check(const char *path, char *err, unsigned errlen);
-/* Same for another output file named by option opt (no header check). */
+/* Same for another output file named by option opt (no header check):
+ * "OPT PATH: is a symbolic link; ..." for a link. */
 int mb_path_check(const char *opt, const char *path, char *err, unsigned errlen);
 
 /* Writes one row (values in schema order; NULL is an empty field). On a

@@ -1,6 +1,7 @@
 #include "meta.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,6 +87,14 @@ static void caches(const struct mb_topo *topo, char *buf, unsigned len)
 	}
 }
 
+void mb_meta_path(const char *output, char *buf, unsigned len)
+{
+	snprintf(buf, len, "%s.meta.csv", output);
+	char *dot = strstr(buf, ".csv.meta.csv");
+	if (dot)
+		memmove(dot, ".meta.csv", strlen(".meta.csv") + 1);
+}
+
 int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *topo,
 		  const char *cmdline, char *err, unsigned errlen)
 {
@@ -129,11 +138,17 @@ int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *
 	for (unsigned i = 0; i < NCOLS; i++)
 		vals[i] = v[i];
 
-	bool fresh = stat(path, &st) != 0 || st.st_size == 0;
-	FILE *f = fopen(path, "a");
+	bool fresh = lstat(path, &st) != 0 || st.st_size == 0;
+	/* never through a symbolic link (the sweep refuses one up front) */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "a");
 	if (!f) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		return -errno;
+		int rc = -errno;
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 rc == -ELOOP ? "it is a symbolic link" : strerror(-rc));
+		if (fd >= 0)
+			close(fd);
+		return rc;
 	}
 	if (fresh && mb_csv_format_row(line, sizeof(line), cols, NCOLS) > 0)
 		fprintf(f, "%s\n", line);

@@ -7,8 +7,13 @@
 
 #include "engine.h"
 
-/* Appends one row to path (header when new). Returns 0 or -errno. */
+/* Appends one row to path (header when new), opened with O_NOFOLLOW: a
+ * symbolic link is -ELOOP. Returns 0 or -errno. */
 int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *topo,
 		  const char *cmdline, char *err, unsigned errlen);
+
+/* The meta file beside output: OUTPUT.meta.csv, with a .csv suffix of
+ * OUTPUT dropped (results/x.csv -> results/x.meta.csv). */
+void mb_meta_path(const char *output, char *buf, unsigned len);
 
 #endif

@@ -7,6 +7,7 @@
 #include "sweep_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -93,13 +94,41 @@ static int prepare_io(struct sw_sweep *s, char *err, unsigned errlen)
 	return mb_io_prepare(&s->io, s->o, s->topo, pus, maxk, need_net, need_file, err, errlen);
 }
 
+/* The trace file, appended to, never through a symbolic link. */
+static int open_trace(struct sw_sweep *s)
+{
+	int fd = open(s->o->trace, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (!(s->trace = fdopen(fd, "a"))) {
+		int rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return 0;
+}
+
+/* The meta file beside -o is written through no symbolic link either;
+ * anything else wrong with it is a warning when the sweep writes it. */
+static int meta_check(const struct mb_opts *o, char *err, unsigned errlen)
+{
+	char meta[1100];
+	struct stat st;
+	mb_meta_path(o->output, meta, sizeof(meta));
+	if (lstat(meta, &st) || !S_ISLNK(st.st_mode))
+		return 0;
+	snprintf(err, errlen, "-o %s: its meta file %s is a symbolic link; modebench does not "
+		 "write through links", o->output, meta);
+	return -ELOOP;
+}
+
 /* --resume's record, then -o and --trace checked before anything is
  * created (the test file, the results directory, the CSV), then the I/O
  * targets, the CSV and the trace file. */
 static int open_outputs(struct sw_sweep *s)
 {
 	struct mb_opts *o = s->o;
-	char err[MB_ERRLEN * 2];
+	char err[3 * 1024]; /* room for two paths */
 	int rc;
 
 	if (!o->output[0])
@@ -108,7 +137,7 @@ static int open_outputs(struct sw_sweep *s)
 		fprintf(stderr, "modebench: --resume: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
-	if (mb_csv_check(o->output, err, sizeof(err)) ||
+	if (mb_csv_check(o->output, err, sizeof(err)) || meta_check(o, err, sizeof(err)) ||
 	    (o->trace[0] && mb_path_check("--trace", o->trace, err, sizeof(err)))) {
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
@@ -123,9 +152,13 @@ static int open_outputs(struct sw_sweep *s)
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
-	if (o->trace[0] && !(s->trace = fopen(o->trace, "a"))) {
-		fprintf(stderr, "modebench: --trace %s: cannot open: %s\n", o->trace,
-			strerror(errno));
+	if (o->trace[0] && (rc = open_trace(s))) {
+		if (rc == -ELOOP)
+			fprintf(stderr, "modebench: --trace %s: is a symbolic link; modebench does "
+				"not write through links\n", o->trace);
+		else
+			fprintf(stderr, "modebench: --trace %s: cannot open: %s\n", o->trace,
+				strerror(-rc));
 		return MB_EXIT_USAGE;
 	}
 	return 0;
@@ -166,10 +199,7 @@ static void record_sweep(struct sw_sweep *s)
 	snprintf(s->kernel, sizeof(s->kernel), "%s %s", u.sysname, u.release);
 	snprintf(s->version, sizeof(s->version), "%s", MB_VERSION "+" MB_GIT_DESCRIBE);
 
-	snprintf(meta, sizeof(meta), "%s.meta.csv", s->o->output);
-	char *dot = strstr(meta, ".csv.meta.csv");
-	if (dot)
-		memmove(dot, ".meta.csv", strlen(".meta.csv") + 1);
+	mb_meta_path(s->o->output, meta, sizeof(meta));
 	if (mb_meta_write(meta, s->sweep_id, s->topo, s->o->cmdline, err, sizeof(err)) &&
 	    !s->o->quiet)
 		fprintf(stderr, "modebench: warning: %s\n", err);

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -317,6 +318,129 @@ static void test_foreign_output_refused(void **state)
 	free(now);
 }
 
+/* ---- outputs are never written through a symbolic link (issue 11) */
+
+/* Whether dir holds exactly the entries of want (comma-separated, any
+ * order). */
+static bool dir_holds(const char *dir, const char *want)
+{
+	char names[512], w[256], *save, *tok;
+	unsigned n = dir_entries(dir, names, sizeof(names)), nwant = 0;
+	snprintf(w, sizeof(w), "%s", want);
+	for (tok = strtok_r(w, ",", &save); tok; tok = strtok_r(NULL, ",", &save), nwant++) {
+		char needle[300], hay[520];
+		snprintf(needle, sizeof(needle), ",%s,", tok);
+		snprintf(hay, sizeof(hay), ",%s,", names);
+		if (!strstr(hay, needle))
+			return false;
+	}
+	return n == nwant;
+}
+
+/* args exit 2 with one line on stderr naming names, nothing on stdout, and
+ * leave dir holding exactly files. */
+static void check_refused(const char *dir, const char *const *args, const char *names,
+			  const char *files)
+{
+	struct proc p;
+	char what[512], now[512];
+	describe(args, what, sizeof(what));
+	run_mb(dir, args, &p);
+	const char *nl = memchr(p.err, '\n', p.errlen);
+	bool one_line = p.errlen > 1 && nl == p.err + p.errlen - 1;
+	bool files_ok = dir_holds(dir, files);
+	if (p.status != 2 || !one_line || !strstr(p.err, names) || p.outlen || !files_ok) {
+		dir_entries(dir, now, sizeof(now));
+		print_error("modebench %s\n  exit %d (expected 2)\n  stderr: '%s'\n  stdout: "
+			    "'%.200s'\n  files: '%s' (expected '%s')\n",
+			    what, p.status, p.err, p.out, now, files);
+	}
+	assert_int_equal(p.status, 2);
+	assert_true(one_line);
+	assert_non_null(strstr(p.err, names));
+	assert_int_equal(p.outlen, 0);
+	assert_true(files_ok);
+	proc_free(&p);
+}
+
+static void make_link(const struct tmp *t, const char *target, const char *name)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/%s", t->dir, name);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void make_file(const struct tmp *t, const char *name, const char *content)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/%s", t->dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(content, 1, strlen(content), f), strlen(content));
+	assert_int_equal(fclose(f), 0);
+}
+
+static off_t file_size(const struct tmp *t, const char *name)
+{
+	char path[400];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", t->dir, name);
+	assert_int_equal(lstat(path, &st), 0);
+	return st.st_size;
+}
+
+#define TINY "run", "-w", "cpu:1", "-m", "sync", "-c", "1", "-n", "1", "-r", "1", \
+	     "--warmup", "0", "-q", "--progress", "never"
+
+/* -o a dangling link: its target is not created. */
+static void test_output_dangling_link(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { TINY, "-o", "out.csv", NULL };
+	if (!modebench())
+		skip();
+	make_link(t, "target.csv", "out.csv");
+	check_refused(t->dir, args, "-o out.csv: is a symbolic link", "out.csv");
+}
+
+/* -o a link to an empty file: the file stays empty. */
+static void test_output_link_to_empty_file(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { TINY, "-o", "out.csv", NULL };
+	if (!modebench())
+		skip();
+	make_file(t, "empty.csv", "");
+	make_link(t, "empty.csv", "out.csv");
+	check_refused(t->dir, args, "-o out.csv: is a symbolic link", "out.csv,empty.csv");
+	assert_int_equal(file_size(t, "empty.csv"), 0);
+}
+
+/* The meta file beside -o a dangling link: no CSV either. */
+static void test_meta_link(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { TINY, "-o", "out.csv", NULL };
+	if (!modebench())
+		skip();
+	make_link(t, "elsewhere.csv", "out.meta.csv");
+	check_refused(t->dir, args, "out.meta.csv is a symbolic link", "out.meta.csv");
+}
+
+/* --trace a link (dangling, or to a file): nothing written or created. */
+static void test_trace_link(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { TINY, "-o", "out.csv", "--trace", "t.csv", NULL };
+	if (!modebench())
+		skip();
+	make_link(t, "target.csv", "t.csv");
+	check_refused(t->dir, args, "--trace t.csv: is a symbolic link", "t.csv");
+	make_file(t, "target.csv", "");
+	check_refused(t->dir, args, "--trace t.csv: is a symbolic link", "t.csv,target.csv");
+	assert_int_equal(file_size(t, "target.csv"), 0);
+}
+
 /* ---- successful commands */
 
 static unsigned this_machine_cores(void)
@@ -481,6 +605,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_usage_topo_cores, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_foreign_output_refused, setup_tmp,
 						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_output_dangling_link, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_output_link_to_empty_file, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_meta_link, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_trace_link, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_conc_k, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_synthetic_topology, setup_tmp,

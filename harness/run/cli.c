@@ -215,6 +215,12 @@ static int opt_trace(struct cli_parse *p, const char *a)
 	return 0;
 }
 
+static int opt_append(struct cli_parse *p, const char *a)
+{
+	p->o->append = true;
+	return 0;
+}
+
 static int opt_seed(struct cli_parse *p, const char *a)
 {
 	p->o->seed = 0;
@@ -325,7 +331,10 @@ static const struct run_opt run_opts[] = {
 	  NULL, opt_output },
 	{ "resume", 0, no_argument, NULL, "skip runs already in the output", NULL, NULL,
 	  opt_resume },
-	{ "trace", 0, REQ, "FILE", "per-task events, for timeline charts", NULL, NULL, opt_trace },
+	{ "trace", 0, REQ, "FILE", "per-task events, for timeline charts; a new or empty file "
+	  "unless --append", NULL, NULL, opt_trace },
+	{ "append", 0, no_argument, NULL, "add to an existing --trace file (from an earlier "
+	  "sweep)", NULL, NULL, opt_append },
 	{ "seed", 0, REQ, "N", "seed of the shuffled run order", "0", NULL, opt_seed },
 	{ "order", 0, REQ, "O", "run order: shuffled|sequential", "shuffled", NULL, opt_order },
 	{ "topology", 0, REQ, "XML|SYNTHETIC", "plan for another machine (--dry-run only)", NULL,
@@ -401,6 +410,8 @@ static int finish(struct cli_parse *p, int argc, char **argv)
 		return rc;
 	if (o->topology[0] && !o->dry_run)
 		CLI_FAIL("--topology: plans for another machine can only be shown; add --dry-run");
+	if (o->append && !o->trace[0])
+		CLI_FAIL("--append: adds to a --trace file; give --trace FILE too");
 	if (p->tasks_given && p->duration_given)
 		CLI_FAIL("-n/--tasks and -d/--duration: a run ends after N tasks or after a "
 			 "duration, not both; give one of them");

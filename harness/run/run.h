@@ -41,6 +41,7 @@ struct mb_opts {
 	double ci;	 /* relative half-width of the median's 95% CI */
 	enum mb_policy policy;
 	bool smt, poisson, resume, dry_run, quiet, direct;
+	bool append; /* --append: add to an existing --trace file */
 	int progress; /* -1 never, 0 auto, 1 always */
 	char output[1024];
 	char trace[1024];

@@ -94,12 +94,36 @@ static int prepare_io(struct sw_sweep *s, char *err, unsigned errlen)
 	return mb_io_prepare(&s->io, s->o, s->topo, pus, maxk, need_net, need_file, err, errlen);
 }
 
-/* The trace file, appended to, never through a symbolic link. */
+/* --trace FILE: a new or empty file unless --append (a file from an
+ * earlier sweep, whose header it keeps), never through a symbolic link.
+ * The check comes before anything is created; the open repeats it, so a
+ * file that appears in between is refused all the same. */
+static const char trace_taken[] = "the file exists and is not empty; add --append to add "
+				  "this sweep's events to it, or choose another file";
+
+static int trace_check(const struct mb_opts *o, char *err, unsigned errlen)
+{
+	struct stat st;
+	int rc = mb_path_check("--trace", o->trace, err, errlen);
+	if (rc || o->append || lstat(o->trace, &st) || !S_ISREG(st.st_mode) || !st.st_size)
+		return rc;
+	snprintf(err, errlen, "--trace %s: %s", o->trace, trace_taken);
+	return -EEXIST;
+}
+
 static int open_trace(struct sw_sweep *s)
 {
-	int fd = open(s->o->trace, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	int fd = open(s->o->trace, flags | O_CREAT | (s->o->append ? 0 : O_EXCL), 0644);
+	if (fd < 0 && errno == EEXIST)
+		fd = open(s->o->trace, flags);
 	if (fd < 0)
 		return -errno;
+	if (!s->o->append && (fstat(fd, &st) || st.st_size)) {
+		close(fd);
+		return -EEXIST;
+	}
 	if (!(s->trace = fdopen(fd, "a"))) {
 		int rc = -errno;
 		close(fd);
@@ -138,7 +162,7 @@ static int open_outputs(struct sw_sweep *s)
 		return MB_EXIT_USAGE;
 	}
 	if (mb_csv_check(o->output, err, sizeof(err)) || meta_check(o, err, sizeof(err)) ||
-	    (o->trace[0] && mb_path_check("--trace", o->trace, err, sizeof(err)))) {
+	    (o->trace[0] && trace_check(o, err, sizeof(err)))) {
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
@@ -156,6 +180,8 @@ static int open_outputs(struct sw_sweep *s)
 		if (rc == -ELOOP)
 			fprintf(stderr, "modebench: --trace %s: is a symbolic link; modebench does "
 				"not write through links\n", o->trace);
+		else if (rc == -EEXIST)
+			fprintf(stderr, "modebench: --trace %s: %s\n", o->trace, trace_taken);
 		else
 			fprintf(stderr, "modebench: --trace %s: cannot open: %s\n", o->trace,
 				strerror(-rc));

@@ -727,8 +727,8 @@ static void test_trace_nesting(void **state)
 				      "sequential", "--trace", "trace.csv", "-o", "out.csv", NULL };
 	const char *const gil[] = { "run", "-w", TR_RECIPE, "-m", modes2, "-c", "1", "-C", "4",
 				    "-n", "40", "-r", "1", "--warmup", "0", "-q", "--gil=200us",
-				    "--order", "sequential", "--trace", "trace.csv", "-o", "out.csv",
-				    NULL };
+				    "--order", "sequential", "--trace", "trace.csv", "--append", "-o",
+				    "out.csv", NULL };
 	static const struct {
 		const char *mode;
 		double gil_us;
@@ -743,7 +743,7 @@ static void test_trace_nesting(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(trace, sizeof(trace), "%s/trace.csv", dir);
 	snprintf(out, sizeof(out), "%s/out.csv", dir);
-	/* The second sweep appends to the same files. */
+	/* The second sweep appends to the same files (--append for the trace). */
 	assert_int_equal(run_bin(dir, "plain", plain), 0);
 	assert_int_equal(run_bin(dir, "gil", gil), 0);
 

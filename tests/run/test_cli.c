@@ -441,6 +441,90 @@ static void test_trace_link(void **state)
 	assert_int_equal(file_size(t, "target.csv"), 0);
 }
 
+/* ---- --trace FILE: new or empty, or --append (issue 12) */
+
+static char *read_whole(const struct tmp *t, const char *name, size_t *len)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/%s", t->dir, name);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = slurp(f, len);
+	fclose(f);
+	return buf;
+}
+
+static unsigned count_str(const char *s, const char *needle)
+{
+	unsigned n = 0;
+	for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void run_ok(const struct tmp *t, const char *const *args)
+{
+	struct proc p;
+	run_mb(t->dir, args, &p);
+	if (p.status != 0)
+		print_error("exit %d, stderr '%s'\n", p.status, p.err);
+	assert_int_equal(p.status, 0);
+	proc_free(&p);
+}
+
+static void test_trace_new_refused_appended(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const trace[] = { TINY, "-o", "out.csv", "--trace", "t.csv", NULL };
+	static const char *const append[] = { TINY, "-o", "out.csv", "--trace", "t.csv",
+					      "--append", NULL };
+	size_t len1, len2, len3;
+	if (!modebench())
+		skip();
+	/* an existing empty file is taken as a new one */
+	make_file(t, "t.csv", "");
+	run_ok(t, trace);
+	char *first = read_whole(t, "t.csv", &len1);
+	assert_true(len1 > 0);
+	assert_int_equal(count_str(first, "label,worker"), 1);
+
+	/* a second sweep into it is refused: nothing written anywhere */
+	size_t csvlen1, csvlen2;
+	free(read_whole(t, "out.csv", &csvlen1));
+	check_refused(t->dir, trace, "--trace t.csv: the file exists and is not empty; add "
+		      "--append", "out.csv,out.meta.csv,t.csv");
+	char *same = read_whole(t, "t.csv", &len2);
+	assert_int_equal(len2, len1);
+	assert_memory_equal(same, first, len1);
+	free(read_whole(t, "out.csv", &csvlen2));
+	assert_int_equal(csvlen2, csvlen1);
+
+	/* --append adds this sweep's events under the one header */
+	run_ok(t, append);
+	char *both = read_whole(t, "t.csv", &len3);
+	assert_true(len3 > len1);
+	assert_memory_equal(both, first, len1);
+	assert_int_equal(count_str(both, "label,worker"), 1);
+	free(first);
+	free(same);
+	free(both);
+}
+
+/* --append with a file that does not exist yet creates it. */
+static void test_trace_append_creates(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const append[] = { TINY, "-o", "out.csv", "--trace", "new.csv",
+					      "--append", NULL };
+	size_t len;
+	if (!modebench())
+		skip();
+	run_ok(t, append);
+	char *tr = read_whole(t, "new.csv", &len);
+	assert_int_equal(count_str(tr, "label,worker"), 1);
+	free(tr);
+}
+
 /* ---- successful commands */
 
 static unsigned this_machine_cores(void)
@@ -610,6 +694,9 @@ int main(void)
 						teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_meta_link, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_trace_link, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_trace_new_refused_appended, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_trace_append_creates, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_conc_k, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_synthetic_topology, setup_tmp,

@@ -196,6 +196,14 @@ int mb_csv_write_row(struct mb_csv *c, const char *const vals[MB_NCOLUMNS])
 	return -ENOSPC;
 }
 
+int mb_csv_linked(struct mb_csv *c)
+{
+	struct stat st;
+	if (fstat(c->fd, &st))
+		return -errno;
+	return st.st_nlink > 0;
+}
+
 void mb_csv_close(struct mb_csv *c)
 {
 	if (!c)

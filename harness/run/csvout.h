@@ -30,6 +30,10 @@ int mb_path_check(const char *opt, const char *path, char *err, unsigned errlen)
  * short write the file is cut back to its previous length and -errno is
  * returned, so the file never holds half a row. */
 int mb_csv_write_row(struct mb_csv *c, const char *const vals[MB_NCOLUMNS]);
+/* 1 while the file still has a name, 0 once it was unlinked (its
+ * directory removed, say: rows written since go nowhere), -errno when
+ * fstat fails. */
+int mb_csv_linked(struct mb_csv *c);
 void mb_csv_close(struct mb_csv *c);
 
 /* Formats one row into buf (no trailing newline); returns its length or

@@ -329,6 +329,32 @@ static void account(struct sw_config *c, const struct mb_run_result *res)
 	c->noisy += res->outside_load > 0.05;
 }
 
+/* Writes one row; then checks that -o still has a name: a file whose
+ * directory was removed takes every later row with it, so the sweep
+ * stops rather than measure for nothing. Nonzero stops the sweep (the
+ * line printed, s->status set). */
+static int write_row(struct sw_sweep *s, const struct sw_row *row)
+{
+	const char *out = s->o->output;
+	int rc = mb_csv_write_row(s->csv, row->v);
+	if (rc) {
+		fprintf(stderr, "\nmodebench: -o %s: cannot write a row: %s (the file holds "
+			"every row written before)\n", out, strerror(-rc));
+		s->status = MB_EXIT_FAILED;
+		return rc;
+	}
+	s->written++;
+	if (mb_csv_linked(s->csv) == 0) {
+		fprintf(stderr, "%smodebench: -o %s: the file was removed during the sweep; the "
+			"%u rows written to it are lost with it, so the sweep stops\n",
+			sw_show_progress(s->o) ? "\r\033[K" : "", out, s->written);
+		s->status = MB_EXIT_FAILED;
+		s->lost = true;
+		return -ENOENT;
+	}
+	return 0;
+}
+
 enum outcome { RUN_SKIPPED, RUN_WARMUP, RUN_MEASURED, RUN_STOP };
 
 /* Run pi of the plan: skipped when --resume finds it done, else carried
@@ -370,12 +396,8 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 		if (!isnan(ci))
 			sw_row_set(&row, MB_COL_ci_pct, "%.3g", 100 * ci);
 	}
-	if ((rc = mb_csv_write_row(s->csv, row.v))) {
-		fprintf(stderr, "\nmodebench: -o %s: cannot write a row: %s (the file holds "
-			"every row written before)\n", o->output, strerror(-rc));
-		s->status = MB_EXIT_FAILED;
+	if ((rc = write_row(s, &row)))
 		return RUN_STOP;
-	}
 	if (res.status == MB_ST_FAILED || res.status == MB_ST_TIMEOUT) {
 		s->status = MB_EXIT_FAILED;
 		if (!o->quiet)
@@ -441,7 +463,9 @@ static int execute(struct sw_sweep *s)
 		if (s->skipped)
 			printf("--resume: %u runs already in %s were skipped\n", s->skipped,
 			       o->output);
-		printf("results: %s (%.1f s)\n", o->output, (mb_now_ns() - s->t_start) / 1e9);
+		if (!s->lost)
+			printf("results: %s (%.1f s)\n", o->output,
+			       (mb_now_ns() - s->t_start) / 1e9);
 	}
 	if (interrupted) {
 		fprintf(stderr, "modebench: interrupted; completed rows are in %s\n", o->output);

@@ -70,6 +70,8 @@ struct sw_sweep {
 	/* execution */
 	uint64_t t_start;
 	unsigned skipped; /* runs --resume found done */
+	unsigned written; /* rows this sweep wrote */
+	bool lost;	  /* -o was removed during the sweep */
 	int status;	  /* MB_EXIT_OK, or MB_EXIT_FAILED once a run failed */
 };
 

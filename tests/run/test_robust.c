@@ -612,6 +612,52 @@ static void test_open_loop_stall(void **state)
 	mb_test_free_table(&closed);
 }
 
+/* ---- (f) the output's directory removed mid-sweep */
+
+/* Whether the text file path contains needle. */
+static bool file_has(const char *path, const char *needle)
+{
+	char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+	return strstr(buf, needle) != NULL;
+}
+
+static void test_output_removed(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const args[] = {
+		"run", "-w", "sleep:1ms", "-m", "sync", "-c", "1", "-d", "100ms", "-r", "30",
+		"--warmup", "0", "-o", "sub/out.csv", "--progress", "never", NULL,
+	};
+	char sub[256], out[256], so[256], se[256];
+	path_in(c, "sub", sub, sizeof(sub));
+	path_in(c, "sub/out.csv", out, sizeof(out));
+	snprintf(so, sizeof(so), "%s/../removed.out", c->dir);
+	snprintf(se, sizeof(se), "%s/../removed.err", c->dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	pid_t pid = start(c->dir, "removed", args);
+	/* The header and two rows on disk, then the directory goes. */
+	struct lines_at_least l = { out, 3 };
+	assert_true(wait_until(pid, has_lines, &l, "the first rows"));
+	assert_int_equal(mb_test_rm_rf(sub), 0);
+	int rc = finish(pid, c->dir, "removed");
+	if (rc != 1 || !file_has(se, "the file was removed during the sweep")) {
+		show_file(c->dir, "removed", "err");
+		show_file(c->dir, "removed", "out");
+	}
+	assert_int_equal(rc, 1);
+	assert_true(file_has(se, "modebench: -o sub/out.csv: the file was removed during the "
+				 "sweep"));
+	/* no "results: PATH" naming a file that is gone */
+	assert_false(file_has(so, "results: sub/out.csv"));
+}
+
 int main(void)
 {
 	bin = getenv("MODEBENCH");
@@ -626,6 +672,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crashing_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_loop_stall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output_removed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

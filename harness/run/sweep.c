@@ -355,12 +355,38 @@ static int write_row(struct sw_sweep *s, const struct sw_row *row)
 	return 0;
 }
 
+/* Carries out run, or finds it unsupported, into res. -EDEADLK when
+ * worker threads could not be stopped (engine/modes.h): res keeps the
+ * run's own status (timeout, or interrupted) and the sweep must stop;
+ * else 0, a run that could not start being failed. */
+static int carry_out(struct mb_run *run, struct mb_run_result *res)
+{
+	const char *why = mb_run_unsupported(run);
+	if (why) {
+		res->status = MB_ST_UNSUPPORTED;
+		snprintf(res->error, sizeof(res->error), "%s", why);
+		return 0;
+	}
+	int rc = mb_mode_run(run, res);
+	if (rc == -EDEADLK) {
+		if (res->status == MB_ST_OK) {
+			res->status = MB_ST_FAILED;
+			snprintf(res->error, sizeof(res->error), "worker threads could not be "
+				 "stopped");
+		}
+		return rc;
+	}
+	if (rc)
+		res->status = MB_ST_FAILED;
+	return 0;
+}
+
 enum outcome { RUN_SKIPPED, RUN_WARMUP, RUN_MEASURED, RUN_STOP };
 
 /* Run pi of the plan: skipped when --resume finds it done, else carried
  * out (or found unsupported), its row written and fsync'd, a failure
  * reported, a measured result accounted. RUN_STOP when the row could not
- * be written. */
+ * be written, or when worker threads outlived the run. */
 static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 {
 	const struct mb_opts *o = s->o;
@@ -380,14 +406,8 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 	progress(s, pi, c, p);
 	memset(&row, 0, sizeof(row));
 	sw_row_identity(&row, s, c, p, pi);
-	const char *why = mb_run_unsupported(&run);
 	memset(s->lat, 0, sizeof(*s->lat));
-	if (why) {
-		res.status = MB_ST_UNSUPPORTED;
-		snprintf(res.error, sizeof(res.error), "%s", why);
-	} else if (mb_mode_run(&run, &res)) {
-		res.status = MB_ST_FAILED;
-	}
+	bool stuck = carry_out(&run, &res) == -EDEADLK;
 	sw_row_result(&row, &res, c, &s->io);
 	if (!p->warmup && res.status == MB_ST_OK && res.wall_s > 0) {
 		/* ci_pct: the interval with this repetition included */
@@ -398,6 +418,17 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 	}
 	if ((rc = write_row(s, &row)))
 		return RUN_STOP;
+	if (stuck) {
+		s->status = MB_EXIT_FAILED;
+		if (!p->warmup)
+			account(c, &res);
+		fprintf(stderr, "%smodebench: %s %s k=%u C=%u: %s, and worker threads could not "
+			"be stopped: they still run, so no later run would be measured honestly; "
+			"the sweep stops (the rows so far are in %s)\n",
+			sw_show_progress(o) ? "\r\033[K" : "", o->workloads[c->wl].name,
+			c->mode->name, c->k, c->c, mb_status_name(res.status), o->output);
+		return RUN_STOP;
+	}
 	if (res.status == MB_ST_FAILED || res.status == MB_ST_TIMEOUT) {
 		s->status = MB_EXIT_FAILED;
 		if (!o->quiet)

@@ -658,6 +658,39 @@ static void test_output_removed(void **state)
 	assert_false(file_has(so, "results: sub/out.csv"));
 }
 
+/* ---- (g) worker threads that cannot be stopped stop the sweep */
+
+/* One mem step streams 1 TiB (mem:1024GiB) and looks at no stop flag on the way, and a
+ * thread computing is no cancellation point: past --timeout the runner
+ * gives up on the thread (mb_mode_run's -EDEADLK). The row keeps its
+ * timeout status and the sweep stops there, one line saying why, instead
+ * of measuring the second repetition beside a thread still running. */
+static void test_stuck_threads_stop_sweep(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const args[] = {
+		"run", "-w", "mem:1024GiB", "-m", "threads", "-c", "1", "-C", "1", "-n", "1",
+		"-r", "2", "--warmup", "0", "--timeout", "1s", "-o", "out.csv", "-q",
+		"--progress", "never", NULL,
+	};
+	char out[256], se[256];
+	path_in(c, "out.csv", out, sizeof(out));
+	snprintf(se, sizeof(se), "%s/../stuck.err", c->dir);
+	int rc = run_to_end(c->dir, "stuck", args);
+	if (rc != 1 || count_lines(se) != 1)
+		show_file(c->dir, "stuck", "err");
+	assert_int_equal(rc, 1);
+	assert_int_equal(count_lines(se), 1);
+	assert_true(file_has(se, "the sweep stops"));
+
+	struct mb_test_table t;
+	read_csv(out, &t);
+	assert_int_equal(t.nrows, 1);
+	assert_string_equal(field(&t, 0, MB_COL_status), "timeout");
+	assert_non_null(strstr(field(&t, 0, MB_COL_error), "could not be stopped"));
+	mb_test_free_table(&t);
+}
+
 int main(void)
 {
 	bin = getenv("MODEBENCH");
@@ -673,6 +706,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fd_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_loop_stall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stuck_threads_stop_sweep, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

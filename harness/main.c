@@ -24,9 +24,32 @@ static void usage(FILE *f)
 	      "  list                        step kinds, presets, modes, backends\n"
 	      "  serve   [--port N]          run the loopback delay service alone\n"
 	      "  claims  [-o DIR] [--quick]  test the folklore on this machine (claims.md/html)\n"
-	      "  help COMMAND, --version\n"
-	      "`modebench run --help` lists the run options.\n",
+	      "  help COMMAND (or COMMAND --help), -V/--version\n"
+	      "`modebench run --help` lists the run options; man modebench, all of it.\n",
 	      f);
+}
+
+static void list_usage(void)
+{
+	fputs("usage: modebench list\n"
+	      "  Prints the step kinds recipes are made of, the presets (-w NAME), the\n"
+	      "  modes (-m LIST) and the event-loop backends (--backend LIST), with a line\n"
+	      "  of help each; a backend this kernel lacks says why.\n",
+	      stdout);
+}
+
+static void topo_usage(void)
+{
+	fputs("usage: modebench topo [--cores K] [--policy compact|scatter|none] [--smt]\n"
+	      "                      [--topology XML|SYNTHETIC]\n"
+	      "  Prints the machine's topology (hwloc) and the PUs K workers are placed on.\n"
+	      "  -c, --cores K           cores to place, or all (default all)\n"
+	      "  -p, --policy P          compact|scatter|none (default compact)\n"
+	      "      --smt               place on SMT siblings too (K counts PUs)\n"
+	      "      --topology X        another machine: an hwloc XML file or a synthetic\n"
+	      "                          description like \"pack:2 l3:2 core:4 pu:2\"\n"
+	      "  -h, --help              this text\n",
+	      stdout);
 }
 
 static int cmd_list(void)
@@ -85,8 +108,7 @@ static int cmd_topo(int argc, char **argv)
 			spec = optarg;
 			break;
 		case 'h':
-			printf("usage: modebench topo [--cores K] [--policy compact|scatter|none] "
-			       "[--smt] [--topology XML|SYNTHETIC]\n");
+			topo_usage();
 			return MB_EXIT_OK;
 		case ':':
 			fprintf(stderr, "modebench: %s: missing value\n", argv[optind - 1]);
@@ -135,6 +157,138 @@ static int cmd_topo(int argc, char **argv)
 	return MB_EXIT_OK;
 }
 
+static int cmd_list_main(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		list_usage();
+		return MB_EXIT_OK;
+	}
+	if (argc != 1) {
+		fprintf(stderr, "modebench: list takes no arguments\n");
+		return MB_EXIT_USAGE;
+	}
+	return cmd_list();
+}
+
+/* The commands: how each is run, and what the help and the man page say
+ * of it. help prints its --help text on stdout; NULL runs the command
+ * with --help, which prints the same (report, serve and claims keep
+ * their usage to themselves). */
+struct command {
+	const char *name, *synopsis, *summary;
+	int (*main)(int argc, char **argv);
+	void (*help)(void);
+};
+
+static void run_help(void)
+{
+	mb_run_usage(stdout);
+}
+
+static const struct command commands[] = {
+	{ "run", "[options]", "run a sweep; append one CSV row per run", mb_sweep_main,
+	  run_help },
+	{ "report", "[-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...",
+	  "aggregate run CSV files into a summary and draw the charts (gnuplot)", mb_report_main,
+	  NULL },
+	{ "topo", "[--cores K] [--policy P] [--smt] [--topology XML|SYNTHETIC]",
+	  "show the topology and the placement plan", cmd_topo, topo_usage },
+	{ "list", "", "list the step kinds, presets, modes and backends", cmd_list_main,
+	  list_usage },
+	{ "serve", "[--port N] [--max-conns N] [--header-timeout DUR] [--idle-timeout DUR]",
+	  "run the loopback delay service alone", mb_serve_main, NULL },
+	{ "claims", "[-o DIR] [--quick]",
+	  "test seven rules of thumb on this machine (claims.md, claims.html)", mb_claims_main,
+	  NULL },
+};
+#define NCOMMANDS MB_ARRAY_SIZE(commands)
+#define ACCEPTED "run, report, topo, list, serve, claims"
+
+static const struct command *find_command(const char *name)
+{
+	for (unsigned i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_help(const struct command *c)
+{
+	if (c->help) {
+		c->help();
+		return;
+	}
+	char *argv[] = { (char *)c->name, (char *)"--help", NULL };
+	c->main(2, argv);
+}
+
+/* What c's help prints, in a malloc'd string (NULL when out of memory):
+ * stdout is swapped for a memory stream while it runs. */
+static char *help_text(const struct command *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len), *out = stdout;
+	if (!mem)
+		return NULL;
+	fflush(stdout);
+	stdout = mem;
+	print_help(c);
+	stdout = out;
+	if (fclose(mem)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* `modebench help --man`: the manual page, from the same texts as --help. */
+static int man_page(void)
+{
+	struct mb_man_command mc[NCOMMANDS];
+	char *texts[NCOMMANDS] = { 0 };
+	int rc = MB_EXIT_OK;
+	for (unsigned i = 0; i < NCOMMANDS; i++) {
+		const struct command *c = &commands[i];
+		bool run = c->main == mb_sweep_main;
+		if (!run && !(texts[i] = help_text(c))) {
+			fprintf(stderr, "modebench: help --man: cannot allocate %s's help\n",
+				c->name);
+			rc = MB_EXIT_FAILED;
+		}
+		mc[i] = (struct mb_man_command){ c->name, c->synopsis, c->summary, texts[i] };
+	}
+	if (!rc)
+		mb_man_page(stdout, mc, NCOMMANDS);
+	for (unsigned i = 0; i < NCOMMANDS; i++)
+		free(texts[i]);
+	return rc;
+}
+
+/* `modebench help [COMMAND]`, `-h`, `--help`. */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return MB_EXIT_OK;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--man"))
+		return man_page();
+	const struct command *c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "modebench: help: unknown command '%s' (accepted: " ACCEPTED ")\n",
+			argv[1]);
+		return MB_EXIT_USAGE;
+	}
+	if (argc > 2) {
+		fprintf(stderr, "modebench: help: one command at a time ('%s' after %s)\n",
+			argv[2], argv[1]);
+		return MB_EXIT_USAGE;
+	}
+	print_help(c);
+	return MB_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -142,30 +296,15 @@ int main(int argc, char **argv)
 		return MB_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "run"))
-		return mb_sweep_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "report"))
-		return mb_report_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "topo"))
-		return cmd_topo(argc - 1, argv + 1);
-	if (!strcmp(cmd, "list"))
-		return argc == 2 ? cmd_list() : (fprintf(stderr, "modebench: list takes no arguments\n"), MB_EXIT_USAGE);
-	if (!strcmp(cmd, "claims"))
-		return mb_claims_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "serve"))
-		return mb_serve_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-		if (argc > 2 && !strcmp(argv[2], "run"))
-			mb_run_usage(stdout);
-		else
-			usage(stdout);
-		return MB_EXIT_OK;
-	}
-	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+	const struct command *c = find_command(cmd);
+	if (c)
+		return c->main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
 		printf("modebench %s (%s)\n", MB_VERSION, MB_GIT_DESCRIBE);
 		return MB_EXIT_OK;
 	}
-	fprintf(stderr, "modebench: unknown command '%s' (accepted: run, report, topo, list, "
-		"serve, claims)\n", cmd);
+	fprintf(stderr, "modebench: unknown command '%s' (accepted: " ACCEPTED ")\n", cmd);
 	return MB_EXIT_USAGE;
 }

@@ -1,4 +1,5 @@
-/* Option parsing for `modebench run` and its --help, both from one table:
+/* Option parsing for `modebench run` and its --help, both from one table
+ * (run_opts, which manpage.c also reads for the man page's OPTIONS):
  * each option has its syntax, its help text, its default and one handler,
  * so the help cannot list an option the parser lacks or a default it does
  * not apply. Defaults are applied through the same handlers before argv
@@ -276,20 +277,8 @@ static int opt_help(struct cli_parse *p, const char *a)
 
 /* ---- the table */
 
-struct run_opt {
-	const char *name;  /* the long option */
-	char letter;	   /* the short option, or 0 */
-	int has_arg;	   /* no_argument, required_argument or optional_argument */
-	const char *arg;   /* the value's name in the help */
-	const char *help;  /* NULL: an alias of the entry with the same letter */
-	const char *dflt;  /* applied before argv is read; "(default X)" in the help */
-	const char *bare;  /* optional_argument: the value when none is given,
-			    * shown as "(default X)" */
-	int (*handle)(struct cli_parse *p, const char *arg);
-};
-
 #define REQ required_argument
-static const struct run_opt run_opts[] = {
+const struct run_opt run_opts[] = {
 	{ "workload", 'w', REQ, "LIST", "presets or recipes; presets: cpu mem sleep net file "
 	  "mixed breakfast web", "cpu,sleep", NULL, opt_workload },
 	{ "modes", 'm', REQ, "LIST", "sync,async,threads,procs,async-threads,async-procs",
@@ -349,6 +338,7 @@ static const struct run_opt run_opts[] = {
 };
 #undef REQ
 
+const unsigned run_nopts = MB_ARRAY_SIZE(run_opts);
 #define NOPTS MB_ARRAY_SIZE(run_opts)
 
 /* getopt_long's value for entry i: its letter, else 256 + i. */

@@ -26,6 +26,23 @@ struct cli_parse {
 		return -EINVAL;                           \
 	} while (0)
 
+/* One option of `modebench run`: the table that drives the parser, the
+ * defaults, --help (cli.c) and the man page (manpage.c). */
+struct run_opt {
+	const char *name;  /* the long option */
+	char letter;	   /* the short option, or 0 */
+	int has_arg;	   /* no_argument, required_argument or optional_argument */
+	const char *arg;   /* the value's name in the help */
+	const char *help;  /* NULL: an alias of the entry with the same letter */
+	const char *dflt;  /* applied before argv is read; "(default X)" in the help */
+	const char *bare;  /* optional_argument: the value when none is given,
+			    * shown as "(default X)" */
+	int (*handle)(struct cli_parse *p, const char *arg);
+};
+
+extern const struct run_opt run_opts[];
+extern const unsigned run_nopts;
+
 /* Runs a comma list through fn (one of the items below, arg p); an empty
  * or overlong item gets a message naming the option when fn has not
  * written one. Returns 0 or -EINVAL. */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "loop.h"
 #include "engine.h"
@@ -60,6 +61,18 @@ struct mb_opts {
 int mb_opts_parse(struct mb_opts *o, int argc, char **argv, unsigned ncores_here,
 		  char *err, unsigned errlen);
 void mb_run_usage(FILE *f);
+
+/* A command of modebench as the man page shows it: its synopsis (after
+ * "modebench NAME"), a one-line summary, and what its --help prints (NULL
+ * for run, whose OPTIONS come from its option table). */
+struct mb_man_command {
+	const char *name, *synopsis, *summary, *help;
+};
+
+/* Writes the manual page modebench(1) in roff: the commands, run's
+ * OPTIONS from the table behind its parser and --help, the others' help
+ * texts, the exit statuses. */
+void mb_man_page(FILE *f, const struct mb_man_command *cmds, unsigned n);
 
 /* Executes the sweep; returns the process exit status. */
 int mb_sweep_main(int argc, char **argv);

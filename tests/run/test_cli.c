@@ -525,6 +525,164 @@ static void test_trace_append_creates(void **state)
 	free(tr);
 }
 
+/* ---- help, version and the man page (issue 12) */
+
+static const char *const commands[] = { "run", "report", "topo", "list", "serve", "claims" };
+
+static void test_version(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const v[] = { "-V", NULL }, *const version[] = { "--version", NULL };
+	struct proc a, b;
+	if (!modebench())
+		skip();
+	run_mb(t->dir, v, &a);
+	run_mb(t->dir, version, &b);
+	assert_int_equal(a.status, 0);
+	assert_int_equal(b.status, 0);
+	assert_true(!strncmp(a.out, "modebench ", 10));
+	assert_string_equal(a.out, b.out);
+	assert_int_equal(a.errlen + b.errlen, 0);
+	proc_free(&a);
+	proc_free(&b);
+}
+
+/* `help COMMAND` and `COMMAND --help` print the same usage, for every
+ * command, and create nothing. */
+static void test_help_every_command(void **state)
+{
+	struct tmp *t = *state;
+	char files[512];
+	if (!modebench())
+		skip();
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const char *const help[] = { "help", commands[i], NULL };
+		const char *const flag[] = { commands[i], "--help", NULL };
+		char want[64];
+		struct proc a, b;
+		run_mb(t->dir, help, &a);
+		run_mb(t->dir, flag, &b);
+		snprintf(want, sizeof(want), "usage: modebench %s", commands[i]);
+		if (a.status || b.status || strncmp(a.out, want, strlen(want)) ||
+		    strcmp(a.out, b.out) || a.errlen || b.errlen)
+			fail_msg("%s: help %d '%.80s' / --help %d '%.80s', stderr '%s%s'",
+				 commands[i], a.status, a.out, b.status, b.out, a.err, b.err);
+		proc_free(&a);
+		proc_free(&b);
+	}
+	assert_int_equal(dir_entries(t->dir, files, sizeof(files)), 0);
+}
+
+/* The long options of --help's lines ("  -w, --workload LIST",
+ * "      --smt ...") in order, one per line of names. */
+static void help_options(const char *help, char *names, size_t len)
+{
+	size_t pos = 0;
+	names[0] = 0;
+	for (const char *l = help; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *o = !strncmp(l, "  -", 3) && l[4] == ',' ? l + 6 :
+				!strncmp(l, "      --", 8)		 ? l + 6 : NULL;
+		if (!o)
+			continue;
+		size_t n = strcspn(o, " [\n");
+		pos += (size_t)snprintf(names + pos, len - pos, "%.*s\n", (int)n, o);
+	}
+}
+
+/* The long options of the man page's OPTIONS section: the \-\-NAME
+ * after each .TP, unescaped. */
+static void man_options(const char *man, char *names, size_t len)
+{
+	const char *sec = strstr(man, "\n.SH OPTIONS\n");
+	size_t pos = 0;
+	names[0] = 0;
+	assert_non_null(sec);
+	const char *end = strstr(sec + 1, "\n.SH ");
+	assert_non_null(end);
+	for (const char *tp = strstr(sec, "\n.TP\n"); tp && tp < end;
+	     tp = strstr(tp + 1, "\n.TP\n")) {
+		const char *o = strstr(tp + 5, "\\-\\-");
+		assert_non_null(o);
+		o += 4;
+		pos += (size_t)snprintf(names + pos, len - pos, "--");
+		for (; *o && *o != '\\' && *o != ' ' && *o != '[' && *o != '\n'; o++)
+			pos += (size_t)snprintf(names + pos, len - pos, "%c", *o);
+		while (!strncmp(o, "\\-", 2)) { /* a hyphen inside the name */
+			pos += (size_t)snprintf(names + pos, len - pos, "-");
+			for (o += 2; *o && *o != '\\' && *o != ' ' && *o != '[' && *o != '\n'; o++)
+				pos += (size_t)snprintf(names + pos, len - pos, "%c", *o);
+		}
+		pos += (size_t)snprintf(names + pos, len - pos, "\n");
+	}
+}
+
+static void test_man_options_match_help(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const man[] = { "help", "--man", NULL };
+	static const char *const help[] = { "run", "--help", NULL };
+	char from_man[4096], from_help[4096], built[600];
+	struct proc m, h;
+	if (!modebench())
+		skip();
+	run_mb(t->dir, man, &m);
+	run_mb(t->dir, help, &h);
+	assert_int_equal(m.status, 0);
+	assert_int_equal(h.status, 0);
+	assert_true(!strncmp(m.out, ".\\\"", 3));
+	assert_non_null(strstr(m.out, "\n.TH MODEBENCH 1 "));
+	man_options(m.out, from_man, sizeof(from_man));
+	help_options(h.out, from_help, sizeof(from_help));
+	if (strcmp(from_man, from_help))
+		fail_msg("the man page's OPTIONS:\n%s\nare not run --help's:\n%s", from_man,
+			 from_help);
+	assert_non_null(strstr(from_help, "--workload\n"));
+	assert_non_null(strstr(from_help, "--append\n"));
+	/* every other command's help is in it */
+	for (unsigned i = 1; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char ss[64];
+		snprintf(ss, sizeof(ss), "\n.SS \"modebench %s\"\n", commands[i]);
+		if (!strstr(m.out, ss))
+			fail_msg("no section for %s in the man page", commands[i]);
+	}
+	/* the build's modebench.1, beside the binary, is this page */
+	snprintf(built, sizeof(built), "%s.1", modebench());
+	FILE *f = fopen(built, "rb");
+	if (f) {
+		size_t len;
+		char *page = slurp(f, &len);
+		fclose(f);
+		assert_int_equal(len, m.outlen);
+		assert_memory_equal(page, m.out, len);
+		free(page);
+	} else {
+		print_message("%s: not built (no man page to compare)\n", built);
+	}
+	proc_free(&m);
+	proc_free(&h);
+}
+
+/* groff reads the page without a warning (-ww). */
+static void test_man_page_groff(void **state)
+{
+	struct tmp *t = *state;
+	char cmd[2400];
+	if (!modebench())
+		skip();
+	if (system("groff -v >/dev/null 2>&1") != 0) {
+		print_message("groff is not installed: the man page's roff is not checked\n");
+		skip();
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' help --man > '%s/m.1' && groff -man -Tutf8 -ww -z "
+		 "'%s/m.1' 2> '%s/warnings' && test ! -s '%s/warnings'", modebench(), t->dir,
+		 t->dir, t->dir, t->dir);
+	if (system(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "cat '%s/warnings' >&2", t->dir);
+		(void)!system(cmd);
+		fail_msg("groff warns about the man page");
+	}
+}
+
 /* ---- successful commands */
 
 static unsigned this_machine_cores(void)
@@ -697,6 +855,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trace_new_refused_appended, setup_tmp,
 						teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_trace_append_creates, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_version, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_help_every_command, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_man_options_match_help, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_man_page_groff, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_conc_k, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_synthetic_topology, setup_tmp,

@@ -328,11 +328,12 @@ const struct run_opt run_opts[] = {
 	{ "order", 0, REQ, "O", "run order: shuffled|sequential", "shuffled", NULL, opt_order },
 	{ "topology", 0, REQ, "XML|SYNTHETIC", "plan for another machine (--dry-run only)", NULL,
 	  NULL, opt_topology },
-	{ "dry-run", 0, no_argument, NULL, "print the run matrix and placement, run nothing", NULL,
-	  NULL, opt_dry_run },
+	{ "dry-run", 0, no_argument, NULL, "print the run matrix, the placement and the "
+	  "estimated time; run nothing", NULL, NULL, opt_dry_run },
 	{ "quiet", 'q', no_argument, NULL, "errors only: no progress, notes or summary", NULL,
 	  NULL, opt_quiet },
-	{ "progress", 0, REQ, "WHEN", "auto|always|never; auto: on a terminal", "auto", NULL,
+	{ "progress", 0, REQ, "WHEN", "auto|always|never; auto: a line redrawn on a terminal, "
+	  "else a line with the ETA every tenth of the runs or 10 s", "auto", NULL,
 	  opt_progress },
 	{ "help", 'h', no_argument, NULL, "this text", NULL, NULL, opt_help },
 };

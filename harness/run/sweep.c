@@ -1,9 +1,9 @@
 /* The sweep (README, "How it measures"): plan -> dry run, or open the
  * outputs -> execute the plan, one CSV row per run on disk before the
- * next run starts, a progress line on a terminal -> a summary table at
- * the end. The plan is sweep_plan.c, the rows sweep_row.c, the summary
- * sweep_summary.c; this file holds the phases that touch the disk and the
- * runs themselves. */
+ * next run starts, with progress -> a summary table at the end. The plan
+ * is sweep_plan.c, the rows sweep_row.c, the summary sweep_summary.c, the
+ * progress and the text a person reads sweep_console.c; this file holds
+ * the phases that touch the disk and the runs themselves. */
 #include "sweep_int.h"
 
 #include <errno.h>
@@ -59,6 +59,7 @@ int sw_nomem(const char *what, ...)
 	return MB_EXIT_FAILED;
 }
 
+/* The redrawn line: --progress always, or auto on a terminal. */
 bool sw_show_progress(const struct mb_opts *o)
 {
 	return o->progress > 0 || (o->progress == 0 && isatty(2));
@@ -256,19 +257,6 @@ static int alloc_results(struct sw_sweep *s)
 
 /* ---- executing the plan */
 
-static void progress(const struct sw_sweep *s, unsigned done, const struct sw_config *c,
-		     const struct sw_planned *p)
-{
-	if (!sw_show_progress(s->o))
-		return;
-	double el = (mb_now_ns() - s->t_start) / 1e9;
-	double eta = done ? el / done * (s->nplan - done) : 0;
-	fprintf(stderr, "\r\033[K[%u/%u] %s %s k=%u C=%u %s%u  elapsed %.0fs  ETA %.0fs",
-		done + 1, s->nplan, s->o->workloads[c->wl].name, c->mode->name, c->k, c->c,
-		p->warmup ? "warmup " : "rep ", p->rep, el, eta);
-	fflush(stderr);
-}
-
 /* What the engine needs for run pi of the plan. label must outlive it. */
 static struct mb_run make_run(const struct sw_sweep *s, unsigned pi, const char *label)
 {
@@ -403,7 +391,7 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 	}
 	snprintf(label, sizeof(label), "%s-%04u", s->sweep_id, pi);
 	struct mb_run run = make_run(s, pi, label);
-	progress(s, pi, c, p);
+	sw_progress(s, pi, c, p);
 	memset(&row, 0, sizeof(row));
 	sw_row_identity(&row, s, c, p, pi);
 	memset(s->lat, 0, sizeof(*s->lat));

@@ -6,6 +6,7 @@
  *                    the --reps auto rounds
  *   sweep_row.c      one CSV row from a configuration and a run's result
  *   sweep_summary.c  the statistics --reps auto stops on, and the summary
+ *   sweep_console.c  latencies in units, recipe cells, progress, estimate
  * Each phase that can fail prints one line saying why and returns the
  * process exit status (README, "Commands"); 0 lets the next phase run. */
 #ifndef MB_SWEEP_INT_H
@@ -71,6 +72,8 @@ struct sw_sweep {
 	uint64_t t_start;
 	unsigned skipped; /* runs --resume found done */
 	unsigned written; /* rows this sweep wrote */
+	unsigned progress_done;	 /* runs done at the last progress line */
+	uint64_t progress_ns;	 /* when it was written */
 	bool lost;	  /* -o was removed during the sweep */
 	int status;	  /* MB_EXIT_OK, or MB_EXIT_FAILED once a run failed */
 };
@@ -122,6 +125,40 @@ bool sw_needs_more(const struct sw_config *c, const struct mb_opts *o);
 
 /* The table of medians per configuration, with the quality warnings. */
 void sw_print_summary(const struct sw_sweep *s, FILE *f);
+
+/* ---- sweep_console.c: what a person reads */
+
+/* What --dry-run's estimate adds to each run's duration: starting and
+ * stopping the workers, writing and syncing the row (12 to 75 ms a run
+ * measured on a 2-core VM, procs with C=64 the slowest). */
+#define SW_RUN_OVERHEAD_S 0.05
+
+/* A latency in microseconds with three significant digits and a unit:
+ * "850 ns", "85.2 us", "1.02 ms", "207 ms", "3.40 s"; "-" for NAN. */
+void sw_fmt_us(double us, char *buf, unsigned len);
+/* A time in seconds: "6.7 s", "42 s", "3 min 05 s", "2 h 10 min". */
+void sw_fmt_secs(double s, char *buf, unsigned len);
+
+/* recipe as a table cell width wide that starts at column col: whole and
+ * padded when it fits, else cut after a step (a '+' outside a group) with
+ * "...", never inside one; when not even its first step fits, the whole
+ * recipe, then a new line indented to the next column. */
+void sw_recipe_cell(const char *recipe, unsigned width, unsigned col, char *buf, unsigned len);
+/* The recipe column's width: the longest recipe of the matrix, at least
+ * 6 ("recipe"), at most most. */
+unsigned sw_recipe_width(const struct sw_sweep *s, unsigned most);
+
+/* Before run done of the plan (c, p): the redrawn progress line when
+ * sw_show_progress; with --progress auto and standard error no terminal,
+ * a line with the ETA once another tenth of the runs is done or 10 s
+ * have passed since the last one, whichever comes first; nothing with
+ * --progress never or -q. */
+void sw_progress(struct sw_sweep *s, unsigned done, const struct sw_config *c,
+		 const struct sw_planned *p);
+
+/* --dry-run: how long the sweep should take (by duration), or why that is
+ * unknown (by task count). */
+void sw_print_estimate(const struct sw_sweep *s, FILE *f);
 
 /* ---- sweep.c */
 

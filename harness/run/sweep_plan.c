@@ -286,16 +286,20 @@ int sw_plan(struct sw_sweep *s)
 void sw_print_plan(const struct sw_sweep *s)
 {
 	const struct mb_opts *o = s->o;
+	unsigned rw = sw_recipe_width(s, 40);
 	printf("%s\nrun matrix: %u configurations x (%u warmup + %u reps) = %u runs, %s each\n",
 	       s->topo->desc, s->ncfg, o->warmup, o->reps, s->nplan,
 	       o->tasks ? "by task count" : "by duration");
-	printf("%-10s %-28s %-13s %-8s %4s %6s %7s  %s\n", "workload", "recipe", "mode", "backend",
-	       "k", "C", "workers", "cpuset (PU OS indexes, in assignment order)");
+	sw_print_estimate(s, stdout);
+	printf("%-10s %-*s %-13s %-8s %4s %6s %7s  %s\n", "workload", (int)rw, "recipe", "mode",
+	       "backend", "k", "C", "workers", "cpuset (PU OS indexes, in assignment order)");
 	for (unsigned i = 0; i < s->ncfg; i++) {
 		const struct sw_config *c = &s->cfgs[i];
 		const struct mb_workload *wl = &o->workloads[c->wl];
-		printf("%-10s %-28.28s %-13s %-8s %4u %6u %7u  ", wl->name, wl->recipe,
-		       c->mode->name, mb_backend_name(c->backend), c->k, c->c, c->w);
+		char recipe[400];
+		sw_recipe_cell(wl->recipe, rw, 11, recipe, sizeof(recipe));
+		printf("%-10s %s %-13s %-8s %4u %6u %7u  ", wl->name, recipe, c->mode->name,
+		       mb_backend_name(c->backend), c->k, c->c, c->w);
 		for (unsigned j = 0; j < c->k; j++)
 			printf("%s%u", j ? "," : "", c->pus[j]);
 		printf("%s\n", o->policy == MB_POLICY_NONE ? " (not bound)" : "");

@@ -83,13 +83,14 @@ static void quality_flags(const struct sw_config *c, char *buf, unsigned len)
 void sw_print_summary(const struct sw_sweep *s, FILE *f)
 {
 	const struct mb_opts *o = s->o;
-	fprintf(f, "\n%-10s %-24s %-13s %-8s %3s %5s %6s %12s %10s %10s %6s  %s\n", "workload",
-		"recipe", "mode", "backend", "k", "C", "reps", "tasks/s", "p50_us", "p99_us",
+	unsigned rw = sw_recipe_width(s, 32);
+	fprintf(f, "\n%-10s %-*s %-13s %-8s %3s %5s %6s %12s %10s %10s %6s  %s\n", "workload",
+		(int)rw, "recipe", "mode", "backend", "k", "C", "reps", "tasks/s", "p50", "p99",
 		"cpu%", "status");
 	for (unsigned i = 0; i < s->ncfg; i++) {
 		const struct sw_config *c = &s->cfgs[i];
 		const struct mb_workload *wl = &o->workloads[c->wl];
-		char status[48], flags[96];
+		char status[48], flags[96], p50[16], p99[16], recipe[400];
 		quality_flags(c, flags, sizeof(flags));
 		if (c->nres && !c->nfail)
 			snprintf(status, sizeof(status), "ok%s", flags);
@@ -97,9 +98,12 @@ void sw_print_summary(const struct sw_sweep *s, FILE *f)
 			snprintf(status, sizeof(status), "unsupported");
 		else
 			snprintf(status, sizeof(status), "%u %s", c->nfail, c->status);
-		fprintf(f, "%-10s %-24.24s %-13s %-8s %3u %5u %6u %12.6g %10.4g %10.4g %6.1f  %s\n",
-			wl->name, wl->recipe, c->mode->name, mb_backend_name(c->backend), c->k,
-			c->c, c->nres, median_of(c->thr, c->nres), median_of(c->p50, c->nres),
-			median_of(c->p99, c->nres), 100 * median_of(c->util, c->nres), status);
+		sw_fmt_us(median_of(c->p50, c->nres), p50, sizeof(p50));
+		sw_fmt_us(median_of(c->p99, c->nres), p99, sizeof(p99));
+		sw_recipe_cell(wl->recipe, rw, 11, recipe, sizeof(recipe));
+		fprintf(f, "%-10s %s %-13s %-8s %3u %5u %6u %12.6g %10s %10s %6.1f  %s\n",
+			wl->name, recipe, c->mode->name, mb_backend_name(c->backend), c->k, c->c,
+			c->nres, median_of(c->thr, c->nres), p50, p99,
+			100 * median_of(c->util, c->nres), status);
 	}
 }

@@ -840,6 +840,103 @@ static void test_tiny_real_run(void **state)
 	mb_test_free_table(&tb);
 }
 
+/* ---- what a person reads (issue 12) */
+
+/* The end-of-sweep summary: latencies in units, recipes whole (breakfast
+ * was cut to "(sleep:3ms|sleep:5ms)+cp"); with standard error no
+ * terminal, progress lines with an ETA. */
+static void test_summary_and_progress_lines(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { "run", "-w", "breakfast,sleep:1ms", "-m", "sync",
+					    "-c", "1", "-n", "4", "-r", "2", "--warmup", "0",
+					    "-o", "out.csv", NULL };
+	struct proc p;
+	if (!modebench())
+		skip();
+	run_mb(t->dir, args, &p);
+	if (p.status)
+		print_error("exit %d, stderr '%s'\n", p.status, p.err);
+	assert_int_equal(p.status, 0);
+	const char *hdr = strstr(p.out, "\nworkload ");
+	assert_non_null(hdr);
+	assert_non_null(strstr(hdr, " p50 "));
+	assert_non_null(strstr(hdr, " p99 "));
+	const char *bf = strstr(p.out, "\nbreakfast  (sleep:3ms|sleep:5ms)+cpu:200us ");
+	const char *sl = strstr(p.out, "\ncustom     sleep:1ms ");
+	if (!bf || !sl || strstr(p.out, "e+"))
+		fail_msg("summary:\n%s", p.out);
+	/* a sleep:1ms task takes a millisecond or more: "1.05 ms" */
+	char line[256];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(sl + 1, "\n"), sl + 1);
+	if (!strstr(line, " ms "))
+		fail_msg("no latency in ms: '%s'", line);
+	if (!strstr(p.err, "runs done (") || !strstr(p.err, ", ETA "))
+		fail_msg("no progress lines on stderr:\n%s", p.err);
+	assert_null(strchr(p.err, '\r'));
+	proc_free(&p);
+}
+
+/* --progress never and -q: no progress lines. */
+static void test_progress_never_quiet(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const never[] = { "run", "-w", "cpu:1", "-m", "sync", "-c", "1", "-n",
+					     "2", "-r", "3", "--warmup", "0", "-o", "a.csv",
+					     "--progress", "never", NULL };
+	static const char *const quiet[] = { "run", "-w", "cpu:1", "-m", "sync", "-c", "1", "-n",
+					     "2", "-r", "3", "--warmup", "0", "-o", "b.csv", "-q",
+					     NULL };
+	struct proc p, q;
+	if (!modebench())
+		skip();
+	run_mb(t->dir, never, &p);
+	run_mb(t->dir, quiet, &q);
+	assert_int_equal(p.status, 0);
+	assert_int_equal(q.status, 0);
+	assert_null(strstr(p.err, "runs done"));
+	assert_int_equal(q.errlen, 0);
+	assert_int_equal(q.outlen, 0);
+	proc_free(&p);
+	proc_free(&q);
+}
+
+/* --dry-run: a recipe too long for its column is cut after a whole step,
+ * and the estimated time is stated. */
+static void test_dry_run_recipe_and_estimate(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const recipe =
+		"sleep:1ms+cpu:100+sleep:2ms+cpu:100+sleep:3ms+cpu:100+sleep:4ms+cpu:100";
+	const char *const args[] = { "run", "--dry-run", "-w", recipe, "-m", "sync", "-c", "1",
+				     "-d", "2s", "-r", "3", "--warmup", "1", NULL };
+	const char *const by_n[] = { "run", "--dry-run", "-w", "cpu", "-m", "sync", "-c", "1",
+				     "-n", "100", NULL };
+	struct proc p, q;
+	if (!modebench())
+		skip();
+	run_mb(t->dir, args, &p);
+	assert_int_equal(p.status, 0);
+	const char *row = strstr(p.out, "\ncustom ");
+	assert_non_null(row);
+	row += strlen("\ncustom ");
+	row += strspn(row, " ");
+	size_t cell = strcspn(row, " \n");
+	bool whole = cell == strlen(recipe) && !strncmp(row, recipe, cell);
+	bool cut = cell > 4 && !strncmp(row + cell - 4, "+...", 4) &&
+		   !strncmp(row, recipe, cell - 3);
+	if (!whole && !cut)
+		fail_msg("recipe cell '%.*s' cuts a step", (int)cell, row);
+	/* 4 runs x (2 s + the stated overhead) */
+	if (!strstr(p.out, "\nestimated time: 8.2 s: 4 runs x (2 s + about 0.05 s per run"))
+		fail_msg("no estimate:\n%s", p.out);
+	run_mb(t->dir, by_n, &q);
+	assert_int_equal(q.status, 0);
+	assert_non_null(strstr(q.out, "\nestimated time: unknown: "));
+	proc_free(&p);
+	proc_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -865,6 +962,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dry_run_synthetic_topology, setup_tmp,
 						teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_tiny_real_run, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_summary_and_progress_lines, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_progress_never_quiet, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_dry_run_recipe_and_estimate, setup_tmp,
+						teardown_tmp),
 	};
 	if (!modebench())
 		fprintf(stderr, "MODEBENCH is not set: the command-line tests are skipped\n");

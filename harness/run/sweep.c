@@ -1,25 +1,19 @@
 /* The sweep (README, "How it measures"): plan -> dry run, or open the
  * outputs -> execute the plan, one CSV row per run on disk before the
  * next run starts, with progress -> a summary table at the end. The plan
- * is sweep_plan.c, the rows sweep_row.c, the summary sweep_summary.c, the
- * progress and the text a person reads sweep_console.c; this file holds
- * the phases that touch the disk and the runs themselves. */
+ * is sweep_plan.c, opening the outputs sweep_setup.c, the rows
+ * sweep_row.c, the summary sweep_summary.c, the progress and the text a
+ * person reads sweep_console.c; this file holds the runs themselves. */
 #include "sweep_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
-
-#include "meta.h"
 
 /* SIGINT or SIGTERM seen and not yet reported by a sweep. The sweep that
  * reports it (exit status 130) clears it, so a later sweep in the same
@@ -63,173 +57,6 @@ int sw_nomem(const char *what, ...)
 bool sw_show_progress(const struct mb_opts *o)
 {
 	return o->progress > 0 || (o->progress == 0 && isatty(2));
-}
-
-/* ---- opening the outputs */
-
-static void default_output(struct mb_opts *o)
-{
-	char date[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	snprintf(o->output, sizeof(o->output), "results/%s-%s.csv", sw_hostname(), date);
-}
-
-/* I/O targets: the delay service and the test file, pinned away from the
- * widest placement of the sweep. */
-static int prepare_io(struct sw_sweep *s, char *err, unsigned errlen)
-{
-	bool need_net = false, need_file = false;
-	unsigned maxk = 1, pus[1024];
-	for (unsigned i = 0; i < s->o->nworkloads; i++) {
-		unsigned f = mb_recipe_flags(&s->recipes[i]);
-		need_net |= (f & MB_STEP_F_SERVER) != 0;
-		need_file |= (f & MB_STEP_F_TEST_FILE) != 0;
-	}
-	for (unsigned i = 0; i < s->ncfg; i++)
-		if (s->cfgs[i].k > maxk)
-			maxk = s->cfgs[i].k;
-	mb_topo_plan(s->topo, maxk, s->o->policy, s->o->smt, pus);
-	return mb_io_prepare(&s->io, s->o, s->topo, pus, maxk, need_net, need_file, err, errlen);
-}
-
-/* --trace FILE: a new or empty file unless --append (a file from an
- * earlier sweep, whose header it keeps), never through a symbolic link.
- * The check comes before anything is created; the open repeats it, so a
- * file that appears in between is refused all the same. */
-static const char trace_taken[] = "the file exists and is not empty; add --append to add "
-				  "this sweep's events to it, or choose another file";
-
-static int trace_check(const struct mb_opts *o, char *err, unsigned errlen)
-{
-	struct stat st;
-	int rc = mb_path_check("--trace", o->trace, err, errlen);
-	if (rc || o->append || lstat(o->trace, &st) || !S_ISREG(st.st_mode) || !st.st_size)
-		return rc;
-	snprintf(err, errlen, "--trace %s: %s", o->trace, trace_taken);
-	return -EEXIST;
-}
-
-static int open_trace(struct sw_sweep *s)
-{
-	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
-	struct stat st;
-	int fd = open(s->o->trace, flags | O_CREAT | (s->o->append ? 0 : O_EXCL), 0644);
-	if (fd < 0 && errno == EEXIST)
-		fd = open(s->o->trace, flags);
-	if (fd < 0)
-		return -errno;
-	if (!s->o->append && (fstat(fd, &st) || st.st_size)) {
-		close(fd);
-		return -EEXIST;
-	}
-	if (!(s->trace = fdopen(fd, "a"))) {
-		int rc = -errno;
-		close(fd);
-		return rc;
-	}
-	return 0;
-}
-
-/* The meta file beside -o is written through no symbolic link either;
- * anything else wrong with it is a warning when the sweep writes it. */
-static int meta_check(const struct mb_opts *o, char *err, unsigned errlen)
-{
-	char meta[1100];
-	struct stat st;
-	mb_meta_path(o->output, meta, sizeof(meta));
-	if (lstat(meta, &st) || !S_ISLNK(st.st_mode))
-		return 0;
-	snprintf(err, errlen, "-o %s: its meta file %s is a symbolic link; modebench does not "
-		 "write through links", o->output, meta);
-	return -ELOOP;
-}
-
-/* --resume's record, then -o and --trace checked before anything is
- * created (the test file, the results directory, the CSV), then the I/O
- * targets, the CSV and the trace file. */
-static int open_outputs(struct sw_sweep *s)
-{
-	struct mb_opts *o = s->o;
-	char err[3 * 1024]; /* room for two paths */
-	int rc;
-
-	if (!o->output[0])
-		default_output(o);
-	if (o->resume && mb_resume_load(&s->done_runs, o->output, err, sizeof(err)) < 0) {
-		fprintf(stderr, "modebench: --resume: %s\n", err);
-		return MB_EXIT_USAGE;
-	}
-	if (mb_csv_check(o->output, err, sizeof(err)) || meta_check(o, err, sizeof(err)) ||
-	    (o->trace[0] && trace_check(o, err, sizeof(err)))) {
-		fprintf(stderr, "modebench: %s\n", err);
-		return MB_EXIT_USAGE;
-	}
-	if ((rc = prepare_io(s, err, sizeof(err)))) {
-		fprintf(stderr, "modebench: %s\n", err);
-		return rc == -EINVAL ? MB_EXIT_USAGE : MB_EXIT_FAILED;
-	}
-	if (!strncmp(o->output, "results/", 8))
-		mkdir("results", 0755);
-	if (mb_csv_open(&s->csv, o->output, err, sizeof(err))) {
-		fprintf(stderr, "modebench: %s\n", err);
-		return MB_EXIT_USAGE;
-	}
-	if (o->trace[0] && (rc = open_trace(s))) {
-		if (rc == -ELOOP)
-			fprintf(stderr, "modebench: --trace %s: is a symbolic link; modebench does "
-				"not write through links\n", o->trace);
-		else if (rc == -EEXIST)
-			fprintf(stderr, "modebench: --trace %s: %s\n", o->trace, trace_taken);
-		else
-			fprintf(stderr, "modebench: --trace %s: cannot open: %s\n", o->trace,
-				strerror(-rc));
-		return MB_EXIT_USAGE;
-	}
-	return 0;
-}
-
-/* Calibrates cpu:DUR once, on the first planned core. */
-static void calibrate(struct sw_sweep *s)
-{
-	bool need = false;
-	for (unsigned i = 0; i < s->o->nworkloads; i++) {
-		const struct mb_step *st;
-		MB_FOR_EACH_STEP(&s->recipes[i], st)
-		{
-			need |= (st->kind->flags & MB_STEP_F_WORK_UNITS) && st->dur_ns;
-		}
-	}
-	if (!need)
-		return;
-	double ups = mb_cpu_calibrate(s->topo, s->cfgs[0].pus[0]);
-	if (!s->o->quiet)
-		fprintf(stderr, "calibrated: %.0f cpu work units per second on PU %u\n", ups,
-			s->cfgs[0].pus[0]);
-	for (unsigned i = 0; i < s->o->nworkloads; i++)
-		mb_recipe_calibrate(&s->recipes[i], ups);
-}
-
-/* The sweep's identity (sweep_id, kernel, version) and its row in
- * OUTPUT.meta.csv; a meta file that cannot be written is a warning. */
-static void record_sweep(struct sw_sweep *s)
-{
-	char err[MB_ERRLEN * 2], meta[1100];
-	struct timespec ts;
-	struct utsname u;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(s->sweep_id, sizeof(s->sweep_id), "%lx%04x", (unsigned long)ts.tv_sec,
-		 (unsigned)(getpid() & 0xffff));
-	uname(&u);
-	snprintf(s->kernel, sizeof(s->kernel), "%s %s", u.sysname, u.release);
-	snprintf(s->version, sizeof(s->version), "%s", MB_VERSION "+" MB_GIT_DESCRIBE);
-
-	mb_meta_path(s->o->output, meta, sizeof(meta));
-	if (mb_meta_write(meta, s->sweep_id, s->topo, s->o->cmdline, err, sizeof(err)) &&
-	    !s->o->quiet)
-		fprintf(stderr, "modebench: warning: %s\n", err);
 }
 
 /* Room for every configuration's measured results and for one run's
@@ -535,9 +362,9 @@ int mb_sweep_main(int argc, char **argv)
 	status = sw_plan(&s);
 	if (!status && o.dry_run) {
 		sw_print_plan(&s);
-	} else if (!status && !(status = alloc_results(&s)) && !(status = open_outputs(&s))) {
-		calibrate(&s);
-		record_sweep(&s);
+	} else if (!status && !(status = alloc_results(&s)) && !(status = sw_open_outputs(&s))) {
+		sw_calibrate(&s);
+		sw_record_sweep(&s);
 		status = execute(&s);
 	}
 	release(&s);

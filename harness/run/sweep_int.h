@@ -2,8 +2,9 @@
  * the order they run (README, "How it measures").
  *   sweep_plan.c     plan: cores, workloads, recipes, the configuration
  *                    matrix, the worker limit, the run order; the dry run
- *   sweep.c          open the outputs, execute the plan run by run, and
- *                    the --reps auto rounds
+ *   sweep_setup.c    open the outputs, calibrate, record the sweep
+ *   sweep.c          execute the plan run by run, and the --reps auto
+ *                    rounds
  *   sweep_row.c      one CSV row from a configuration and a run's result
  *   sweep_summary.c  the statistics --reps auto stops on, and the summary
  *   sweep_console.c  latencies in units, recipe cells, progress, estimate
@@ -92,6 +93,18 @@ void sw_shuffle(struct sw_planned *p, unsigned n, uint64_t seed);
 
 /* --dry-run: the matrix and each configuration's placement, on stdout. */
 void sw_print_plan(const struct sw_sweep *s);
+
+/* ---- sweep_setup.c */
+
+/* --resume's record, then -o, its meta file and --trace checked before
+ * anything is created, then the I/O targets, the CSV and the trace file.
+ * Returns 0 or the exit status, having printed one line. */
+int sw_open_outputs(struct sw_sweep *s);
+/* Calibrates the recipes' cpu:DUR steps, once, on the first planned PU. */
+void sw_calibrate(struct sw_sweep *s);
+/* The sweep's identity (sweep_id, kernel, version) and its row in the
+ * meta file; one that cannot be written is a warning. */
+void sw_record_sweep(struct sw_sweep *s);
 
 /* ---- sweep_row.c */
 

@@ -223,7 +223,8 @@ static void print_help(const struct command *c)
 }
 
 /* What c's help prints, in a malloc'd string (NULL when out of memory):
- * stdout is swapped for a memory stream while it runs. */
+ * stdout is swapped for a memory stream while it runs (glibc lets a
+ * program assign stdout), so no file is involved. */
 static char *help_text(const struct command *c)
 {
 	char *buf = NULL;

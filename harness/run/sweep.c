@@ -77,7 +77,8 @@ static int alloc_results(struct sw_sweep *s)
 	}
 	s->lat = malloc(sizeof(*s->lat));
 	s->svc = malloc(sizeof(*s->svc));
-	if (!s->lat || !s->svc)
+	s->cur = calloc(1, sizeof(*s->cur));
+	if (!s->lat || !s->svc || !s->cur)
 		return sw_nomem("a run's latency histograms");
 	return 0;
 }
@@ -209,20 +210,21 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 	struct sw_config *c = &s->cfgs[p->cfg];
 	struct mb_run_result res = { .lat = s->lat, .svc = s->svc };
 	struct sw_row row;
-	char label[64];
+	struct mb_run *run = &s->cur->run;
 	int rc;
 
 	if (s->done_runs && mb_resume_has(s->done_runs, c->key, p->rep, p->warmup)) {
 		s->skipped++;
 		return RUN_SKIPPED;
 	}
-	snprintf(label, sizeof(label), "%s-%04u", s->sweep_id, pi);
-	struct mb_run run = make_run(s, pi, label);
+	snprintf(s->cur->label, sizeof(s->cur->label), "%s-%04u", s->sweep_id, pi);
+	*run = make_run(s, pi, s->cur->label);
 	sw_progress(s, pi, c, p);
 	memset(&row, 0, sizeof(row));
 	sw_row_identity(&row, s, c, p, pi);
 	memset(s->lat, 0, sizeof(*s->lat));
-	bool stuck = carry_out(&run, &res) == -EDEADLK;
+	bool stuck = carry_out(run, &res) == -EDEADLK;
+	s->stuck |= stuck;
 	sw_row_result(&row, &res, c, &s->io);
 	if (!p->warmup && res.status == MB_ST_OK && res.wall_s > 0) {
 		/* ci_pct: the interval with this repetition included */
@@ -323,11 +325,14 @@ static int execute(struct sw_sweep *s)
 
 static void release(struct sw_sweep *s)
 {
-	mb_io_cleanup(&s->io);
 	mb_csv_close(s->csv);
 	if (s->trace)
 		fclose(s->trace);
 	mb_resume_free(s->done_runs);
+	mb_server_stop(&s->io); /* a stuck thread's connection just ends */
+	if (s->stuck)
+		return; /* the threads still read the run, its recipe, placement, test file */
+	mb_io_cleanup(&s->io);
 	for (unsigned i = 0; i < s->ncfg; i++) {
 		free(s->cfgs[i].thr);
 		free(s->cfgs[i].p50);
@@ -340,6 +345,7 @@ static void release(struct sw_sweep *s)
 	free(s->recipes);
 	free(s->lat);
 	free(s->svc);
+	free(s->cur);
 	mb_topo_free(s->topo);
 }
 

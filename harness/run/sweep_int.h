@@ -44,6 +44,15 @@ struct sw_config {
 	char status[16];
 };
 
+/* The run under way, as the engine sees it. It lives on the heap so that
+ * threads that outlive their run (mb_mode_run's -EDEADLK) keep reading
+ * valid memory: their run, its label, and what these point to (recipes,
+ * placement, topology, test file) are then never freed. */
+struct sw_current {
+	struct mb_run run;
+	char label[64];
+};
+
 /* One run of the plan: repetition rep (or warmup rep) of configuration cfg. */
 struct sw_planned {
 	unsigned cfg, rep;
@@ -65,6 +74,8 @@ struct sw_sweep {
 	struct mb_csv *csv;
 	FILE *trace;
 	struct mb_hist *lat, *svc; /* one run's merged histograms */
+	struct sw_current *cur;	   /* the run under way */
+	bool stuck;		   /* threads outlived a run: leave them its data */
 	/* the identity columns every row repeats */
 	char sweep_id[32];
 	char kernel[200];

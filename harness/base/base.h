@@ -1,6 +1,7 @@
 /* The shared base of modebench: small, dependency-free pieces every
  * subsystem may use, and nothing else of modebench may be below it.
  *   mb.h      common definitions: exit statuses, the clock, cache lines
+ *   csvread.h reading a CSV file record by record (libcsv)
  *   parse.h   durations, sizes, counts, comma lists
  *   schema.h  the CSV columns, one X-macro list
  *   stats.h   medians and order-statistic intervals
@@ -10,6 +11,7 @@
 #ifndef MB_BASE_H
 #define MB_BASE_H
 
+#include "csvread.h"
 #include "html.h"
 #include "http.h"
 #include "mb.h"

@@ -134,8 +134,10 @@ struct cl_table {
 	bool *taint; /* set when a selection had to include disturbed runs */
 };
 
-/* Reads a CSV with a header line through libcsv. -errno, err set.
- * t->taint starts NULL. */
+/* Reads a CSV with a header line through base's CSV reader (lenient
+ * quoting). -errno, err set: "PATH: cannot open: ...", "PATH: empty (no
+ * header line)", "PATH: read error", "PATH: out of memory". t->taint
+ * starts NULL. */
 int cl_table_load(struct cl_table *t, const char *path, char *err, size_t errlen);
 void cl_table_free(struct cl_table *t);
 int cl_col(const struct cl_table *t, const char *name);

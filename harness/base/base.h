@@ -7,6 +7,7 @@
  *   stats.h   medians and order-statistic intervals
  *   html.h    the HTML escaper of the report and the claims pages
  *   http.h    the slice of HTTP/1.1 the delay service and the net step speak
+ *   tools.h   the chart scripts' folder and running gnuplot
  * This is the base's one public header; the others are its parts. */
 #ifndef MB_BASE_H
 #define MB_BASE_H
@@ -18,5 +19,6 @@
 #include "parse.h"
 #include "schema.h"
 #include "stats.h"
+#include "tools.h"
 
 #endif

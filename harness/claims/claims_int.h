@@ -47,6 +47,7 @@ struct cl_ctx {
 	const char *gnuplot;
 	bool quick;
 	bool have_gnuplot;
+	bool have_scripts;     /* false: scripts says where they were looked for */
 	unsigned k;	       /* cores present (core slots, no SMT) */
 	unsigned reps, warmup;
 	int status;	       /* 0, or 1 once a run or a chart failed */
@@ -94,13 +95,16 @@ int cl_run(struct cl_ctx *ctx, struct cl_claim *c, const char *csv, bool reps,
 char *cl_path(const struct cl_ctx *ctx, char *buf, size_t len, const char *name);
 
 /* Draws chart slot i of the claim: gnuplot -e "data='DIR/DATA'; out='DIR/PNG';
- * EXTRA" SCRIPTS/SCRIPT. On success the slot names the PNG; on failure it
- * stays empty and ctx->status becomes 1. extra may be NULL. */
+ * EXTRA" SCRIPTS/SCRIPT (mb_gp_spawn), its output appended to
+ * DIR/gnuplot.log. On success the slot names the PNG; on failure it stays
+ * empty, the caption says why and ctx->status becomes 1. extra may be
+ * NULL. */
 int cl_chart(struct cl_ctx *ctx, struct cl_claim *c, unsigned i, const char *script,
 	     const char *data, const char *png, const char *extra, const char *caption);
 
-/* Finds the scripts folder and gnuplot; fills ctx->scripts, ->gnuplot,
- * ->have_gnuplot. */
+/* Finds the scripts folder (mb_scripts_dir, probing claims_waits.gp) and
+ * gnuplot (mb_gnuplot); fills ctx->scripts, ->have_scripts, ->gnuplot,
+ * ->have_gnuplot, and says on stderr when there are no scripts. */
 void cl_find_tools(struct cl_ctx *ctx);
 
 /* Progress line on stderr. */

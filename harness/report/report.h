@@ -176,7 +176,7 @@ int mb_report_plan_charts(const struct mb_report_summary *s,
 			  struct mb_report_charts *c);
 void mb_report_charts_free(struct mb_report_charts *c);
 
-/* Run gnuplot (the GNUPLOT environment variable or `gnuplot` on PATH) on
+/* Run gnuplot (mb_gnuplot: $GNUPLOT or `gnuplot` on PATH) on
  * scripts_dir/SCRIPT.gp for every planned chart, PNG and SVG, at most jobs
  * at a time, writing into dir; gnuplot's own stderr lines are copied to
  * errf prefixed with the chart name. Returns the number of charts that

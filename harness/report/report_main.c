@@ -46,25 +46,6 @@ static int is_dir_with(const char *dir, const char *file)
 	return access(buf, R_OK) == 0;
 }
 
-/* --scripts, else $MB_SCRIPTS, else the source tree's scripts/, else
- * ./scripts. */
-static const char *scripts_dir(const char *opt, char *buf, size_t len)
-{
-	if (opt)
-		return opt;
-	const char *env = getenv("MB_SCRIPTS");
-	if (env && *env)
-		return env;
-#ifdef MB_SOURCE_DIR
-	snprintf(buf, len, "%s/scripts", MB_SOURCE_DIR);
-	if (is_dir_with(buf, "common.gp"))
-		return buf;
-#endif
-	(void)buf;
-	(void)len;
-	return "scripts";
-}
-
 /* Write one file of the report through fn. */
 static int write_file(const char *dir, const char *name,
 		      int (*fn)(FILE *f, void *arg), void *arg)
@@ -219,10 +200,15 @@ int mb_report_main(int argc, char **argv)
 	if (charts && ch.n) {
 		char csv[4096];
 		snprintf(csv, sizeof(csv), "%s/summary.csv", dir);
-		const char *sd = scripts_dir(scripts_opt, sbuf, sizeof(sbuf));
-		if (!is_dir_with(sd, "common.gp")) {
+		/* --scripts is taken as given; else base's one search */
+		const char *sd = scripts_opt ? scripts_opt : sbuf;
+		if (scripts_opt && !is_dir_with(sd, "common.gp")) {
 			fprintf(stderr, "modebench report: no chart scripts in %s (set MB_SCRIPTS or --scripts): charts skipped\n",
 				sd);
+			chart_fail = 1;
+		} else if (!scripts_opt && mb_scripts_dir("common.gp", sbuf, sizeof(sbuf)) < 0) {
+			fprintf(stderr, "modebench report: no chart scripts (%s; set MB_SCRIPTS or --scripts): charts skipped\n",
+				sbuf);
 			chart_fail = 1;
 		} else {
 			r = mb_report_render(&ch, csv, dir, sd, jobs, stderr);

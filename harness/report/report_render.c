@@ -3,13 +3,13 @@
  * in scripts/ run on summary.csv for one unit (a value of the script's
  * unit column), once for PNG and once for SVG:
  *   gnuplot -e "data='DIR/summary.csv'; out='DIR/F.png'; panel='U'" S.gp
- * gnuplot runs with stdin from /dev/null, stdout and stderr into a
- * temporary file that is copied to errf afterwards, and a 60 s limit, so
- * a script waiting for input or looping cannot hang the report. */
+ * gnuplot (mb_gnuplot) runs through mb_gp_spawn with stdin from
+ * /dev/null, stdout and stderr into a temporary file that is copied to
+ * errf afterwards, and a 60 s limit, so a script waiting for input or
+ * looping cannot hang the report. */
 #include "report_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -260,42 +260,6 @@ void mb_report_charts_free(struct mb_report_charts *c)
 
 /* ---- Running gnuplot -------------------------------------------------- */
 
-/* Whether gnuplot (a path, or a name looked up on PATH) can be executed. */
-static int can_exec(const char *prog)
-{
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
-	const char *path = getenv("PATH");
-	if (!path)
-		path = "/usr/bin:/bin";
-	char buf[4096];
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n,
-			 n ? path : ".", prog);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
-/* gnuplot string literal in single quotes: ' doubles. */
-static void gp_quote(char *dst, size_t len, const char *src)
-{
-	size_t n = 0;
-	if (len < 3)
-		return;
-	dst[n++] = '\'';
-	for (; *src && n + 3 < len; src++) {
-		if (*src == '\'')
-			dst[n++] = '\'';
-		dst[n++] = *src;
-	}
-	dst[n++] = '\'';
-	dst[n] = '\0';
-}
-
 /* One gnuplot process: chart index, format, its output captured in log. */
 struct job {
 	pid_t pid;
@@ -311,29 +275,11 @@ static int spawn(struct job *j, const char *gnuplot, const char *script,
 	j->log = tmpfile();
 	if (!j->log)
 		return -errno;
-	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0) {
-		int e = -errno;
-		fclose(j->log);
-		return e;
-	}
-	fflush(NULL);
-	pid_t pid = fork();
+	pid_t pid = mb_gp_spawn(gnuplot, expr, script, fileno(j->log));
 	if (pid < 0) {
-		int e = -errno;
-		close(devnull);
 		fclose(j->log);
-		return e;
+		return (int)pid;
 	}
-	if (pid == 0) {
-		int lfd = fileno(j->log);
-		if (dup2(devnull, 0) < 0 || dup2(lfd, 1) < 0 || dup2(lfd, 2) < 0)
-			_exit(127);
-		execlp(gnuplot, gnuplot, "-e", expr, script, (char *)NULL);
-		dprintf(2, "cannot run %s: %s\n", gnuplot, strerror(errno));
-		_exit(127);
-	}
-	close(devnull);
 	j->pid = pid;
 	j->start = time(NULL);
 	return 0;
@@ -414,10 +360,9 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     const char *dir, const char *scripts_dir, int jobs,
 		     FILE *errf)
 {
-	const char *gnuplot = getenv("GNUPLOT");
-	if (!gnuplot || !*gnuplot)
-		gnuplot = "gnuplot";
-	if (!can_exec(gnuplot))
+	bool have;
+	const char *gnuplot = mb_gnuplot(&have);
+	if (!have)
 		return -ENOENT;
 	if (jobs < 1)
 		jobs = 1;
@@ -430,10 +375,12 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		free(skip);
 		return -ENOMEM;
 	}
-	char qdata[4200], qout[4200], qpanel[400], out[4096], script[4096];
-	char expr[9000];
+	/* A quoted path of up to 4095 bytes fits (each ' doubled); a panel
+	 * slug is at most 200 bytes without quotes. */
+	char qdata[8200], qout[8200], qpanel[420], out[4096], script[4096];
+	char expr[sizeof(qdata) + sizeof(qout) + sizeof(qpanel) + 32];
 	size_t nrun = 0;
-	gp_quote(qdata, sizeof(qdata), summary_csv);
+	mb_gp_quote(qdata, sizeof(qdata), summary_csv);
 	for (size_t t = 0; t < 2 * c->n; t++) {
 		size_t i = t / 2;
 		int svg = (int)(t % 2);
@@ -447,8 +394,8 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		snprintf(out, sizeof(out), "%s/%s.%s", dir, ch->file,
 			 svg ? "svg" : "png");
 		unlink(out); /* a stale file must not count as drawn */
-		gp_quote(qout, sizeof(qout), out);
-		gp_quote(qpanel, sizeof(qpanel),
+		mb_gp_quote(qout, sizeof(qout), out);
+		mb_gp_quote(qpanel, sizeof(qpanel),
 			 unit_value(ch->first, sc ? sc->unit : U_PANEL));
 		snprintf(expr, sizeof(expr), "data=%s; out=%s; panel=%s",
 			 qdata, qout, qpanel);

@@ -1,7 +1,8 @@
-/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...`:
- * read and validate every input first, and only then create DIR and write
- * summary.csv, the charts, summary.md and index.html into it. An input
- * error leaves DIR untouched. */
+/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...`
+ * (README, "Report"), in phases: parse the options, read and check every
+ * input, aggregate, and only then create DIR and write summary.csv, the
+ * charts, summary.md and index.html into it. An input error leaves DIR
+ * untouched. */
 #include "report_int.h"
 
 #include <errno.h>
@@ -11,9 +12,149 @@
 #include <unistd.h>
 
 #define DEFAULT_DIR "results/report"
+#define PROBE "common.gp" /* a chart scripts folder holds it */
 
 static const char usage_line[] =
 	"usage: modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...";
+
+struct opts {
+	const char *dir;     /* -o */
+	const char *scripts; /* --scripts, NULL: mb_scripts_dir() */
+	int charts, jobs;
+	char **csv;          /* the inputs, ncsv >= 1 */
+	int ncsv;
+};
+
+/* What the phases build, freed by report_free(). */
+struct report {
+	struct mb_report_input in;
+	struct mb_report_summary sum;
+	struct mb_report_charts ch;
+	struct mb_report_verdict *v;
+	size_t nv;
+};
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/* The value of -j: 1 to 64. */
+static int parse_jobs(const char *s, int *jobs)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*end || n < 1 || n > 64) {
+		fprintf(stderr, "modebench report: -j wants a number from 1 to 64, not '%s'\n", s);
+		return -EINVAL;
+	}
+	*jobs = (int)n;
+	return 0;
+}
+
+/* Fills o from argv. Returns -1 to go on, or the exit status to return
+ * now: 0 after --help, 2 after a usage error (its one line printed). */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"scripts", required_argument, NULL, 's'},
+		{"no-charts", no_argument, NULL, 'n'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	*o = (struct opts){.dir = DEFAULT_DIR, .charts = 1, .jobs = default_jobs()};
+	mb_getopt_reset();
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:o:j:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			o->dir = optarg;
+			break;
+		case 's':
+			o->scripts = optarg;
+			break;
+		case 'n':
+			o->charts = 0;
+			break;
+		case 'j':
+			if (parse_jobs(optarg, &o->jobs) < 0)
+				return 2;
+			break;
+		case 'h':
+			printf("%s\n", usage_line);
+			return 0;
+		case ':':
+			fprintf(stderr, "modebench report: option '%s' needs a value; %s\n",
+				argv[optind - 1], usage_line);
+			return 2;
+		default:
+			fprintf(stderr, "modebench report: unknown option '%s'; %s\n",
+				argv[optind - 1], usage_line);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "modebench report: no CSV files given; %s\n", usage_line);
+		return 2;
+	}
+	if (!*o->dir) {
+		fprintf(stderr, "modebench report: -o wants a directory name\n");
+		return 2;
+	}
+	o->csv = argv + optind;
+	o->ncsv = argc - optind;
+	return -1;
+}
+
+/* Reads and checks every input before anything is written. Returns 0, or
+ * 2 after printing the first error. */
+static int read_inputs(struct report *r, char **csv, int ncsv)
+{
+	char err[512];
+	for (int i = 0; i < ncsv; i++)
+		if (mb_report_read(&r->in, csv[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+	return 0;
+}
+
+/* Groups, the charts there is data for, and the verdicts. Returns 0, or 1
+ * when there is nothing to report or memory ran out (said on stderr). */
+static int aggregate(struct report *r)
+{
+	if (mb_report_aggregate(&r->in, &r->sum) < 0) {
+		fprintf(stderr, "modebench report: out of memory\n");
+		return 1;
+	}
+	if (r->sum.ngroups == 0) {
+		if (r->in.nrows == 0)
+			fprintf(stderr, "modebench report: nothing to report: the input has no runs\n");
+		else
+			fprintf(stderr, "modebench report: nothing to report: none of the %zu runs finished ok (%zu not ok, %zu warm-up)\n",
+				r->in.nrows, r->sum.n_not_ok, r->sum.n_warmup);
+		return 1;
+	}
+	if (mb_report_plan_charts(&r->sum, &r->ch) < 0 ||
+	    mb_report_verdicts(&r->sum, &r->v, &r->nv) < 0) {
+		fprintf(stderr, "modebench report: out of memory\n");
+		return 1;
+	}
+	return 0;
+}
+
+static void report_free(struct report *r)
+{
+	mb_report_verdicts_free(r->v, r->nv);
+	mb_report_charts_free(&r->ch);
+	mb_report_summary_free(&r->sum);
+	mb_report_input_free(&r->in);
+}
 
 /* mkdir -p. */
 static int make_dirs(const char *path)
@@ -46,6 +187,42 @@ static int is_dir_with(const char *dir, const char *file)
 	return access(buf, R_OK) == 0;
 }
 
+/* Draws the planned charts into o->dir with the scripts of --scripts
+ * (taken as given) or mb_scripts_dir(). Returns 0, or 1 when the charts
+ * were skipped (no scripts, no gnuplot) or some failed, said on stderr. */
+static int render_charts(const struct opts *o, struct report *r)
+{
+	char sd[4096], csv[4096];
+	int rc;
+
+	if (!o->charts || !r->ch.n)
+		return 0;
+	if (o->scripts) {
+		if (!is_dir_with(o->scripts, PROBE)) {
+			fprintf(stderr, "modebench report: no chart scripts in %s (set MB_SCRIPTS or --scripts): charts skipped\n",
+				o->scripts);
+			return 1;
+		}
+		snprintf(sd, sizeof(sd), "%s", o->scripts);
+	} else if (mb_scripts_dir(PROBE, sd, sizeof(sd)) < 0) {
+		fprintf(stderr, "modebench report: no chart scripts (%s; set MB_SCRIPTS or --scripts): charts skipped\n",
+			sd);
+		return 1;
+	}
+	snprintf(csv, sizeof(csv), "%s/summary.csv", o->dir);
+	rc = mb_report_render(&r->ch, csv, o->dir, sd, o->jobs, stderr);
+	if (rc == -ENOENT) {
+		fprintf(stderr, "modebench report: gnuplot not found (install it or set GNUPLOT): charts skipped\n");
+		return 1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "modebench report: %d chart%s failed to render\n", rc,
+			rc == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
+}
+
 /* Write one file of the report through fn. */
 static int write_file(const char *dir, const char *name,
 		      int (*fn)(FILE *f, void *arg), void *arg)
@@ -66,177 +243,63 @@ static int write_file(const char *dir, const char *name,
 	return r;
 }
 
-struct pages {
-	const struct mb_report_summary *s;
-	const struct mb_report_verdict *v;
-	size_t nv;
-	const struct mb_report_charts *c;
-};
-
 static int w_summary(FILE *f, void *arg)
 {
-	return mb_report_write_summary_csv(((struct pages *)arg)->s, f);
+	return mb_report_write_summary_csv(&((struct report *)arg)->sum, f);
 }
 
 static int w_md(FILE *f, void *arg)
 {
-	struct pages *p = arg;
-	return mb_report_write_md(p->s, p->v, p->nv, p->c, f);
+	struct report *r = arg;
+	return mb_report_write_md(&r->sum, r->v, r->nv, &r->ch, f);
 }
 
 static int w_html(FILE *f, void *arg)
 {
-	struct pages *p = arg;
-	return mb_report_write_html(p->s, p->v, p->nv, p->c, f);
+	struct report *r = arg;
+	return mb_report_write_html(&r->sum, r->v, r->nv, &r->ch, f);
 }
 
-static int default_jobs(void)
+/* Creates o->dir and writes summary.csv, the charts (which read it),
+ * then summary.md and index.html (which show what was drawn). Returns
+ * the exit status: 0, 1 when a file could not be written or the charts
+ * were skipped or failed, 2 when the directory cannot be made. */
+static int write_report(const struct opts *o, struct report *r)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+	int rc = make_dirs(o->dir);
+	if (rc < 0) {
+		fprintf(stderr, "modebench report: %s: %s\n", o->dir, strerror(-rc));
+		return 2;
+	}
+	if (write_file(o->dir, "summary.csv", w_summary, r) < 0)
+		return 1;
+	int chart_fail = render_charts(o, r);
+	for (size_t i = 0; i < r->ch.nnotes; i++)
+		fprintf(stderr, "note: %s\n", r->ch.notes[i]);
+	if (write_file(o->dir, "summary.md", w_md, r) < 0 ||
+	    write_file(o->dir, "index.html", w_html, r) < 0)
+		return 1;
+	size_t drawn = 0;
+	for (size_t i = 0; i < r->ch.n; i++)
+		drawn += r->ch.v[i].rendered;
+	printf("report: %s/index.html (%zu configurations from %zu runs, %zu chart%s)\n",
+	       o->dir, r->sum.ngroups, r->in.nrows, drawn, drawn == 1 ? "" : "s");
+	return chart_fail;
 }
 
 int mb_report_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"scripts", required_argument, NULL, 's'},
-		{"no-charts", no_argument, NULL, 'n'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *dir = DEFAULT_DIR, *scripts_opt = NULL;
-	int charts = 1, jobs = default_jobs(), opt;
-	char sbuf[4096];
+	struct opts o;
+	struct report r = {0};
+	int status = parse_opts(argc, argv, &o);
 
-	mb_getopt_reset();
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:o:j:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			dir = optarg;
-			break;
-		case 's':
-			scripts_opt = optarg;
-			break;
-		case 'n':
-			charts = 0;
-			break;
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				fprintf(stderr, "modebench report: -j wants a number from 1 to 64, not '%s'\n",
-					optarg);
-				return 2;
-			}
-			jobs = (int)n;
-			break;
-		}
-		case 'h':
-			printf("%s\n", usage_line);
-			return 0;
-		case ':':
-			fprintf(stderr, "modebench report: option '%s' needs a value; %s\n",
-				argv[optind - 1], usage_line);
-			return 2;
-		default:
-			fprintf(stderr, "modebench report: unknown option '%s'; %s\n",
-				argv[optind - 1], usage_line);
-			return 2;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "modebench report: no CSV files given; %s\n",
-			usage_line);
-		return 2;
-	}
-	if (!*dir) {
-		fprintf(stderr, "modebench report: -o wants a directory name\n");
-		return 2;
-	}
-
-	struct mb_report_input in = {0};
-	struct mb_report_summary sum = {0};
-	struct mb_report_charts ch = {0};
-	struct mb_report_verdict *v = NULL;
-	size_t nv = 0;
-	char err[512];
-	int status = 2, r;
-
-	for (int i = optind; i < argc; i++)
-		if (mb_report_read(&in, argv[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s\n", err);
-			goto out;
-		}
-	status = 1;
-	if (mb_report_aggregate(&in, &sum) < 0) {
-		fprintf(stderr, "modebench report: out of memory\n");
-		goto out;
-	}
-	if (sum.ngroups == 0) {
-		if (in.nrows == 0)
-			fprintf(stderr, "modebench report: nothing to report: the input has no runs\n");
-		else
-			fprintf(stderr, "modebench report: nothing to report: none of the %zu runs finished ok (%zu not ok, %zu warm-up)\n",
-				in.nrows, sum.n_not_ok, sum.n_warmup);
-		goto out;
-	}
-	if (mb_report_plan_charts(&sum, &ch) < 0 ||
-	    mb_report_verdicts(&sum, &v, &nv) < 0) {
-		fprintf(stderr, "modebench report: out of memory\n");
-		goto out;
-	}
-	if ((r = make_dirs(dir)) < 0) {
-		fprintf(stderr, "modebench report: %s: %s\n", dir, strerror(-r));
-		status = 2;
-		goto out;
-	}
-	struct pages pg = {&sum, v, nv, &ch};
-	if (write_file(dir, "summary.csv", w_summary, &pg) < 0)
-		goto out;
-	int chart_fail = 0;
-	if (charts && ch.n) {
-		char csv[4096];
-		snprintf(csv, sizeof(csv), "%s/summary.csv", dir);
-		/* --scripts is taken as given; else base's one search */
-		const char *sd = scripts_opt ? scripts_opt : sbuf;
-		if (scripts_opt && !is_dir_with(sd, "common.gp")) {
-			fprintf(stderr, "modebench report: no chart scripts in %s (set MB_SCRIPTS or --scripts): charts skipped\n",
-				sd);
-			chart_fail = 1;
-		} else if (!scripts_opt && mb_scripts_dir("common.gp", sbuf, sizeof(sbuf)) < 0) {
-			fprintf(stderr, "modebench report: no chart scripts (%s; set MB_SCRIPTS or --scripts): charts skipped\n",
-				sbuf);
-			chart_fail = 1;
-		} else {
-			r = mb_report_render(&ch, csv, dir, sd, jobs, stderr);
-			if (r == -ENOENT) {
-				fprintf(stderr, "modebench report: gnuplot not found (install it or set GNUPLOT): charts skipped\n");
-				chart_fail = 1;
-			} else if (r != 0) {
-				fprintf(stderr, "modebench report: %d chart%s failed to render\n",
-					r, r == 1 ? "" : "s");
-				chart_fail = 1;
-			}
-		}
-	}
-	for (size_t i = 0; i < ch.nnotes; i++)
-		fprintf(stderr, "note: %s\n", ch.notes[i]);
-	if (write_file(dir, "summary.md", w_md, &pg) < 0 ||
-	    write_file(dir, "index.html", w_html, &pg) < 0)
-		goto out;
-	size_t drawn = 0;
-	for (size_t i = 0; i < ch.n; i++)
-		drawn += ch.v[i].rendered;
-	printf("report: %s/index.html (%zu configurations from %zu runs, %zu chart%s)\n",
-	       dir, sum.ngroups, in.nrows, drawn, drawn == 1 ? "" : "s");
-	status = chart_fail;
-out:
-	mb_report_verdicts_free(v, nv);
-	mb_report_charts_free(&ch);
-	mb_report_summary_free(&sum);
-	mb_report_input_free(&in);
+	if (status >= 0)
+		return status;
+	status = read_inputs(&r, o.csv, o.ncsv);
+	if (status == 0)
+		status = aggregate(&r);
+	if (status == 0)
+		status = write_report(&o, &r);
+	report_free(&r);
 	return status;
 }

@@ -8,6 +8,8 @@
 int mb_stat_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
+	if (isnan(x) || isnan(y))
+		return !isnan(x) - !isnan(y);
 	return (x > y) - (x < y);
 }
 

@@ -7,7 +7,9 @@
 
 #include <stddef.h>
 
-/* qsort comparator for doubles, ascending (NANs must be removed first). */
+/* qsort comparator for doubles: ascending, NANs first. A total order, so
+ * qsort is defined on any input and sorting puts absent values (NAN) in
+ * front; the medians below drop them instead. */
 int mb_stat_cmp_double(const void *a, const void *b);
 
 /* Median of n sorted values (mean of the middle two for even n); NAN for

@@ -200,6 +200,8 @@ struct cl_sample {
  * statistic of the original medians. Resamples giving NAN are dropped. */
 void cl_boot(const struct cl_sample *s, unsigned ns,
 	     double (*stat)(const double *med, void *arg), void *arg, struct cl_ci *out);
+/* Median of v[0..n), NANs ignored, at most the first CL_MAXREP numbers
+ * taken; v is not modified. NAN when there is no number (mb_stat_median). */
 double cl_median(const double *v, unsigned n);
 void cl_ci_median(const double *v, unsigned n, struct cl_ci *out);
 /* median(a) / median(b) */

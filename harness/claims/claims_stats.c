@@ -11,14 +11,10 @@
 #include <string.h>
 
 #include "claims_int.h"
+#include "base.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Median of v (n values, NANs skipped); v is left untouched. */
+/* Median of v (n values, NANs skipped, at most the first CL_MAXREP
+ * numbers taken); v is left untouched: base's median on a copy. */
 double cl_median(const double *v, unsigned n)
 {
 	double tmp[CL_MAXREP];
@@ -26,10 +22,7 @@ double cl_median(const double *v, unsigned n)
 	for (unsigned i = 0; i < n && m < CL_MAXREP; i++)
 		if (!isnan(v[i]))
 			tmp[m++] = v[i];
-	if (!m)
-		return NAN;
-	qsort(tmp, m, sizeof(*tmp), cmp_double);
-	return m % 2 ? tmp[m / 2] : (tmp[m / 2 - 1] + tmp[m / 2]) / 2;
+	return mb_stat_median(tmp, m);
 }
 
 static uint64_t next_rand(uint64_t *s)
@@ -101,7 +94,7 @@ void cl_boot(const struct cl_sample *s, unsigned ns,
 			vals[nv++] = v;
 	}
 	if (nv) {
-		qsort(vals, nv, sizeof(*vals), cmp_double);
+		qsort(vals, nv, sizeof(*vals), mb_stat_cmp_double);
 		unsigned lo = (unsigned)floor(0.025 * nv), hi = (unsigned)ceil(0.975 * nv) - 1;
 		out->lo = vals[lo];
 		out->hi = vals[hi < nv ? hi : nv - 1];

@@ -88,9 +88,9 @@ static void describe_col(const struct mb_report_row *const *rows, size_t n,
 static double median_col(const struct mb_report_row *const *rows, size_t n,
 			 enum mb_column c, double *tmp)
 {
-	struct mb_stat st;
-	describe_col(rows, n, c, tmp, &st);
-	return st.median;
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = rows[i]->num[c];
+	return mb_stat_median(tmp, n);
 }
 
 static void fill_group(struct mb_report_group *g,

@@ -156,12 +156,8 @@ static int f_keeps_up(const struct mb_report_group *g,
 	return f_panel(g, ref, x) && g->tp.median >= 0.9 * ref->tp.median;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	return mb_rep_num_cmp(*(const double *)a, *(const double *)b);
-}
-
-/* Distinct values of field (offset) over the filtered groups, sorted. */
+/* Distinct values of field (offset) over the filtered groups, sorted,
+ * NAN (absent) first. */
 static size_t values(const struct mb_report_verdict *v, filter_fn f,
 		     const struct mb_report_group *ref, size_t off,
 		     double *out, size_t max)
@@ -178,7 +174,7 @@ static size_t values(const struct mb_report_verdict *v, filter_fn f,
 		if (k == n && n < max)
 			out[n++] = x;
 	}
-	qsort(out, n, sizeof(*out), cmp_dbl);
+	qsort(out, n, sizeof(*out), mb_stat_cmp_double);
 	return n;
 }
 

@@ -121,8 +121,9 @@ struct mb_report_group {
 struct mb_report_summary {
 	struct mb_report_group *groups; /* sorted: host, workload, recipe,
 					 * io_fraction, gil_us, rate, mode (in
-					 * the modes table's order), backend, policy,
-					 * cores, concurrency */
+					 * mb_mode_names' order, other names
+					 * after), backend, policy, cores,
+					 * concurrency */
 	size_t ngroups;
 	size_t nrows, n_ok, n_warmup, n_not_ok; /* n_not_ok: non-warmup */
 	const struct mb_report_row **not_ok;    /* the n_not_ok rows */
@@ -142,10 +143,6 @@ const struct mb_report_group *
 mb_report_find(const struct mb_report_summary *s, const char *host,
 	       const char *workload, const char *mode, double cores,
 	       double concurrency, double io_fraction);
-
-/* Position of a mode in the modes table's order (0..5), or -1 for other names. */
-int mb_report_mode_index(const char *mode);
-extern const char *const mb_report_modes[6];
 
 /* ---- Output ----------------------------------------------------------- */
 

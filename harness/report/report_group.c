@@ -7,18 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-const char *const mb_report_modes[6] = {
-	"sync", "async", "threads", "procs", "async-threads", "async-procs",
-};
-
-int mb_report_mode_index(const char *mode)
-{
-	for (int i = 0; i < 6; i++)
-		if (mode && strcmp(mode, mb_report_modes[i]) == 0)
-			return i;
-	return -1;
-}
-
 static const char *txt(const struct mb_report_row *r, enum mb_column c)
 {
 	return r->text[c] ? r->text[c] : "";
@@ -34,9 +22,10 @@ static int row_warmup(const struct mb_report_row *r)
 	return !isnan(r->num[MB_COL_warmup]) && r->num[MB_COL_warmup] != 0;
 }
 
+/* Modes in mb_mode_names' order, then other names alphabetically. */
 static int cmp_mode(const char *a, const char *b)
 {
-	int i = mb_report_mode_index(a), j = mb_report_mode_index(b);
+	int i = mb_mode_name_index(a), j = mb_mode_name_index(b);
 	if (i < 0 && j < 0)
 		return strcmp(a, b);
 	if (i < 0 || j < 0)

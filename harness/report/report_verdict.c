@@ -82,8 +82,9 @@ static const char *where(char *buf, size_t len, const struct mb_report_group *g)
 {
 	size_t o = 0;
 	buf[0] = '\0';
-	if (!isnan(g->cores) && !(g->cores == 1 && mb_report_mode_index(g->mode) >= 0 &&
-				  mb_report_mode_index(g->mode) < 2))
+	int m = mb_mode_name_index(g->mode);
+	if (!isnan(g->cores) &&
+	    !(g->cores == 1 && (m == MB_MODE_NAME_SYNC || m == MB_MODE_NAME_ASYNC)))
 		o += (size_t)snprintf(buf, len, " on %g core%s", g->cores,
 				      g->cores == 1 ? "" : "s");
 	if (!isnan(g->concurrency) && g->concurrency != g->cores && o < len)

@@ -1,7 +1,8 @@
 /* modebench report: aggregation against values worked out by hand, column
- * order, several hosts, the command's input errors (exit 2, nothing
- * written) and every chart script rendered by gnuplot (PNG and SVG, no
- * complaint on stderr). Fixtures: tests/fixtures/report/. */
+ * order, several hosts, the charts' mode list against base's, the
+ * command's input errors (exit 2, nothing written) and every chart script
+ * rendered by gnuplot (PNG and SVG, no complaint on stderr). Fixtures:
+ * tests/fixtures/report/. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -423,12 +424,46 @@ static void test_render_scripts(void **state)
 	mb_report_input_free(&in);
 }
 
+/* scripts/modes.gp gives each mode its colour by position in its MODES
+ * array: the array must be mb_mode_names, in order, with NM its length
+ * and modeidx() knowing every position. */
+static void test_modes_gp(void **state)
+{
+	char *gp = slurp(MB_SOURCE_DIR "/scripts/modes.gp", NULL);
+	char want[64];
+	assert_non_null(gp);
+	const char *a = strstr(gp, "\narray MODES[");
+	assert_non_null(a);
+	char *end;
+	long n = strtol(a + strlen("\narray MODES["), &end, 10);
+	assert_int_equal(n, MB_NMODE_NAMES);
+	assert_true(!strncmp(end, "] = [", 5));
+	const char *p = end + 5;
+	for (int i = 0; i < MB_NMODE_NAMES; i++) {
+		snprintf(want, sizeof(want), "%s\"%s\"", i ? ", " : "", mb_mode_names[i]);
+		if (strncmp(p, want, strlen(want)))
+			print_error("MODES[%d] in modes.gp is not \"%s\": %.40s\n", i + 1,
+				    mb_mode_names[i], p);
+		assert_true(!strncmp(p, want, strlen(want)));
+		p += strlen(want);
+	}
+	assert_int_equal(*p, ']');
+	snprintf(want, sizeof(want), "\nNM = %d\n", MB_NMODE_NAMES);
+	assert_non_null(strstr(gp, want));
+	for (int i = 1; i <= MB_NMODE_NAMES; i++) {
+		snprintf(want, sizeof(want), "m eq MODES[%d] ? %d", i, i);
+		assert_non_null(strstr(gp, want));
+	}
+	free(gp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_reordered_columns),
 		cmocka_unit_test(test_several_hosts),
+		cmocka_unit_test(test_modes_gp),
 		cmocka_unit_test_setup_teardown(test_cli_errors, setup_tmp,
 						teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_cli_report, setup_tmp,

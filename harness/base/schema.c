@@ -1,3 +1,5 @@
+/* The column and mode names of schema.h, expanded from its X-macro lists.
+ * Lookups are linear scans of a few dozen short strings. */
 #include "schema.h"
 
 #include <string.h>

@@ -40,12 +40,15 @@ struct mb_report_input {
 };
 
 /* Append the rows of the modebench CSV at path to in. Checks that the
- * header names the required columns (every column of the README's "CSV" contract; the schema.h
- * extensions are optional; unknown columns are ignored, order is free),
+ * header names the required columns (every column of the README's "CSV"
+ * contract; the schema.h extensions are optional; unknown columns are
+ * ignored, order is free), that quotes are well formed and no byte is NUL,
  * that every record has as many fields as the header and that numeric
  * fields parse completely. A status=ok, warmup=0 row must have a
  * throughput. A repeated header line (files joined with cat) is skipped.
- * On error returns -EINVAL (or -errno for I/O) with err set to one line. */
+ * On error returns -EINVAL (or -errno for I/O) with err set to one
+ * printable line; its LINE is the line the record starts on. Cost: one
+ * pass over the file (base's CSV reader); the fields read are kept. */
 int mb_report_read(struct mb_report_input *in, const char *path, char *err,
 		   size_t errlen);
 void mb_report_input_free(struct mb_report_input *in);

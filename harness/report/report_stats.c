@@ -1,7 +1,9 @@
-/* Statistics for the report: medians with a distribution-free confidence
- * interval, the coefficient of variation, and the Amdahl / Universal
- * Scalability Law fits. Benchmarks give few, skewed repetitions, so the
- * report summarises with medians and order statistics, never mean +- sd. */
+/* The report's scalability fits: Amdahl and the Universal Scalability Law
+ * over the speedups of one (panel, mode) (README, "Report"). The medians,
+ * their intervals and the coefficient of variation they are fitted to are
+ * base's (stats.h): benchmarks give few, skewed repetitions, so the
+ * report summarises with medians and order statistics, never mean +- sd.
+ * Cost: O(n) per Levenberg-Marquardt iteration, at most 200 of them. */
 #include "report.h"
 
 #include <errno.h>

@@ -1,8 +1,7 @@
 /* libFuzzer target: the CSV readers, on the same bytes written to an
  * in-memory file: base's reader itself (mb_csv_read, harness/base/csvread.h,
  * strict and lenient), and the three built on it: the report's
- * (mb_report_read, harness/report/report.h; when CMake found
- * harness/report/report_csv.c, MB_FUZZ_REPORT), --resume's (mb_resume_load,
+ * (mb_report_read, harness/report/report.h), --resume's (mb_resume_load,
  * harness/run/resume.h) and the claims' tables (cl_table_load,
  * harness/claims/claims_int.h). Checks their contracts: an error is one
  * non-empty line; records come in order with at least one field, each a
@@ -85,7 +84,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_base_reader(MB_CSV_STRICT);
 	check_claims_table();
 
-#ifdef MB_FUZZ_REPORT
 	struct mb_report_input in;
 	char err[512];
 	memset(&in, 0, sizeof(in));
@@ -118,7 +116,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mb_report_summary_free(&sum);
 	}
 	mb_report_input_free(&in);
-#endif
 
 	struct mb_resume *res = NULL;
 	char rerr[MB_ERRLEN];

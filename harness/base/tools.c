@@ -160,3 +160,81 @@ pid_t mb_gp_spawn(const char *gnuplot, const char *expr, const char *script, int
 	close(devnull);
 	return pid;
 }
+
+int mb_tmp_create(const char *dir, const char *name, char *tmp, size_t len)
+{
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	int n = snprintf(tmp, len, "%s/.mb-XXXXXX-%s", dir, base);
+	if (n < 0 || (size_t)n >= len) {
+		if (len)
+			tmp[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	int fd = mkostemps(tmp, (int)strlen(base) + 1, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* mkostemps makes 0600; a report file is as open as fopen's */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0) {
+		int e = -errno;
+		close(fd);
+		unlink(tmp);
+		return e;
+	}
+	return fd;
+}
+
+int mb_tmp_commit(const char *tmp, const char *dir, const char *name)
+{
+	char path[TOOLS_PATH];
+	struct stat st;
+	int rc = 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		rc = -ENAMETOOLONG;
+	else if (lstat(tmp, &st) < 0)
+		rc = -errno;
+	else if (!S_ISREG(st.st_mode))
+		rc = -EPERM;
+	else if (rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+int mb_out_open(struct mb_out *o, const char *dir, const char *name)
+{
+	o->f = NULL;
+	o->dir = dir;
+	o->name = name;
+	int fd = mb_tmp_create(dir, name, o->tmp, sizeof(o->tmp));
+	if (fd < 0)
+		return fd;
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		int e = -errno;
+		close(fd);
+		unlink(o->tmp);
+		return e;
+	}
+	return 0;
+}
+
+int mb_out_close(struct mb_out *o, bool ok)
+{
+	int rc = 0;
+	if (!o->f)
+		return -EBADF;
+	errno = 0;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		rc = errno ? -errno : -EIO;
+	if (fclose(o->f) != 0 && rc == 0)
+		rc = errno ? -errno : -EIO;
+	o->f = NULL;
+	if (rc == 0 && ok)
+		return mb_tmp_commit(o->tmp, o->dir, o->name);
+	unlink(o->tmp);
+	return rc;
+}

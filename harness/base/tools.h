@@ -1,12 +1,14 @@
 /* The outside tools of the report and the claims (README, "Report"):
  * where the gnuplot chart scripts are, which gnuplot to run, and running
  * it on one script. One way to do each, so `modebench report` and
- * `modebench claims` find the same scripts and the same gnuplot. */
+ * `modebench claims` find the same scripts and the same gnuplot. Also
+ * writing an output file safely into a folder others may write to. */
 #ifndef MB_TOOLS_H
 #define MB_TOOLS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* The folder of the chart scripts: the first of these that holds a
@@ -40,5 +42,40 @@ int mb_gp_quote(char *dst, size_t len, const char *src);
  * caller waits for, or -errno. Every stdio stream is flushed first, so
  * nothing buffered is written twice. Cost: one fork and exec. */
 pid_t mb_gp_spawn(const char *gnuplot, const char *expr, const char *script, int out_fd);
+
+/* ---- Output files, never through a link ---------------------------------
+ * A report file is written under a temporary name in its folder and
+ * renamed over its final name once complete: the temporary file is made
+ * with O_CREAT | O_EXCL (mkostemps), which fails on any existing name, a
+ * link included, so nothing is opened through a link planted in the
+ * folder; and rename() replaces a link at the final name itself, never its
+ * target. A reader never sees half a file either. */
+
+/* Creates the empty regular file DIR/.mb-XXXXXX-NAME (XXXXXX random; it
+ * ends as NAME does, so a tool choosing a format by the extension, as
+ * gnuplot's scripts do, sees the final one) with mode 0666 less the umask,
+ * its path in tmp. Returns the open descriptor (close-on-exec), or -errno
+ * (-ENAMETOOLONG when the path does not fit in len). */
+int mb_tmp_create(const char *dir, const char *name, char *tmp, size_t len);
+
+/* Renames tmp to DIR/NAME when tmp is still a regular file (a link put in
+ * its place is refused: -EPERM); removes tmp on any failure. 0 or -errno. */
+int mb_tmp_commit(const char *tmp, const char *dir, const char *name);
+
+/* One output file in the making. */
+struct mb_out {
+	FILE *f;
+	char tmp[4096];
+	const char *dir, *name;
+};
+
+/* Opens a temporary file for DIR/NAME (mb_tmp_create) as o->f. 0 or
+ * -errno. */
+int mb_out_open(struct mb_out *o, const char *dir, const char *name);
+
+/* Closes o->f and, when ok and every write succeeded, renames the file
+ * into place; otherwise removes it. Returns 0, the write error (-errno,
+ * -EIO when unknown) or the rename's. */
+int mb_out_close(struct mb_out *o, bool ok);
 
 #endif

@@ -223,23 +223,22 @@ static int render_charts(const struct opts *o, struct report *r)
 	return 0;
 }
 
-/* Write one file of the report through fn. */
+/* Write one file of the report through fn: under a temporary name in
+ * dir, renamed into place when complete (mb_out_open), so a link planted
+ * at the name is replaced, never written through. */
 static int write_file(const char *dir, const char *name,
 		      int (*fn)(FILE *f, void *arg), void *arg)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		int e = errno;
-		fprintf(stderr, "modebench report: %s: %s\n", path, strerror(e));
-		return -e;
+	struct mb_out o;
+	int r = mb_out_open(&o, dir, name);
+	if (r == 0) {
+		r = fn(o.f, arg);
+		int c = mb_out_close(&o, r == 0);
+		if (r == 0)
+			r = c;
 	}
-	int r = fn(f, arg);
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
 	if (r < 0)
-		fprintf(stderr, "modebench report: %s: %s\n", path, strerror(-r));
+		fprintf(stderr, "modebench report: %s/%s: %s\n", dir, name, strerror(-r));
 	return r;
 }
 

@@ -6,7 +6,10 @@
  * gnuplot (mb_gnuplot) runs through mb_gp_spawn with stdin from
  * /dev/null, stdout and stderr into a temporary file that is copied to
  * errf afterwards, and a 60 s limit, so a script waiting for input or
- * looping cannot hang the report. */
+ * looping cannot hang the report. It writes each chart to a temporary
+ * file in DIR (mb_tmp_create) that is renamed over DIR/F.png once drawn,
+ * so a link planted at the chart's name is replaced, not written
+ * through. */
 #include "report_int.h"
 
 #include <errno.h>
@@ -260,24 +263,55 @@ void mb_report_charts_free(struct mb_report_charts *c)
 
 /* ---- Running gnuplot -------------------------------------------------- */
 
-/* One gnuplot process: chart index, format, its output captured in log. */
+/* One gnuplot process: chart index, format, the temporary file it draws
+ * into, its output captured in log. */
 struct job {
 	pid_t pid;
 	size_t chart;
 	int svg;
 	FILE *log;
 	time_t start;
+	char tmp[4096];
 };
 
-static int spawn(struct job *j, const char *gnuplot, const char *script,
-		 const char *expr)
+/* What every job of one render shares. */
+struct render {
+	const char *gnuplot, *dir, *scripts_dir;
+	char qdata[8200]; /* the data file as a gnuplot string */
+};
+
+/* Starts gnuplot on chart ch, format svg, drawing into a new temporary
+ * file in the output folder (a stale chart is removed first: it must not
+ * count as drawn). 0 or -errno. */
+static int spawn(struct job *j, const struct render *rd,
+		 const struct mb_report_chart *ch, const char *unit, int svg)
 {
+	/* A quoted path of up to 4095 bytes fits (each ' doubled); a panel
+	 * slug is at most 200 bytes without quotes. */
+	char qout[8200], qpanel[420], name[200], script[4096];
+	char expr[sizeof(rd->qdata) + sizeof(qout) + sizeof(qpanel) + 32];
+	snprintf(script, sizeof(script), "%s/%s.gp", rd->scripts_dir, ch->script);
+	snprintf(name, sizeof(name), "%s.%s", ch->file, svg ? "svg" : "png");
+	snprintf(qout, sizeof(qout), "%s/%s", rd->dir, name);
+	unlink(qout);
+	int fd = mb_tmp_create(rd->dir, name, j->tmp, sizeof(j->tmp));
+	if (fd < 0)
+		return fd;
+	close(fd);
+	mb_gp_quote(qout, sizeof(qout), j->tmp);
+	mb_gp_quote(qpanel, sizeof(qpanel), unit);
+	snprintf(expr, sizeof(expr), "data=%s; out=%s; panel=%s", rd->qdata,
+		 qout, qpanel);
 	j->log = tmpfile();
-	if (!j->log)
-		return -errno;
-	pid_t pid = mb_gp_spawn(gnuplot, expr, script, fileno(j->log));
+	if (!j->log) {
+		int e = -errno;
+		unlink(j->tmp);
+		return e;
+	}
+	pid_t pid = mb_gp_spawn(rd->gnuplot, expr, script, fileno(j->log));
 	if (pid < 0) {
 		fclose(j->log);
+		unlink(j->tmp);
 		return (int)pid;
 	}
 	j->pid = pid;
@@ -285,10 +319,12 @@ static int spawn(struct job *j, const char *gnuplot, const char *script,
 	return 0;
 }
 
+/* A drawn chart: a regular file (not a link put in its place), not
+ * empty. */
 static int file_ok(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
 /* Copy gnuplot's output to errf, one prefixed line each; returns the
@@ -309,6 +345,23 @@ static int copy_log(FILE *log, FILE *errf, const char *file, int svg)
 		n++;
 	}
 	return n;
+}
+
+/* The job is over: its chart into place when drawn (1), else its
+ * temporary file removed (0). */
+static int settle(struct job *j, const struct mb_report_chart *ch,
+		  const char *dir, int clean, FILE *errf)
+{
+	char name[200];
+	snprintf(name, sizeof(name), "%s.%s", ch->file, j->svg ? "svg" : "png");
+	if (!clean || !file_ok(j->tmp)) {
+		unlink(j->tmp);
+		return 0;
+	}
+	int r = mb_tmp_commit(j->tmp, dir, name);
+	if (r < 0 && errf)
+		fprintf(errf, "%s: %s/%s: %s\n", name, dir, name, strerror(-r));
+	return r == 0;
 }
 
 /* Wait for any job; count it in ok[chart] when it drew its file, in
@@ -334,11 +387,8 @@ static size_t reap(struct job *jobs, size_t njobs,
 			if (p != jobs[i].pid)
 				continue;
 			struct mb_report_chart *ch = &c->v[jobs[i].chart];
-			char path[4096];
-			snprintf(path, sizeof(path), "%s/%s.%s", dir, ch->file,
-				 jobs[i].svg ? "svg" : "png");
 			int clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-			int good = clean && file_ok(path);
+			int good = settle(&jobs[i], ch, dir, clean, errf);
 			int lines = 0;
 			if (good || !clean || !jobs[i].svg)
 				lines = copy_log(jobs[i].log, errf, ch->file,
@@ -361,7 +411,8 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     FILE *errf)
 {
 	bool have;
-	const char *gnuplot = mb_gnuplot(&have);
+	struct render rd = {.dir = dir, .scripts_dir = scripts_dir};
+	rd.gnuplot = mb_gnuplot(&have);
 	if (!have)
 		return -ENOENT;
 	if (jobs < 1)
@@ -375,12 +426,8 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		free(skip);
 		return -ENOMEM;
 	}
-	/* A quoted path of up to 4095 bytes fits (each ' doubled); a panel
-	 * slug is at most 200 bytes without quotes. */
-	char qdata[8200], qout[8200], qpanel[420], out[4096], script[4096];
-	char expr[sizeof(qdata) + sizeof(qout) + sizeof(qpanel) + 32];
 	size_t nrun = 0;
-	mb_gp_quote(qdata, sizeof(qdata), summary_csv);
+	mb_gp_quote(rd.qdata, sizeof(rd.qdata), summary_csv);
 	for (size_t t = 0; t < 2 * c->n; t++) {
 		size_t i = t / 2;
 		int svg = (int)(t % 2);
@@ -389,23 +436,14 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		for (size_t k = 0; k < NSCRIPTS; k++)
 			if (!strcmp(scripts[k].name, ch->script))
 				sc = &scripts[k];
-		snprintf(script, sizeof(script), "%s/%s.gp", scripts_dir,
-			 ch->script);
-		snprintf(out, sizeof(out), "%s/%s.%s", dir, ch->file,
-			 svg ? "svg" : "png");
-		unlink(out); /* a stale file must not count as drawn */
-		mb_gp_quote(qout, sizeof(qout), out);
-		mb_gp_quote(qpanel, sizeof(qpanel),
-			 unit_value(ch->first, sc ? sc->unit : U_PANEL));
-		snprintf(expr, sizeof(expr), "data=%s; out=%s; panel=%s",
-			 qdata, qout, qpanel);
 		if (nrun == (size_t)jobs) {
 			size_t k = reap(run, nrun, c, dir, errf, ok, skip);
 			run[k] = run[--nrun];
 		}
 		run[nrun].chart = i;
 		run[nrun].svg = svg;
-		int r = spawn(&run[nrun], gnuplot, script, expr);
+		int r = spawn(&run[nrun], &rd, ch,
+			      unit_value(ch->first, sc ? sc->unit : U_PANEL), svg);
 		if (r < 0) {
 			if (errf)
 				fprintf(errf, "%s: cannot run gnuplot: %s\n",

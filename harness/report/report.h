@@ -9,6 +9,7 @@
 #ifndef MB_REPORT_H
 #define MB_REPORT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,21 +23,78 @@ int mb_report_main(int argc, char **argv);
 
 /* ---- Input ------------------------------------------------------------ */
 
-/* One input row. text[c] is the field of column c (NULL when the file has
- * no such column, "" when the field is empty); num[c] is its value for
- * numeric columns (NAN when absent or empty, or for text columns). */
+/* The columns the reader parses as numbers, and the text columns (kept
+ * verbatim, never parsed); every column of schema.h is in exactly one
+ * list (checked when report_csv.c compiles). */
+#define MB_REPORT_NUMERIC(X)                                                 \
+	X(rep) X(warmup) X(cores) X(workers) X(concurrency) X(rate)          \
+	X(gil_us) X(work_units) X(tasks) X(wall_s) X(throughput)             \
+	X(lat_mean_us) X(lat_p50_us) X(lat_p90_us) X(lat_p99_us)             \
+	X(lat_p999_us) X(lat_max_us) X(user_s) X(sys_s) X(cpu_util)          \
+	X(ctx_vol) X(ctx_invol) X(max_rss_kb) X(outside_load)                \
+	X(io_fraction) X(svc_mean_us) X(svc_p50_us) X(svc_p99_us)            \
+	X(svc_p999_us) X(bytes_per_s)
+#define MB_REPORT_TEXT(X)                                                    \
+	X(schema) X(run_id) X(started_at) X(host) X(cpu_model) X(topology)   \
+	X(kernel) X(version) X(workload) X(recipe) X(mode) X(backend)        \
+	X(policy) X(cpuset) X(status) X(error) X(placement_ok) X(arrivals)   \
+	X(server_cpus) X(flags) X(ci_pct)
+
+enum mb_report_num_slot {
+#define MB_REPORT_NUM_SLOT(name) MB_REPORT_NUM_##name,
+	MB_REPORT_NUMERIC(MB_REPORT_NUM_SLOT)
+#undef MB_REPORT_NUM_SLOT
+	MB_REPORT_NNUM
+};
+
+enum mb_report_text_slot {
+#define MB_REPORT_TEXT_SLOT(name) MB_REPORT_TEXT_##name,
+	MB_REPORT_TEXT(MB_REPORT_TEXT_SLOT)
+#undef MB_REPORT_TEXT_SLOT
+	MB_REPORT_NTEXT
+};
+
+/* Where column c is kept in a row: 1 + its numeric slot (> 0), or
+ * -1 - its text slot (< 0). */
+extern const signed char mb_report_slot[MB_NCOLUMNS];
+
+/* One input row, compact: the text columns as strings interned in the
+ * input (equal strings are one pointer, so keys compare by pointer), the
+ * numeric columns as numbers only (their text is not kept). Read it with
+ * mb_report_text() and mb_report_num(). */
 struct mb_report_row {
-	char *text[MB_NCOLUMNS];
-	double num[MB_NCOLUMNS];
+	const char *str[MB_REPORT_NTEXT];
+	double val[MB_REPORT_NNUM];
 	const char *file; /* owned by the input (copy of the path) */
 	long line;        /* 1-based line where the record starts */
 };
+
+/* The field of text column c: NULL when the file has no such column, ""
+ * when the field is empty; NULL for a numeric column. */
+static inline const char *mb_report_text(const struct mb_report_row *r,
+					 enum mb_column c)
+{
+	int s = mb_report_slot[c];
+	return s < 0 ? r->str[-1 - s] : NULL;
+}
+
+/* The value of numeric column c: NAN when the file has no such column or
+ * the field is empty, and for a text column. */
+static inline double mb_report_num(const struct mb_report_row *r,
+				   enum mb_column c)
+{
+	int s = mb_report_slot[c];
+	return s > 0 ? r->val[s - 1] : NAN;
+}
+
+struct mb_report_pool; /* the interned strings (report_intern.c) */
 
 struct mb_report_input {
 	struct mb_report_row *rows;
 	size_t nrows, cap;
 	char **files; /* paths read, in order */
 	size_t nfiles;
+	struct mb_report_pool *pool;
 };
 
 /* Append the rows of the modebench CSV at path to in. Checks that the
@@ -48,7 +106,8 @@ struct mb_report_input {
  * throughput. A repeated header line (files joined with cat) is skipped.
  * On error returns -EINVAL (or -errno for I/O) with err set to one
  * printable line; its LINE is the line the record starts on. Cost: one
- * pass over the file (base's CSV reader); the fields read are kept. */
+ * pass over the file (base's CSV reader); a row takes about 420 bytes
+ * plus the text fields that no earlier row had (interned). */
 int mb_report_read(struct mb_report_input *in, const char *path, char *err,
 		   size_t errlen);
 void mb_report_input_free(struct mb_report_input *in);

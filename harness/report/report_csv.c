@@ -2,7 +2,7 @@
  * NUL byte refused) hands over each record with the line it starts on, so
  * an error can name file, line and column. Columns are matched by name
  * against schema.h; order is free and unknown columns are ignored. */
-#include "report.h"
+#include "report_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,27 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Columns whose fields are numbers. Text columns (placement_ok, cpuset,
- * server_cpus, flags...) are kept verbatim and never parsed. */
-static const enum mb_column numeric_columns[] = {
-	MB_COL_rep,         MB_COL_warmup,      MB_COL_cores,
-	MB_COL_workers,     MB_COL_concurrency, MB_COL_rate,
-	MB_COL_gil_us,      MB_COL_work_units,  MB_COL_tasks,
-	MB_COL_wall_s,      MB_COL_throughput,  MB_COL_lat_mean_us,
-	MB_COL_lat_p50_us,  MB_COL_lat_p90_us,  MB_COL_lat_p99_us,
-	MB_COL_lat_p999_us, MB_COL_lat_max_us,  MB_COL_user_s,
-	MB_COL_sys_s,       MB_COL_cpu_util,    MB_COL_ctx_vol,
-	MB_COL_ctx_invol,   MB_COL_max_rss_kb,  MB_COL_outside_load,
-	MB_COL_io_fraction, MB_COL_svc_mean_us, MB_COL_svc_p50_us,
-	MB_COL_svc_p99_us,  MB_COL_svc_p999_us, MB_COL_bytes_per_s,
+/* Where each column is kept in a row (report.h). Numeric columns are
+ * checked and parsed; text columns (placement_ok, cpuset, server_cpus,
+ * flags...) are kept verbatim, interned. */
+#define NUM_SLOT(name) [MB_COL_##name] = 1 + MB_REPORT_NUM_##name,
+#define TEXT_SLOT(name) [MB_COL_##name] = -1 - MB_REPORT_TEXT_##name,
+const signed char mb_report_slot[MB_NCOLUMNS] = {
+	MB_REPORT_NUMERIC(NUM_SLOT) MB_REPORT_TEXT(TEXT_SLOT)
 };
+#undef NUM_SLOT
+#undef TEXT_SLOT
+/* A column in both lists is a duplicate initialiser (an error under
+ * -Werror); one in neither breaks the count. */
+_Static_assert(MB_REPORT_NNUM + MB_REPORT_NTEXT == MB_NCOLUMNS,
+	       "every schema.h column is in MB_REPORT_NUMERIC or MB_REPORT_TEXT");
 
 int mb_report_column_numeric(int c)
 {
-	for (size_t i = 0; i < sizeof(numeric_columns) / sizeof(numeric_columns[0]); i++)
-		if ((int)numeric_columns[i] == c)
-			return 1;
-	return 0;
+	return c >= 0 && c < MB_NCOLUMNS && mb_report_slot[c] > 0;
 }
 
 /* Every column of the README's "CSV" contract is required; the extensions appended after
@@ -142,7 +139,8 @@ static int is_header_again(const struct reader *r, char *const *field)
 	return 1;
 }
 
-/* A new row of in, NANs in every number; NULL when out of memory. */
+/* A new row of in, NANs in every number and no text; NULL when out of
+ * memory. */
 static struct mb_report_row *new_row(struct mb_report_input *in)
 {
 	if (in->nrows == in->cap) {
@@ -155,9 +153,26 @@ static struct mb_report_row *new_row(struct mb_report_input *in)
 	}
 	struct mb_report_row *row = &in->rows[in->nrows];
 	memset(row, 0, sizeof(*row));
-	for (int c = 0; c < MB_NCOLUMNS; c++)
-		row->num[c] = NAN;
+	for (int c = 0; c < MB_REPORT_NNUM; c++)
+		row->val[c] = NAN;
 	return row;
+}
+
+/* Field i of the record into row: a number parsed, a text interned. */
+static int take_field(struct reader *r, struct mb_report_row *row, size_t i,
+		      const char *field)
+{
+	int slot = mb_report_slot[r->map[i]];
+	if (slot > 0) {
+		if (parse_number(field, &row->val[slot - 1]) < 0)
+			return fail(r, -EINVAL, "column %zu (%s): malformed number \"%.40s\"",
+				    i + 1, r->header[i], field);
+		return 0;
+	}
+	row->str[-1 - slot] = mb_rep_intern(&r->in->pool, field);
+	if (!row->str[-1 - slot])
+		return fail(r, -ENOMEM, "out of memory");
+	return 0;
 }
 
 static int read_row(struct reader *r, char **field, size_t n)
@@ -174,25 +189,20 @@ static int read_row(struct reader *r, char **field, size_t n)
 	row->line = r->line;
 	r->in->nrows++; /* from here on freed with the input, even on error */
 	for (size_t i = 0; i < r->ncols; i++) {
-		int c = r->map[i];
-		if (c < 0)
-			continue;
-		row->text[c] = field[i];
-		field[i] = NULL;
-		if (mb_report_column_numeric(c) &&
-		    parse_number(row->text[c], &row->num[c]) < 0)
-			return fail(r, -EINVAL, "column %zu (%s): malformed number \"%.40s\"",
-				    i + 1, r->header[i], row->text[c]);
+		int ret = r->map[i] < 0 ? 0 : take_field(r, row, i, field[i]);
+		if (ret < 0)
+			return ret;
 	}
-	const char *schema = row->text[MB_COL_schema];
+	const char *schema = mb_report_text(row, MB_COL_schema);
 	char *end;
 	long version = strtol(schema, &end, 10);
 	if (end != schema && !*end && version > MB_SCHEMA_VERSION)
 		return fail(r, -EINVAL,
 			    "column schema: schema version %ld is newer than this report reads (%d)",
 			    version, MB_SCHEMA_VERSION);
-	if (strcmp(row->text[MB_COL_status], "ok") == 0 &&
-	    row->num[MB_COL_warmup] != 1 && isnan(row->num[MB_COL_throughput]))
+	if (strcmp(mb_report_text(row, MB_COL_status), "ok") == 0 &&
+	    mb_report_num(row, MB_COL_warmup) != 1 &&
+	    isnan(mb_report_num(row, MB_COL_throughput)))
 		return fail(r, -EINVAL, "column throughput: empty in a row with status ok");
 	return 0;
 }
@@ -258,12 +268,10 @@ int mb_report_read(struct mb_report_input *in, const char *path, char *err,
 
 void mb_report_input_free(struct mb_report_input *in)
 {
-	for (size_t i = 0; i < in->nrows; i++)
-		for (int c = 0; c < MB_NCOLUMNS; c++)
-			free(in->rows[i].text[c]);
 	free(in->rows);
 	for (size_t i = 0; i < in->nfiles; i++)
 		free(in->files[i]);
 	free(in->files);
+	mb_rep_pool_free(in->pool);
 	memset(in, 0, sizeof(*in));
 }

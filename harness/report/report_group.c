@@ -11,7 +11,8 @@
 
 static const char *txt(const struct mb_report_row *r, enum mb_column c)
 {
-	return r->text[c] ? r->text[c] : "";
+	const char *t = mb_report_text(r, c);
+	return t ? t : "";
 }
 
 static int row_ok(const struct mb_report_row *r)
@@ -21,7 +22,8 @@ static int row_ok(const struct mb_report_row *r)
 
 static int row_warmup(const struct mb_report_row *r)
 {
-	return !isnan(r->num[MB_COL_warmup]) && r->num[MB_COL_warmup] != 0;
+	double w = mb_report_num(r, MB_COL_warmup);
+	return !isnan(w) && w != 0;
 }
 
 /* Modes in mb_mode_names' order, then other names alphabetically. */
@@ -50,18 +52,18 @@ static int cmp_rows(const void *pa, const void *pb)
 					      MB_COL_concurrency};
 	int d;
 	for (size_t i = 0; i < 3; i++)
-		if ((d = strcmp(txt(a, text1[i]), txt(b, text1[i]))))
+		if ((d = mb_rep_str_cmp(txt(a, text1[i]), txt(b, text1[i]))))
 			return d;
 	for (size_t i = 0; i < 3; i++)
-		if ((d = mb_rep_num_cmp(a->num[num1[i]], b->num[num1[i]])))
+		if ((d = mb_rep_num_cmp(mb_report_num(a, num1[i]), mb_report_num(b, num1[i]))))
 			return d;
 	if ((d = cmp_mode(txt(a, MB_COL_mode), txt(b, MB_COL_mode))))
 		return d;
 	for (size_t i = 0; i < 2; i++)
-		if ((d = strcmp(txt(a, text2[i]), txt(b, text2[i]))))
+		if ((d = mb_rep_str_cmp(txt(a, text2[i]), txt(b, text2[i]))))
 			return d;
 	for (size_t i = 0; i < 2; i++)
-		if ((d = mb_rep_num_cmp(a->num[num2[i]], b->num[num2[i]])))
+		if ((d = mb_rep_num_cmp(mb_report_num(a, num2[i]), mb_report_num(b, num2[i]))))
 			return d;
 	return 0;
 }
@@ -72,7 +74,7 @@ static void describe_col(const struct mb_report_row *const *rows, size_t n,
 			 struct mb_stat *st)
 {
 	for (size_t i = 0; i < n; i++)
-		tmp[i] = rows[i]->num[c];
+		tmp[i] = mb_report_num(rows[i], c);
 	mb_stat_describe(tmp, n, st);
 }
 
@@ -80,7 +82,7 @@ static double median_col(const struct mb_report_row *const *rows, size_t n,
 			 enum mb_column c, double *tmp)
 {
 	for (size_t i = 0; i < n; i++)
-		tmp[i] = rows[i]->num[c];
+		tmp[i] = mb_report_num(rows[i], c);
 	return mb_stat_median(tmp, n);
 }
 
@@ -96,11 +98,11 @@ static void fill_group(struct mb_report_group *g,
 	g->mode = txt(r, MB_COL_mode);
 	g->backend = txt(r, MB_COL_backend);
 	g->policy = txt(r, MB_COL_policy);
-	g->cores = r->num[MB_COL_cores];
-	g->concurrency = r->num[MB_COL_concurrency];
-	g->rate = r->num[MB_COL_rate];
-	g->gil_us = r->num[MB_COL_gil_us];
-	g->io_fraction = r->num[MB_COL_io_fraction];
+	g->cores = mb_report_num(r, MB_COL_cores);
+	g->concurrency = mb_report_num(r, MB_COL_concurrency);
+	g->rate = mb_report_num(r, MB_COL_rate);
+	g->gil_us = mb_report_num(r, MB_COL_gil_us);
+	g->io_fraction = mb_report_num(r, MB_COL_io_fraction);
 	g->cpu_model = txt(r, MB_COL_cpu_model);
 	g->topology = txt(r, MB_COL_topology);
 	g->kernel = txt(r, MB_COL_kernel);
@@ -132,11 +134,11 @@ static int same_key(const struct mb_report_group *g,
 	       mb_rep_str_eq(g->mode, txt(r, MB_COL_mode)) &&
 	       mb_rep_str_eq(g->backend, txt(r, MB_COL_backend)) &&
 	       mb_rep_str_eq(g->policy, txt(r, MB_COL_policy)) &&
-	       mb_rep_num_eq(g->cores, r->num[MB_COL_cores]) &&
-	       mb_rep_num_eq(g->concurrency, r->num[MB_COL_concurrency]) &&
-	       mb_rep_num_eq(g->rate, r->num[MB_COL_rate]) &&
-	       mb_rep_num_eq(g->gil_us, r->num[MB_COL_gil_us]) &&
-	       mb_rep_num_eq(g->io_fraction, r->num[MB_COL_io_fraction]);
+	       mb_rep_num_eq(g->cores, mb_report_num(r, MB_COL_cores)) &&
+	       mb_rep_num_eq(g->concurrency, mb_report_num(r, MB_COL_concurrency)) &&
+	       mb_rep_num_eq(g->rate, mb_report_num(r, MB_COL_rate)) &&
+	       mb_rep_num_eq(g->gil_us, mb_report_num(r, MB_COL_gil_us)) &&
+	       mb_rep_num_eq(g->io_fraction, mb_report_num(r, MB_COL_io_fraction));
 }
 
 /* The closed-loop sync run at 1 core that group g is measured against:

@@ -21,6 +21,13 @@ static inline int mb_rep_num_cmp(double a, double b)
 	return (a > b) - (a < b);
 }
 
+/* strcmp, but an input's strings are interned (report_intern.c): equal
+ * ones are usually one pointer, compared without reading them. */
+static inline int mb_rep_str_cmp(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a, b);
+}
+
 static inline int mb_rep_str_eq(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;
@@ -48,6 +55,9 @@ static inline int mb_rep_same_panel_key(const struct mb_report_group *a,
  * run by mb_report_aggregate() once the groups are sorted and
  * summarised. -ENOMEM. */
 int mb_rep_panels(struct mb_report_summary *s);
+/* The picks, panel facts and fits (report_pick.c), run by mb_rep_panels()
+ * once the slugs are unique. -ENOMEM. */
+int mb_rep_picks(struct mb_report_summary *s);
 
 /* Number formats: "%.6g" into buf, or "" for NAN. */
 static inline const char *mb_rep_g(char *buf, size_t len, double v)
@@ -58,5 +68,18 @@ static inline const char *mb_rep_g(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.6g", v);
 	return buf;
 }
+
+/* The interned copy of s in *pool (created on first use): equal strings
+ * give one pointer for the pool's lifetime. NULL when out of memory. */
+const char *mb_rep_intern(struct mb_report_pool **pool, const char *s);
+void mb_rep_pool_free(struct mb_report_pool *pool);
+
+/* A map from strings (not copied: they must outlive it) to numbers,
+ * created by the first put. get: 1 with *val set, or 0. put: 0 or
+ * -ENOMEM. Cost: one hash and about one strcmp per call. */
+struct mb_rep_map;
+int mb_rep_map_get(const struct mb_rep_map *m, const char *key, size_t *val);
+int mb_rep_map_put(struct mb_rep_map **m, const char *key, size_t val);
+void mb_rep_map_free(struct mb_rep_map *m);
 
 #endif

@@ -77,6 +77,15 @@ host_group(const struct mb_report_summary *s, const char *host)
 	return NULL;
 }
 
+/* Column c of a failed run as text: a numeric column's text is not kept,
+ * so its number is written back ("%.6g"; "" when empty or absent). */
+static const char *row_field(const struct mb_report_row *r, enum mb_column c,
+			     char *buf, size_t len)
+{
+	const char *t = mb_report_text(r, c);
+	return t ? t : mb_rep_g(buf, len, mb_report_num(r, c));
+}
+
 static int io_err(FILE *f)
 {
 	if (fflush(f) != 0 || ferror(f))
@@ -186,7 +195,8 @@ int mb_report_write_md(const struct mb_report_summary *s,
 				MB_COL_host, MB_COL_workload, MB_COL_mode,
 				MB_COL_cores, MB_COL_status, MB_COL_error};
 			for (size_t k = 0; k < 6; k++) {
-				fputs(" | ", f); md(f, r->text[cols[k]]);
+				fputs(" | ", f);
+				md(f, row_field(r, cols[k], cl[0], sizeof(cl[0])));
 			}
 			fputs(" |\n", f);
 		}
@@ -292,7 +302,9 @@ int mb_report_write_html(const struct mb_report_summary *s,
 			fputs("<tr><td>", f); mb_html_esc(f, r->file);
 			fprintf(f, ":%ld</td>", r->line);
 			for (size_t k = 0; k < 6; k++) {
-				fputs("<td>", f); mb_html_esc(f, r->text[cols[k]]); fputs("</td>", f);
+				fputs("<td>", f);
+				mb_html_esc(f, row_field(r, cols[k], cl[0], sizeof(cl[0])));
+				fputs("</td>", f);
 			}
 			fputs("</tr>\n", f);
 		}

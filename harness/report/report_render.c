@@ -60,16 +60,89 @@ static int seen_value(double *vals, int *n, double v)
 	return 0;
 }
 
-static void gather(const struct mb_report_summary *s, enum unit u,
-		   const char *value, struct facts *f)
+/* The groups of each unit value of one kind: idx holds the group indices
+ * sorted by unit value, then summary order; unit k (units in the order of
+ * their first group) is idx[start[k] .. end[k]). Cost: one sort. */
+struct units {
+	size_t *idx, *start, *end;
+	size_t n;
+};
+
+struct unit_sort {
+	const struct mb_report_summary *s;
+	enum unit u;
+};
+
+static int by_unit_index(const void *pa, const void *pb, void *arg)
+{
+	const struct unit_sort *c = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int d = strcmp(unit_value(&c->s->groups[a], c->u),
+		       unit_value(&c->s->groups[b], c->u));
+	return d ? d : (a > b) - (a < b);
+}
+
+static int by_first(const void *pa, const void *pb, void *arg)
+{
+	const size_t *idx = arg;
+	size_t a = idx[*(const size_t *)pa], b = idx[*(const size_t *)pb];
+	return (a > b) - (a < b);
+}
+
+static void units_free(struct units *un)
+{
+	free(un->idx);
+	free(un->start);
+	free(un->end);
+	memset(un, 0, sizeof(*un));
+}
+
+static int units_make(const struct mb_report_summary *s, enum unit u,
+		      struct units *un)
+{
+	size_t n = s->ngroups;
+	struct unit_sort c = {s, u};
+	un->n = 0;
+	un->idx = malloc((n + 1) * sizeof(*un->idx));
+	un->start = malloc((n + 1) * sizeof(*un->start));
+	un->end = malloc((n + 1) * sizeof(*un->end));
+	if (!un->idx || !un->start || !un->end) {
+		units_free(un);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		un->idx[i] = i;
+	qsort_r(un->idx, n, sizeof(*un->idx), by_unit_index, &c);
+	size_t *len = un->end; /* unit sizes by start, for now */
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || strcmp(unit_value(&s->groups[un->idx[i - 1]], u),
+				     unit_value(&s->groups[un->idx[i]], u)))
+			un->start[un->n++] = i;
+		len[un->start[un->n - 1]] = i + 1;
+	}
+	/* units in the order of their first group; end from the sizes */
+	qsort_r(un->start, un->n, sizeof(*un->start), by_first, un->idx);
+	size_t *end = malloc((un->n + 1) * sizeof(*end));
+	if (!end) {
+		units_free(un);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < un->n; k++)
+		end[k] = len[un->start[k]];
+	free(un->end);
+	un->end = end;
+	return 0;
+}
+
+/* The facts of unit k, over its groups in summary order. */
+static void gather(const struct mb_report_summary *s, const struct units *un,
+		   size_t k, struct facts *f)
 {
 	double ks[256], ksp[256], rates[256];
 	int nk = 0, nksp = 0, nr = 0;
 	memset(f, 0, sizeof(*f));
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct mb_report_group *g = &s->groups[i];
-		if (strcmp(unit_value(g, u), value) != 0)
-			continue;
+	for (size_t i = un->start[k]; i < un->end[k]; i++) {
+		const struct mb_report_group *g = &s->groups[un->idx[i]];
 		if (g->pick_cores && !isnan(g->cores)) {
 			seen_value(ks, &nk, g->cores);
 			if (isfinite(g->speedup))
@@ -193,47 +266,39 @@ static int add_note(struct mb_report_charts *c, const char *fmt, ...)
 	return 0;
 }
 
-/* First group of each unit value, in summary order. */
-static int first_of_unit(const struct mb_report_summary *s, size_t i,
-			 enum unit u)
+/* The charts of one script, one per unit that has the data for it, and
+ * a note when no unit has. */
+static int plan_script(const struct mb_report_summary *s, const struct script *sc,
+		       const struct units *un, struct mb_report_charts *c,
+		       size_t *cap)
 {
-	const char *v = unit_value(&s->groups[i], u);
-	for (size_t j = 0; j < i; j++)
-		if (!strcmp(unit_value(&s->groups[j], u), v))
-			return 0;
-	return 1;
+	size_t before = c->n;
+	for (size_t k = 0; k < un->n; k++) {
+		struct facts f;
+		gather(s, un, k, &f);
+		if (sc->wanted(&f) &&
+		    add_chart(c, cap, sc, &s->groups[un->idx[un->start[k]]]) < 0)
+			return -ENOMEM;
+	}
+	/* One line per chart the input has no data for at all. */
+	if (c->n == before && s->ngroups &&
+	    add_note(c, "no %s chart (%s): %s", sc->name, sc->caption,
+		     sc->absent) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
-int mb_report_plan_charts(const struct mb_report_summary *s,
-			  struct mb_report_charts *c)
+/* Say why a closed-loop panel lacks the scaling charts, the usual
+ * surprise. */
+static int panel_notes(const struct mb_report_summary *s, const struct units *un,
+		       struct mb_report_charts *c)
 {
-	size_t cap = 0;
-	memset(c, 0, sizeof(*c));
-	for (size_t k = 0; k < NSCRIPTS; k++) {
-		const struct script *sc = &scripts[k];
-		size_t before = c->n;
-		for (size_t i = 0; i < s->ngroups; i++) {
-			if (!first_of_unit(s, i, sc->unit))
-				continue;
-			struct facts f;
-			gather(s, sc->unit, unit_value(&s->groups[i], sc->unit),
-			       &f);
-			if (sc->wanted(&f) && add_chart(c, &cap, sc, &s->groups[i]) < 0)
-				goto nomem;
-		}
-		/* One line per chart the input has no data for at all. */
-		if (c->n == before && s->ngroups &&
-		    add_note(c, "no %s chart (%s): %s", sc->name, sc->caption,
-			     sc->absent) < 0)
-			goto nomem;
-	}
-	/* Say why a panel lacks the scaling charts, the usual surprise. */
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct mb_report_group *g = &s->groups[i];
+	for (size_t k = 0; k < un->n; k++) {
+		const struct mb_report_group *g = &s->groups[un->idx[un->start[k]]];
 		struct facts f;
-		if (!first_of_unit(s, i, U_PANEL) || !mb_rep_off(g->rate))
+		if (!mb_rep_off(g->rate))
 			continue;
-		gather(s, U_PANEL, g->panel, &f);
+		gather(s, un, k, &f);
 		int r = 0;
 		if (f.ncores < 2)
 			r = add_note(c, "%s: one core count only, so no scaling, "
@@ -244,12 +309,29 @@ int mb_report_plan_charts(const struct mb_report_summary *s,
 				     "with, so no speedup or efficiency chart",
 				     g->panel);
 		if (r < 0)
-			goto nomem;
+			return -ENOMEM;
 	}
 	return 0;
-nomem:
-	mb_report_charts_free(c);
-	return -ENOMEM;
+}
+
+int mb_report_plan_charts(const struct mb_report_summary *s,
+			  struct mb_report_charts *c)
+{
+	struct units un[U_LPANEL + 1] = {{0}};
+	size_t cap = 0;
+	int ret = 0;
+	memset(c, 0, sizeof(*c));
+	for (int u = 0; u <= U_LPANEL && ret == 0; u++)
+		ret = units_make(s, (enum unit)u, &un[u]);
+	for (size_t k = 0; k < NSCRIPTS && ret == 0; k++)
+		ret = plan_script(s, &scripts[k], &un[scripts[k].unit], c, &cap);
+	if (ret == 0)
+		ret = panel_notes(s, &un[U_PANEL], c);
+	for (int u = 0; u <= U_LPANEL; u++)
+		units_free(&un[u]);
+	if (ret < 0)
+		mb_report_charts_free(c);
+	return ret;
 }
 
 void mb_report_charts_free(struct mb_report_charts *c)

@@ -98,13 +98,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct mb_report_row *row = &in.rows[i];
 			CHECK(row->line >= 1);
 			for (int c = 0; c < MB_NCOLUMNS; c++) {
-				if (row->text[c])
-					(void)strlen(row->text[c]);
-				if (!mb_report_column_numeric(c))
-					continue;
-				CHECK(isnan(row->num[c]) || isfinite(row->num[c]));
-				if (!row->text[c] || !row->text[c][0])
-					CHECK(isnan(row->num[c]));
+				const char *t = mb_report_text(row, c);
+				double v = mb_report_num(row, c);
+				/* a column is text or a number, never both */
+				CHECK(!t || isnan(v));
+				if (t)
+					(void)strlen(t);
+				if (mb_report_column_numeric(c))
+					CHECK(!t && (isnan(v) || isfinite(v)));
+				else
+					CHECK(isnan(v));
 			}
 		}
 	}

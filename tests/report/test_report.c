@@ -123,14 +123,14 @@ static double raw_median(const struct mb_report_input *in, const char *host,
 	size_t n = 0;
 	for (size_t i = 0; i < in->nrows && n < 64; i++) {
 		const struct mb_report_row *r = &in->rows[i];
-		if (!strcmp(r->text[MB_COL_host], host) &&
-		    !strcmp(r->text[MB_COL_workload], workload) &&
-		    !strcmp(r->text[MB_COL_mode], mode) &&
-		    r->num[MB_COL_cores] == cores &&
-		    r->num[MB_COL_concurrency] == cores &&
-		    r->num[MB_COL_warmup] == 0 &&
-		    !strcmp(r->text[MB_COL_status], "ok"))
-			v[n++] = r->num[MB_COL_throughput];
+		if (!strcmp(mb_report_text(r, MB_COL_host), host) &&
+		    !strcmp(mb_report_text(r, MB_COL_workload), workload) &&
+		    !strcmp(mb_report_text(r, MB_COL_mode), mode) &&
+		    mb_report_num(r, MB_COL_cores) == cores &&
+		    mb_report_num(r, MB_COL_concurrency) == cores &&
+		    mb_report_num(r, MB_COL_warmup) == 0 &&
+		    !strcmp(mb_report_text(r, MB_COL_status), "ok"))
+			v[n++] = mb_report_num(r, MB_COL_throughput);
 	}
 	assert_true(n >= 3);
 	qsort(v, n, sizeof(*v), cmp_dbl);

@@ -95,13 +95,10 @@ static int io_err(FILE *f)
 
 /* ---- Markdown --------------------------------------------------------- */
 
+/* Text from the input or derived from it, escaped (mb_md_esc). */
 static void md(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		if (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
-	}
+	mb_md_esc(f, s);
 }
 
 int mb_report_write_md(const struct mb_report_summary *s,
@@ -159,7 +156,8 @@ int mb_report_write_md(const struct mb_report_summary *s,
 			snprintf(k, sizeof(k), "%.3g",
 				 sqrt((1 - g->usl_sigma) / g->usl_kappa));
 		fputs("| ", f); md(f, g->panel);
-		fprintf(f, " | %s | %d | %s | %s | %s | %s |\n", g->mode,
+		fputs(" | ", f); md(f, g->mode);
+		fprintf(f, " | %d | %s | %s | %s | %s |\n",
 			g->fit_points, a[0] ? a : "too few points", b, k, d);
 	}
 	for (size_t i = 0; i < nv; i++) {

@@ -32,6 +32,8 @@ struct report {
 	struct mb_report_charts ch;
 	struct mb_report_verdict *v;
 	size_t nv;
+	char *csv; /* summary.csv's text */
+	size_t csvlen;
 };
 
 static int default_jobs(void)
@@ -145,11 +147,19 @@ static int aggregate(struct report *r)
 		fprintf(stderr, "modebench report: out of memory\n");
 		return 1;
 	}
+	/* summary.csv's text, which the charts read too */
+	FILE *m = open_memstream(&r->csv, &r->csvlen);
+	int w = m ? mb_report_write_summary_csv(&r->sum, m) : -ENOMEM;
+	if ((m && fclose(m) != 0) || w < 0) {
+		fprintf(stderr, "modebench report: out of memory\n");
+		return 1;
+	}
 	return 0;
 }
 
 static void report_free(struct report *r)
 {
+	free(r->csv);
 	mb_report_verdicts_free(r->v, r->nv);
 	mb_report_charts_free(&r->ch);
 	mb_report_summary_free(&r->sum);
@@ -187,30 +197,73 @@ static int is_dir_with(const char *dir, const char *file)
 	return access(buf, R_OK) == 0;
 }
 
-/* Draws the planned charts into o->dir with the scripts of --scripts
- * (taken as given) or mb_scripts_dir(). Returns 0, or 1 when the charts
- * were skipped (no scripts, no gnuplot) or some failed, said on stderr. */
-static int render_charts(const struct opts *o, struct report *r)
+/* The folder of the chart scripts, into sd: --scripts (taken as given)
+ * or mb_scripts_dir(). 0, or 1 when there is none (said on stderr). */
+static int find_scripts(const struct opts *o, char *sd, size_t len)
 {
-	char sd[4096], csv[4096];
-	int rc;
-
-	if (!o->charts || !r->ch.n)
-		return 0;
 	if (o->scripts) {
 		if (!is_dir_with(o->scripts, PROBE)) {
 			fprintf(stderr, "modebench report: no chart scripts in %s (set MB_SCRIPTS or --scripts): charts skipped\n",
 				o->scripts);
 			return 1;
 		}
-		snprintf(sd, sizeof(sd), "%s", o->scripts);
-	} else if (mb_scripts_dir(PROBE, sd, sizeof(sd)) < 0) {
+		snprintf(sd, len, "%s", o->scripts);
+	} else if (mb_scripts_dir(PROBE, sd, len) < 0) {
 		fprintf(stderr, "modebench report: no chart scripts (%s; set MB_SCRIPTS or --scripts): charts skipped\n",
 			sd);
 		return 1;
 	}
-	snprintf(csv, sizeof(csv), "%s/summary.csv", o->dir);
+	return 0;
+}
+
+/* The file gnuplot reads, into path: DIR/summary.csv when it was written
+ * and gnuplot can read it as it is, else a temporary copy of it with the
+ * control characters of its text fields replaced (mb_report_chart_data),
+ * which *tmp says to remove afterwards. 0 or -errno. */
+static int chart_data(const struct opts *o, const struct report *r,
+		      char *path, size_t len, int *tmp)
+{
+	*tmp = 0;
+	if (mb_report_chart_data(r->csv, r->csvlen, NULL) == 0) {
+		snprintf(path, len, "%s/summary.csv", o->dir);
+		return 0;
+	}
+	int fd = mb_tmp_create(o->dir, "summary.csv", path, len);
+	if (fd < 0)
+		return fd;
+	FILE *f = fdopen(fd, "w");
+	long n = f ? mb_report_chart_data(r->csv, r->csvlen, f) : -errno;
+	if (!f)
+		close(fd);
+	if ((f && fclose(f) != 0 && n >= 0) || n < 0) {
+		int e = n < 0 ? (int)n : -errno;
+		unlink(path);
+		return e;
+	}
+	*tmp = 1;
+	return 0;
+}
+
+/* Draws the planned charts into o->dir. Returns 0, or 1 when the charts
+ * were skipped (no scripts, no gnuplot) or some failed, said on stderr. */
+static int render_charts(const struct opts *o, struct report *r)
+{
+	char sd[4096], csv[4096];
+	int rc, tmp;
+
+	if (!o->charts || !r->ch.n)
+		return 0;
+	if (find_scripts(o, sd, sizeof(sd)))
+		return 1;
+	rc = chart_data(o, r, csv, sizeof(csv), &tmp);
+	if (rc < 0) {
+		fprintf(stderr, "modebench report: %s: the charts' data: %s: charts skipped\n",
+			o->dir, strerror(-rc));
+		return 1;
+	}
 	rc = mb_report_render(&r->ch, csv, o->dir, sd, o->jobs, stderr);
+	if (tmp)
+		unlink(csv);
 	if (rc == -ENOENT) {
 		fprintf(stderr, "modebench report: gnuplot not found (install it or set GNUPLOT): charts skipped\n");
 		return 1;
@@ -244,7 +297,8 @@ static int write_file(const char *dir, const char *name,
 
 static int w_summary(FILE *f, void *arg)
 {
-	return mb_report_write_summary_csv(&((struct report *)arg)->sum, f);
+	struct report *r = arg;
+	return fwrite(r->csv, 1, r->csvlen, f) == r->csvlen ? 0 : -EIO;
 }
 
 static int w_md(FILE *f, void *arg)

@@ -343,6 +343,26 @@ void mb_report_charts_free(struct mb_report_charts *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* ---- What gnuplot reads ----------------------------------------------- */
+
+long mb_report_chart_data(const char *csv, size_t len, FILE *f)
+{
+	long n = 0;
+	int quoted = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)csv[i];
+		if (c == '"')
+			quoted = !quoted; /* a doubled "" toggles twice */
+		else if (quoted && (c < 0x20 || c == 0x7f)) {
+			c = '?';
+			n++;
+		}
+		if (f && putc(c, f) == EOF)
+			return -EIO;
+	}
+	return n;
+}
+
 /* ---- Running gnuplot -------------------------------------------------- */
 
 /* One gnuplot process: chart index, format, the temporary file it draws

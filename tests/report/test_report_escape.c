@@ -1,11 +1,16 @@
 /* Text from the input in the report's outputs (issue 11): summary.md
  * shows hosts, workloads, modes and errors as text, never as HTML or as
- * table structure. Input: known.csv with its rows copied under a second
- * host. */
+ * table structure; and a control character in a text field (a quoted
+ * newline in a host name) reaches gnuplot as a harmless byte, so every
+ * chart still renders, the bad host's and the others', while summary.csv
+ * keeps the real text. Input: known.csv with its rows copied under a
+ * second host. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include <dirent.h>
 
 #include "rtest.h"
 
@@ -95,10 +100,59 @@ static void test_md_escapes(void **state)
 	free(html);
 }
 
+static void test_newline_in_host(void **state)
+{
+	char csv[128], dir[128], path[256];
+	if (!rt_have_gnuplot())
+		skip();
+	write_input(rt_path(csv, sizeof(csv), "in.csv"), ",\"bad\nhost\",", "\"one\ntwo\"");
+	rt_path(dir, sizeof(dir), "out");
+	int rc = rt_sh("%s report -j2 -o '%s' '%s' >/dev/null", rt_modebench(), dir, csv);
+	char *e = rt_err();
+	if (rc != 0)
+		print_error("exit %d, stderr:\n%s\n", rc, e);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(e, "failed"));
+	free(e);
+	/* every chart of the unaffected host, and the hosts side by side */
+	static const char *const charts[] = {
+		"scaling_hostK_cpu", "speedup_hostK_cpu", "efficiency_hostK_cpu",
+		"latency_cores_hostK_cpu", "cpu_hostK_cpu", "hosts_cpu", "hosts_scaling_cpu",
+		"scaling_bad-host_cpu",
+	};
+	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
+		for (int svg = 0; svg < 2; svg++) {
+			struct stat st;
+			snprintf(path, sizeof(path), "%s/%s.%s", dir, charts[i], svg ? "svg" : "png");
+			if (stat(path, &st) != 0)
+				print_error("%s was not drawn\n", path);
+			assert_int_equal(stat(path, &st), 0);
+			assert_true(st.st_size > 1000);
+		}
+	/* summary.csv keeps the real text; the charts' copy is gone */
+	struct mb_test_table t;
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	mb_test_read_csv(path, &t);
+	mb_test_assert_rectangular(path, &t);
+	int hc = mb_test_column(&t, "host"), seen = 0;
+	for (unsigned r = 0; r < t.nrows; r++)
+		seen += !strcmp(t.rows[r][hc], "bad\nhost");
+	assert_int_equal(seen, 3);
+	mb_test_free_table(&t);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		assert_true(de->d_name[0] != '.' || !strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."));
+	closedir(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_md_escapes, rt_setup, rt_teardown),
+		cmocka_unit_test_setup_teardown(test_newline_in_host, rt_setup, rt_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

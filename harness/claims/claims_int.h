@@ -46,6 +46,7 @@ struct cl_ctx {
 	char scripts[CL_PATH]; /* where claims_*.gp and timeline.gp live */
 	const char *gnuplot;
 	bool quick;
+	bool quiet;	       /* -q: errors only */
 	bool have_gnuplot;
 	bool have_scripts;     /* false: scripts says where they were looked for */
 	unsigned k;	       /* cores present (core slots, no SMT) */
@@ -107,7 +108,7 @@ int cl_chart(struct cl_ctx *ctx, struct cl_claim *c, unsigned i, const char *scr
  * ->have_gnuplot, and says on stderr when there are no scripts. */
 void cl_find_tools(struct cl_ctx *ctx);
 
-/* Progress line on stderr. */
+/* Progress line on stderr; nothing under -q. */
 void cl_progress(struct cl_ctx *ctx, const char *what);
 
 /* ---- the claim sections (claims_out.c helpers) ----------------------- */

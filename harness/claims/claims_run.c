@@ -115,6 +115,8 @@ int cl_run(struct cl_ctx *ctx, struct cl_claim *c, const char *csv, bool reps, c
 
 void cl_progress(struct cl_ctx *ctx, const char *what)
 {
+	if (ctx->quiet)
+		return;
 	fprintf(stderr, "claims: [%u/%u] %s\n", ctx->step, ctx->nsteps, what);
 }
 

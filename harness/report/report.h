@@ -15,7 +15,8 @@
 
 #include "base.h"
 
-/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...`.
+/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] [-q]
+ * CSV...`.
  * argv[0] is "report". Returns the process exit status: 0 report written,
  * 1 nothing to report (empty or all-failed input) or a chart failed to
  * render, 2 usage or input error (DIR left untouched). Prints to stderr. */
@@ -105,7 +106,11 @@ struct mb_report_input {
  * fields parse completely. A status=ok, warmup=0 row must have a
  * throughput. A repeated header line (files joined with cat) is skipped.
  * On error returns -EINVAL (or -errno for I/O) with err set to one
- * printable line; its LINE is the line the record starts on. Cost: one
+ * printable line; its LINE is the line the record starts on. A modebench
+ * CSV that holds no runs, a sweep's meta file (OUTPUT.meta.csv: header
+ * sweep_id,started_at,host,...) or a --trace file (label,worker,slot,
+ * task,kind,...), is read no further: returns 1 with err "PATH: what it
+ * is, not runs: skipped", in unchanged but for the path. Cost: one
  * pass over the file (base's CSV reader); a row takes about 420 bytes
  * plus the text fields that no earlier row had (interned). */
 int mb_report_read(struct mb_report_input *in, const char *path, char *err,
@@ -247,12 +252,14 @@ long mb_report_chart_data(const char *csv, size_t len, FILE *f);
 
 /* Run gnuplot (mb_gnuplot: $GNUPLOT or `gnuplot` on PATH) on
  * scripts_dir/SCRIPT.gp for every planned chart, PNG and SVG, at most jobs
- * at a time, writing into dir; gnuplot's own stderr lines are copied to
- * errf prefixed with the chart name. Returns the number of charts that
- * failed, or -ENOENT when gnuplot cannot be run at all. */
+ * at a time, writing into dir; gnuplot's own stderr lines are copied,
+ * prefixed with the chart name, to errf when it failed and to notef when
+ * it drew the chart or said why it had nothing to draw (either may be
+ * NULL: not copied). Returns the number of charts that failed, or -ENOENT
+ * when gnuplot cannot be run at all. */
 int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     const char *dir, const char *scripts_dir, int jobs,
-		     FILE *errf);
+		     FILE *errf, FILE *notef);
 
 /* Plain-language verdict of one (host, workload, gil_us, rate): sentences
  * without markup, owned by the verdict. */

@@ -79,6 +79,22 @@ static void printable(char *err, size_t errlen)
 		snprintf(err + 196, errlen - 196, "...");
 }
 
+/* What a modebench CSV without runs is, from its header: a sweep's meta
+ * file (OUTPUT.meta.csv) or a --trace file; NULL for anything else. */
+static const char *other_file(char *const *h, size_t n)
+{
+	static const char *const meta[] = {"sweep_id", "started_at", "host"};
+	static const char *const trace[] = {"label", "worker", "slot", "task", "kind"};
+	size_t i = 0;
+	while (i < n && i < 3 && !strcmp(h[i], meta[i]))
+		i++;
+	if (i == 3)
+		return "a sweep's meta file (the machine it ran on)";
+	for (i = 0; i < n && i < 5 && !strcmp(h[i], trace[i]); i++)
+		;
+	return i == 5 ? "a trace file (--trace)" : NULL;
+}
+
 /* The header: takes the names, maps them to schema columns. */
 static int read_header(struct reader *r, char **field, size_t n)
 {
@@ -101,6 +117,11 @@ static int read_header(struct reader *r, char **field, size_t n)
 		seen[c] = 1;
 	}
 	r->ncols = n;
+	const char *other = seen[MB_COL_schema] ? NULL : other_file(r->header, n);
+	if (other) {
+		snprintf(r->errbuf, r->errlen, "%s: %s, not runs: skipped", r->path, other);
+		return -ECANCELED; /* stops the read; mb_report_read returns 1 */
+	}
 	if (!seen[MB_COL_schema])
 		return fail(r, -EINVAL,
 			    "column 1 (%s): not a modebench CSV (the header has no 'schema' column)",
@@ -255,15 +276,16 @@ int mb_report_read(struct mb_report_input *in, const char *path, char *err,
 	}
 	ret = mb_csv_read_stream(f, path, &opts, err, errlen);
 	fclose(f);
+	int skipped = ret == -ECANCELED; /* not runs: err says what it is */
 	if (ret == 0) /* no line at all */
 		ret = fail(&r, -EINVAL, "column 1: not a modebench CSV (the file is empty)");
-	if (ret < 0 && errlen)
+	if ((ret < 0 || skipped) && errlen)
 		printable(err, errlen);
 	for (size_t i = 0; i < r.nheader; i++)
 		free(r.header[i]);
 	free(r.header);
 	free(r.map);
-	return ret < 0 ? ret : 0;
+	return skipped ? 1 : ret < 0 ? ret : 0;
 }
 
 void mb_report_input_free(struct mb_report_input *in)

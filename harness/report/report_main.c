@@ -1,8 +1,7 @@
-/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...`
- * (README, "Report"), in phases: parse the options, read and check every
- * input, aggregate, and only then create DIR and write summary.csv, the
- * charts, summary.md and index.html into it. An input error leaves DIR
- * untouched. */
+/* `modebench report [options] CSV...` (README, "Report"), in phases:
+ * parse the options, read and check every input, aggregate, and only then
+ * create DIR and write summary.csv, the charts, summary.md and index.html
+ * into it. An input error leaves DIR untouched. */
 #include "report_int.h"
 
 #include <errno.h>
@@ -15,12 +14,32 @@
 #define PROBE "common.gp" /* a chart scripts folder holds it */
 
 static const char usage_line[] =
-	"usage: modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...";
+	"usage: modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] [-q] CSV...";
+
+static const char usage_text[] =
+	"  Reads run CSVs (modebench run's output; several files, sweeps and hosts\n"
+	"  may be mixed), aggregates the runs of each configuration and writes the\n"
+	"  report into DIR. A sweep's meta file (*.meta.csv) or a --trace file among\n"
+	"  the inputs is skipped with a note.\n"
+	"  -o, --output DIR   where the report goes (default " DEFAULT_DIR "):\n"
+	"                     summary.csv, one row per configuration; summary.md and\n"
+	"                     index.html with the machines, verdicts, tables and the\n"
+	"                     charts (PNG and SVG)\n"
+	"      --no-charts    draw no charts (no gnuplot run)\n"
+	"      --scripts DIR  the gnuplot chart scripts (default: $MB_SCRIPTS, else\n"
+	"                     next to the binary, else the source tree)\n"
+	"  -j, --jobs N       gnuplot processes at once, 1 to 64 (default: the CPUs,\n"
+	"                     at most 8)\n"
+	"  -q, --quiet        errors only: no notes, no closing line\n"
+	"  -h, --help         this text\n"
+	"  Exit status: 0 written; 1 nothing to report (no run finished ok), a file\n"
+	"  could not be written or a chart failed; 2 usage or input error (nothing\n"
+	"  written).\n";
 
 struct opts {
 	const char *dir;     /* -o */
 	const char *scripts; /* --scripts, NULL: mb_scripts_dir() */
-	int charts, jobs;
+	int charts, jobs, quiet;
 	char **csv;          /* the inputs, ncsv >= 1 */
 	int ncsv;
 };
@@ -55,6 +74,39 @@ static int parse_jobs(const char *s, int *jobs)
 	return 0;
 }
 
+/* One option into o. Returns -1 to go on, or the exit status to return
+ * now: 0 after --help, 2 after a usage error (its one line printed). */
+static int parse_opt(int opt, char **argv, struct opts *o)
+{
+	switch (opt) {
+	case 'o':
+		o->dir = optarg;
+		return -1;
+	case 's':
+		o->scripts = optarg;
+		return -1;
+	case 'n':
+		o->charts = 0;
+		return -1;
+	case 'q':
+		o->quiet = 1;
+		return -1;
+	case 'j':
+		return parse_jobs(optarg, &o->jobs) < 0 ? 2 : -1;
+	case 'h':
+		printf("%s\n%s", usage_line, usage_text);
+		return 0;
+	case ':':
+		fprintf(stderr, "modebench report: option '%s' needs a value; %s\n",
+			argv[optind - 1], usage_line);
+		return 2;
+	default:
+		fprintf(stderr, "modebench report: unknown option '%s'; %s\n",
+			argv[optind - 1], usage_line);
+		return 2;
+	}
+}
+
 /* Fills o from argv. Returns -1 to go on, or the exit status to return
  * now: 0 after --help, 2 after a usage error (its one line printed). */
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -64,42 +116,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"scripts", required_argument, NULL, 's'},
 		{"no-charts", no_argument, NULL, 'n'},
 		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int opt;
+	int opt, rc;
 
 	*o = (struct opts){.dir = DEFAULT_DIR, .charts = 1, .jobs = default_jobs()};
 	mb_getopt_reset();
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:o:j:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			o->dir = optarg;
-			break;
-		case 's':
-			o->scripts = optarg;
-			break;
-		case 'n':
-			o->charts = 0;
-			break;
-		case 'j':
-			if (parse_jobs(optarg, &o->jobs) < 0)
-				return 2;
-			break;
-		case 'h':
-			printf("%s\n", usage_line);
-			return 0;
-		case ':':
-			fprintf(stderr, "modebench report: option '%s' needs a value; %s\n",
-				argv[optind - 1], usage_line);
-			return 2;
-		default:
-			fprintf(stderr, "modebench report: unknown option '%s'; %s\n",
-				argv[optind - 1], usage_line);
-			return 2;
-		}
-	}
+	while ((opt = getopt_long(argc, argv, "+:o:j:qh", longopts, NULL)) != -1)
+		if ((rc = parse_opt(opt, argv, o)) >= 0)
+			return rc;
 	if (optind >= argc) {
 		fprintf(stderr, "modebench report: no CSV files given; %s\n", usage_line);
 		return 2;
@@ -113,16 +141,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return -1;
 }
 
-/* Reads and checks every input before anything is written. Returns 0, or
- * 2 after printing the first error. */
-static int read_inputs(struct report *r, char **csv, int ncsv)
+/* Reads and checks every input before anything is written; a file that
+ * holds no runs (a meta or trace CSV) is skipped with a note. Returns 0,
+ * or 2 after printing the first error. */
+static int read_inputs(struct report *r, const struct opts *o)
 {
 	char err[512];
-	for (int i = 0; i < ncsv; i++)
-		if (mb_report_read(&r->in, csv[i], err, sizeof(err)) < 0) {
+	for (int i = 0; i < o->ncsv; i++) {
+		int rc = mb_report_read(&r->in, o->csv[i], err, sizeof(err));
+		if (rc < 0) {
 			fprintf(stderr, "%s\n", err);
 			return 2;
 		}
+		if (rc > 0 && !o->quiet)
+			fprintf(stderr, "note: %s\n", err);
+	}
 	return 0;
 }
 
@@ -216,8 +249,8 @@ static int find_scripts(const struct opts *o, char *sd, size_t len)
 	return 0;
 }
 
-/* The file gnuplot reads, into path: DIR/summary.csv when it was written
- * and gnuplot can read it as it is, else a temporary copy of it with the
+/* The file gnuplot reads, into path: DIR/summary.csv when gnuplot can
+ * read it as it is, else a temporary copy of it with the
  * control characters of its text fields replaced (mb_report_chart_data),
  * which *tmp says to remove afterwards. 0 or -errno. */
 static int chart_data(const struct opts *o, const struct report *r,
@@ -261,7 +294,8 @@ static int render_charts(const struct opts *o, struct report *r)
 			o->dir, strerror(-rc));
 		return 1;
 	}
-	rc = mb_report_render(&r->ch, csv, o->dir, sd, o->jobs, stderr);
+	rc = mb_report_render(&r->ch, csv, o->dir, sd, o->jobs, stderr,
+			      o->quiet ? NULL : stderr);
 	if (tmp)
 		unlink(csv);
 	if (rc == -ENOENT) {
@@ -327,7 +361,7 @@ static int write_report(const struct opts *o, struct report *r)
 	if (write_file(o->dir, "summary.csv", w_summary, r) < 0)
 		return 1;
 	int chart_fail = render_charts(o, r);
-	for (size_t i = 0; i < r->ch.nnotes; i++)
+	for (size_t i = 0; i < r->ch.nnotes && !o->quiet; i++)
 		fprintf(stderr, "note: %s\n", r->ch.notes[i]);
 	if (write_file(o->dir, "summary.md", w_md, r) < 0 ||
 	    write_file(o->dir, "index.html", w_html, r) < 0)
@@ -335,8 +369,9 @@ static int write_report(const struct opts *o, struct report *r)
 	size_t drawn = 0;
 	for (size_t i = 0; i < r->ch.n; i++)
 		drawn += r->ch.v[i].rendered;
-	printf("report: %s/index.html (%zu configurations from %zu runs, %zu chart%s)\n",
-	       o->dir, r->sum.ngroups, r->in.nrows, drawn, drawn == 1 ? "" : "s");
+	if (!o->quiet)
+		printf("report: %s/index.html (%zu configurations from %zu runs, %zu chart%s)\n",
+		       o->dir, r->sum.ngroups, r->in.nrows, drawn, drawn == 1 ? "" : "s");
 	return chart_fail;
 }
 
@@ -348,7 +383,7 @@ int mb_report_main(int argc, char **argv)
 
 	if (status >= 0)
 		return status;
-	status = read_inputs(&r, o.csv, o.ncsv);
+	status = read_inputs(&r, &o);
 	if (status == 0)
 		status = aggregate(&r);
 	if (status == 0)

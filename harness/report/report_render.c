@@ -379,6 +379,7 @@ struct job {
 /* What every job of one render shares. */
 struct render {
 	const char *gnuplot, *dir, *scripts_dir;
+	FILE *errf, *notef;
 	char qdata[8200]; /* the data file as a gnuplot string */
 };
 
@@ -468,11 +469,11 @@ static int settle(struct job *j, const struct mb_report_chart *ch,
 
 /* Wait for any job; count it in ok[chart] when it drew its file, in
  * skip[chart] when the script exited cleanly without drawing (no data:
- * its one line, from the PNG run only, is the note). Returns the finished
+ * its one line, from the PNG run only, is the note). gnuplot's lines go
+ * to rd->errf when it failed, else to rd->notef. Returns the finished
  * job's index. */
-static size_t reap(struct job *jobs, size_t njobs,
-		   struct mb_report_charts *c, const char *dir, FILE *errf,
-		   int *ok, int *skip)
+static size_t reap(struct job *jobs, size_t njobs, struct mb_report_charts *c,
+		   const struct render *rd, int *ok, int *skip)
 {
 	for (;;) {
 		for (size_t i = 0; i < njobs; i++) {
@@ -481,8 +482,8 @@ static size_t reap(struct job *jobs, size_t njobs,
 			if (p == 0 && time(NULL) - jobs[i].start > RENDER_TIMEOUT_S) {
 				kill(jobs[i].pid, SIGKILL);
 				p = waitpid(jobs[i].pid, &st, 0);
-				if (errf)
-					fprintf(errf, "%s: gnuplot killed after %d s\n",
+				if (rd->errf)
+					fprintf(rd->errf, "%s: gnuplot killed after %d s\n",
 						c->v[jobs[i].chart].file,
 						RENDER_TIMEOUT_S);
 			}
@@ -490,14 +491,14 @@ static size_t reap(struct job *jobs, size_t njobs,
 				continue;
 			struct mb_report_chart *ch = &c->v[jobs[i].chart];
 			int clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-			int good = settle(&jobs[i], ch, dir, clean, errf);
+			int good = settle(&jobs[i], ch, rd->dir, clean, rd->errf);
 			int lines = 0;
 			if (good || !clean || !jobs[i].svg)
-				lines = copy_log(jobs[i].log, errf, ch->file,
-						 jobs[i].svg);
+				lines = copy_log(jobs[i].log, clean ? rd->notef : rd->errf,
+						 ch->file, jobs[i].svg);
 			fclose(jobs[i].log);
-			if (!good && !clean && lines == 0 && errf)
-				fprintf(errf, "%s.%s: gnuplot failed\n",
+			if (!good && !clean && lines == 0 && rd->errf)
+				fprintf(rd->errf, "%s.%s: gnuplot failed\n",
 					ch->file, jobs[i].svg ? "svg" : "png");
 			ok[jobs[i].chart] += good;
 			skip[jobs[i].chart] |= clean && !good;
@@ -510,10 +511,11 @@ static size_t reap(struct job *jobs, size_t njobs,
 
 int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     const char *dir, const char *scripts_dir, int jobs,
-		     FILE *errf)
+		     FILE *errf, FILE *notef)
 {
 	bool have;
-	struct render rd = {.dir = dir, .scripts_dir = scripts_dir};
+	struct render rd = {.dir = dir, .scripts_dir = scripts_dir, .errf = errf,
+			    .notef = notef};
 	rd.gnuplot = mb_gnuplot(&have);
 	if (!have)
 		return -ENOENT;
@@ -539,7 +541,7 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 			if (!strcmp(scripts[k].name, ch->script))
 				sc = &scripts[k];
 		if (nrun == (size_t)jobs) {
-			size_t k = reap(run, nrun, c, dir, errf, ok, skip);
+			size_t k = reap(run, nrun, c, &rd, ok, skip);
 			run[k] = run[--nrun];
 		}
 		run[nrun].chart = i;
@@ -555,7 +557,7 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		nrun++;
 	}
 	while (nrun) {
-		size_t k = reap(run, nrun, c, dir, errf, ok, skip);
+		size_t k = reap(run, nrun, c, &rd, ok, skip);
 		run[k] = run[--nrun];
 	}
 	int failed = 0;

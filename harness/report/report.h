@@ -15,8 +15,8 @@
 
 #include "base.h"
 
-/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] [-q]
- * CSV...`.
+/* `modebench report [-o DIR] [--format LIST] [--scripts DIR] [--no-charts]
+ * [-j N] [-q] CSV...`.
  * argv[0] is "report". Returns the process exit status: 0 report written,
  * 1 nothing to report (empty or all-failed input) or a chart failed to
  * render, 2 usage or input error (DIR left untouched). Prints to stderr. */
@@ -282,6 +282,14 @@ int mb_report_write_md(const struct mb_report_summary *s,
 int mb_report_write_html(const struct mb_report_summary *s,
 			 const struct mb_report_verdict *v, size_t nv,
 			 const struct mb_report_charts *c, FILE *f);
+
+/* summary.json (docs/summary.schema.json): the summary rows with every
+ * summary.csv column (numbers as JSON numbers, as summary.csv rounds
+ * them; empty ones as null), the machines, the verdicts and the runs that
+ * failed, written with jansson one row at a time. Text that is not valid
+ * UTF-8 has each bad byte written as U+FFFD. 0, -ENOMEM or -EIO. */
+int mb_report_write_json(const struct mb_report_summary *s,
+			 const struct mb_report_verdict *v, size_t nv, FILE *f);
 
 /* Human formats shared by the writers: throughput ("61,234" or "951"),
  * latency in us ("412 us", "1.23 ms"). Return buf. */

@@ -82,4 +82,16 @@ int mb_rep_map_get(const struct mb_rep_map *m, const char *key, size_t *val);
 int mb_rep_map_put(struct mb_rep_map **m, const char *key, size_t val);
 void mb_rep_map_free(struct mb_rep_map *m);
 
+/* summary.csv's columns, for summary.json: the one list both are
+ * written from (report_summary.c). A value is at off in the group: a
+ * const char * (STR), double (DBL, "%.6g", NAN empty), int or size_t. */
+enum mb_rep_kind { MB_REP_STR, MB_REP_DBL, MB_REP_INT, MB_REP_SIZE };
+struct mb_rep_column {
+	const char *name;
+	enum mb_rep_kind kind;
+	size_t off;
+};
+/* Column i into *out (when i is below the count); returns the count. */
+size_t mb_rep_summary_column(size_t i, struct mb_rep_column *out);
+
 #endif

@@ -1,7 +1,8 @@
 /* `modebench report [options] CSV...` (README, "Report"), in phases:
  * parse the options, read and check every input, aggregate, and only then
- * create DIR and write summary.csv, the charts, summary.md and index.html
- * into it. An input error leaves DIR untouched. */
+ * create DIR and write the files --format asks for (summary.csv, the
+ * charts, summary.md, index.html, summary.json) into it. An input error
+ * leaves DIR untouched. */
 #include "report_int.h"
 
 #include <errno.h>
@@ -14,17 +15,22 @@
 #define PROBE "common.gp" /* a chart scripts folder holds it */
 
 static const char usage_line[] =
-	"usage: modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] [-q] CSV...";
+	"usage: modebench report [-o DIR] [--format LIST] [--scripts DIR] [--no-charts] [-j N] [-q] CSV...";
 
 static const char usage_text[] =
 	"  Reads run CSVs (modebench run's output; several files, sweeps and hosts\n"
 	"  may be mixed), aggregates the runs of each configuration and writes the\n"
 	"  report into DIR. A sweep's meta file (*.meta.csv) or a --trace file among\n"
 	"  the inputs is skipped with a note.\n"
-	"  -o, --output DIR   where the report goes (default " DEFAULT_DIR "):\n"
-	"                     summary.csv, one row per configuration; summary.md and\n"
-	"                     index.html with the machines, verdicts, tables and the\n"
-	"                     charts (PNG and SVG)\n"
+	"  -o, --output DIR   where the report goes (default " DEFAULT_DIR ")\n"
+	"      --format LIST  the files to write, a comma list of (default csv,md,html):\n"
+	"                       csv   summary.csv, one row per configuration\n"
+	"                       md    summary.md: machines, verdicts, tables, charts\n"
+	"                       html  index.html: the same as a web page\n"
+	"                       json  summary.json: summary.csv's rows, the verdicts\n"
+	"                             and the machines for programs (format:\n"
+	"                             docs/summary.schema.json)\n"
+	"                     the charts (PNG and SVG) come with md and html\n"
 	"      --no-charts    draw no charts (no gnuplot run)\n"
 	"      --scripts DIR  the gnuplot chart scripts (default: $MB_SCRIPTS, else\n"
 	"                     next to the binary, else the source tree)\n"
@@ -36,10 +42,14 @@ static const char usage_text[] =
 	"  could not be written or a chart failed; 2 usage or input error (nothing\n"
 	"  written).\n";
 
+/* The files --format chooses. */
+enum { F_CSV = 1, F_MD = 2, F_HTML = 4, F_JSON = 8 };
+
 struct opts {
 	const char *dir;     /* -o */
 	const char *scripts; /* --scripts, NULL: mb_scripts_dir() */
 	int charts, jobs, quiet;
+	unsigned formats;    /* F_* */
 	char **csv;          /* the inputs, ncsv >= 1 */
 	int ncsv;
 };
@@ -74,6 +84,30 @@ static int parse_jobs(const char *s, int *jobs)
 	return 0;
 }
 
+/* The value of --format: a comma list of csv, md, html, json. */
+static int parse_formats(const char *s, unsigned *formats)
+{
+	static const char *const names[] = {"csv", "md", "html", "json"};
+	unsigned f = 0;
+	const char *p = s;
+	for (;;) {
+		size_t n = strcspn(p, ","), k = 0;
+		while (k < 4 && (strlen(names[k]) != n || strncmp(p, names[k], n)))
+			k++;
+		if (k == 4) {
+			fprintf(stderr, "modebench report: --format: '%s' is not a comma list of csv, md, html, json\n",
+				s);
+			return -EINVAL;
+		}
+		f |= 1u << k;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	*formats = f;
+	return 0;
+}
+
 /* One option into o. Returns -1 to go on, or the exit status to return
  * now: 0 after --help, 2 after a usage error (its one line printed). */
 static int parse_opt(int opt, char **argv, struct opts *o)
@@ -91,6 +125,8 @@ static int parse_opt(int opt, char **argv, struct opts *o)
 	case 'q':
 		o->quiet = 1;
 		return -1;
+	case 'f':
+		return parse_formats(optarg, &o->formats) < 0 ? 2 : -1;
 	case 'j':
 		return parse_jobs(optarg, &o->jobs) < 0 ? 2 : -1;
 	case 'h':
@@ -113,6 +149,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
 		{"scripts", required_argument, NULL, 's'},
 		{"no-charts", no_argument, NULL, 'n'},
 		{"jobs", required_argument, NULL, 'j'},
@@ -122,7 +159,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	};
 	int opt, rc;
 
-	*o = (struct opts){.dir = DEFAULT_DIR, .charts = 1, .jobs = default_jobs()};
+	*o = (struct opts){.dir = DEFAULT_DIR, .charts = 1, .jobs = default_jobs(),
+			   .formats = F_CSV | F_MD | F_HTML};
 	mb_getopt_reset();
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:o:j:qh", longopts, NULL)) != -1)
@@ -136,6 +174,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "modebench report: -o wants a directory name\n");
 		return 2;
 	}
+	/* the charts are shown by summary.md and index.html */
+	if (!(o->formats & (F_MD | F_HTML)))
+		o->charts = 0;
 	o->csv = argv + optind;
 	o->ncsv = argc - optind;
 	return -1;
@@ -249,15 +290,16 @@ static int find_scripts(const struct opts *o, char *sd, size_t len)
 	return 0;
 }
 
-/* The file gnuplot reads, into path: DIR/summary.csv when gnuplot can
- * read it as it is, else a temporary copy of it with the
- * control characters of its text fields replaced (mb_report_chart_data),
- * which *tmp says to remove afterwards. 0 or -errno. */
+/* The file gnuplot reads, into path: DIR/summary.csv when it is written
+ * (--format csv) and gnuplot can read it as it is, else a temporary copy
+ * of it with the control characters of its text fields replaced
+ * (mb_report_chart_data), which *tmp says to remove afterwards. 0 or
+ * -errno. */
 static int chart_data(const struct opts *o, const struct report *r,
 		      char *path, size_t len, int *tmp)
 {
 	*tmp = 0;
-	if (mb_report_chart_data(r->csv, r->csvlen, NULL) == 0) {
+	if ((o->formats & F_CSV) && mb_report_chart_data(r->csv, r->csvlen, NULL) == 0) {
 		snprintf(path, len, "%s/summary.csv", o->dir);
 		return 0;
 	}
@@ -347,31 +389,52 @@ static int w_html(FILE *f, void *arg)
 	return mb_report_write_html(&r->sum, r->v, r->nv, &r->ch, f);
 }
 
-/* Creates o->dir and writes summary.csv, the charts (which read it),
- * then summary.md and index.html (which show what was drawn). Returns
- * the exit status: 0, 1 when a file could not be written or the charts
- * were skipped or failed, 2 when the directory cannot be made. */
+static int w_json(FILE *f, void *arg)
+{
+	struct report *r = arg;
+	return mb_report_write_json(&r->sum, r->v, r->nv, f);
+}
+
+/* Creates o->dir and writes the files of --format: summary.csv and
+ * summary.json, the charts, then summary.md and index.html (which show
+ * what was drawn). Returns the exit status: 0, 1 when a file could not be
+ * written or the charts were skipped or failed, 2 when the directory
+ * cannot be made. */
 static int write_report(const struct opts *o, struct report *r)
 {
-	int rc = make_dirs(o->dir);
+	static const struct {
+		unsigned format;
+		const char *name;
+		int (*fn)(FILE *f, void *arg);
+	} files[] = {
+		{F_CSV, "summary.csv", w_summary}, {F_JSON, "summary.json", w_json},
+		{F_MD, "summary.md", w_md},        {F_HTML, "index.html", w_html},
+	};
+	const char *shown = NULL; /* the file the closing line names */
+	int rc = make_dirs(o->dir), chart_fail = 0;
 	if (rc < 0) {
 		fprintf(stderr, "modebench report: %s: %s\n", o->dir, strerror(-rc));
 		return 2;
 	}
-	if (write_file(o->dir, "summary.csv", w_summary, r) < 0)
-		return 1;
-	int chart_fail = render_charts(o, r);
-	for (size_t i = 0; i < r->ch.nnotes && !o->quiet; i++)
-		fprintf(stderr, "note: %s\n", r->ch.notes[i]);
-	if (write_file(o->dir, "summary.md", w_md, r) < 0 ||
-	    write_file(o->dir, "index.html", w_html, r) < 0)
-		return 1;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (i == 2) { /* after the data, before the pages */
+			chart_fail = render_charts(o, r);
+			for (size_t k = 0; k < r->ch.nnotes && !o->quiet; k++)
+				fprintf(stderr, "note: %s\n", r->ch.notes[k]);
+		}
+		if (!(o->formats & files[i].format))
+			continue;
+		if (write_file(o->dir, files[i].name, files[i].fn, r) < 0)
+			return 1;
+		shown = files[i].name;
+	}
 	size_t drawn = 0;
 	for (size_t i = 0; i < r->ch.n; i++)
 		drawn += r->ch.v[i].rendered;
 	if (!o->quiet)
-		printf("report: %s/index.html (%zu configurations from %zu runs, %zu chart%s)\n",
-		       o->dir, r->sum.ngroups, r->in.nrows, drawn, drawn == 1 ? "" : "s");
+		printf("report: %s/%s (%zu configurations from %zu runs, %zu chart%s)\n",
+		       o->dir, shown, r->sum.ngroups, r->in.nrows, drawn,
+		       drawn == 1 ? "" : "s");
 	return chart_fail;
 }
 

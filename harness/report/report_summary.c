@@ -125,3 +125,17 @@ int mb_report_write_summary_csv(const struct mb_report_summary *s, FILE *f)
 	}
 	return 0;
 }
+
+/* The columns for summary.json (report_int.h). */
+size_t mb_rep_summary_column(size_t i, struct mb_rep_column *out)
+{
+	_Static_assert((int)STR == MB_REP_STR && (int)DBL == MB_REP_DBL &&
+		       (int)INT == MB_REP_INT && (int)SIZE == MB_REP_SIZE,
+		       "summary.csv's column kinds are report_int.h's");
+	const size_t n = sizeof(columns) / sizeof(columns[0]);
+	if (i < n)
+		*out = (struct mb_rep_column){columns[i].name,
+					      (enum mb_rep_kind)columns[i].kind,
+					      columns[i].off};
+	return n;
+}

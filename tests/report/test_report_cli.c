@@ -1,7 +1,8 @@
 /* The report's command line: a sweep's meta file or a --trace file among
  * the inputs is skipped with one note each (so a report of every CSV in
  * results/reference works), -q keeps stderr and stdout empty, --help
- * explains every option (the claims' too). */
+ * explains every option (the claims' too), and a bad --format is one
+ * line, exit 2, nothing written. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -79,7 +80,7 @@ static void test_help(void **state)
 	char *h = rt_slurp(out, NULL);
 	assert_non_null(h);
 	static const char *const want[] = {
-		"-o, --output DIR", "summary.csv", "summary.md", "index.html",
+		"-o, --output DIR", "--format LIST", "csv", "md", "html", "json",
 		"--no-charts", "--scripts DIR", "-j, --jobs N", "-q, --quiet", "-h, --help",
 		"meta file", "Exit status",
 	};
@@ -98,12 +99,31 @@ static void test_help(void **state)
 	free(h);
 }
 
+static void test_format_errors(void **state)
+{
+	static const char *const bad[] = {"xml", "csv,", "", "csv,,md", "CSV"};
+	char dir[128];
+	rt_path(dir, sizeof(dir), "out");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(rt_sh("%s report --format '%s' -o '%s' " FIX "known.csv >/dev/null",
+				       rt_modebench(), bad[i], dir), 2);
+		char *e = rt_err(), want[128];
+		snprintf(want, sizeof(want),
+			 "modebench report: --format: '%s' is not a comma list of csv, md, html, json\n",
+			 bad[i]);
+		assert_string_equal(e, want);
+		free(e);
+		assert_false(rt_exists(dir));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_meta_and_trace_skipped, rt_setup, rt_teardown),
 		cmocka_unit_test_setup_teardown(test_quiet, rt_setup, rt_teardown),
 		cmocka_unit_test_setup_teardown(test_help, rt_setup, rt_teardown),
+		cmocka_unit_test_setup_teardown(test_format_errors, rt_setup, rt_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* modebench report -o DIR never writes through a link (issue 11): every
- * name the report writes (summary.csv, summary.md, index.html, the charts)
+ * name the report writes (summary.csv, .md, .json, index.html, the charts)
  * is planted in DIR first as a link, to a file outside DIR or dangling;
  * after the report the targets are untouched, no dangling target was
  * created, every name is a regular file with the same bytes a fresh report
@@ -36,7 +36,8 @@ static void test_links_replaced(void **state)
 	static char names[MAXNAMES][128], after[MAXNAMES][128];
 	char fresh[128], out[128], victim[128], a[512], b[512];
 	int charts = rt_have_gnuplot();
-	const char *args = charts ? "" : "--no-charts";
+	const char *args = charts ? "--format csv,md,html,json" :
+				    "--no-charts --format csv,md,html,json";
 
 	rt_path(fresh, sizeof(fresh), "fresh");
 	rt_path(out, sizeof(out), "out");

@@ -242,13 +242,13 @@ void mb_report_charts_free(struct mb_report_charts *c);
 
 /* gnuplot reads summary.csv line by line before it splits the fields,
  * so a quoted newline (a host name with one) cuts a row in two and shifts
- * every column after it, for every chart. This copies the summary CSV
- * text csv[0..len) to f (when f is not NULL) with every control character
- * inside a quoted field written as '?' (not a space: hosts.gp splits its
- * list of hosts at spaces; not '_', which the charts' titles subscript),
- * and returns how many there were (0: the text is fine for gnuplot as it
- * is), or -EIO. */
-long mb_report_chart_data(const char *csv, size_t len, FILE *f);
+ * every column after it, for every chart. This reads the summary CSV f
+ * from its start and counts the control characters inside quoted fields;
+ * with fix (f open for update) it also rewrites each as '?' in place
+ * (not a space: hosts.gp splits its list of hosts at spaces; not '_',
+ * which the charts' titles subscript). Returns the count (0: fine for
+ * gnuplot as it is) or -EIO. */
+long mb_report_chart_data(FILE *f, bool fix);
 
 /* Run gnuplot (mb_gnuplot: $GNUPLOT or `gnuplot` on PATH) on
  * scripts_dir/SCRIPT.gp for every planned chart, PNG and SVG, at most jobs

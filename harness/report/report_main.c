@@ -61,8 +61,6 @@ struct report {
 	struct mb_report_charts ch;
 	struct mb_report_verdict *v;
 	size_t nv;
-	char *csv; /* summary.csv's text */
-	size_t csvlen;
 };
 
 static int default_jobs(void)
@@ -221,19 +219,11 @@ static int aggregate(struct report *r)
 		fprintf(stderr, "modebench report: out of memory\n");
 		return 1;
 	}
-	/* summary.csv's text, which the charts read too */
-	FILE *m = open_memstream(&r->csv, &r->csvlen);
-	int w = m ? mb_report_write_summary_csv(&r->sum, m) : -ENOMEM;
-	if ((m && fclose(m) != 0) || w < 0) {
-		fprintf(stderr, "modebench report: out of memory\n");
-		return 1;
-	}
 	return 0;
 }
 
 static void report_free(struct report *r)
 {
-	free(r->csv);
 	mb_report_verdicts_free(r->v, r->nv);
 	mb_report_charts_free(&r->ch);
 	mb_report_summary_free(&r->sum);
@@ -290,30 +280,52 @@ static int find_scripts(const struct opts *o, char *sd, size_t len)
 	return 0;
 }
 
+/* Whether DIR/summary.csv, as written, is fine for gnuplot (no control
+ * character in a text field: mb_report_chart_data). */
+static int csv_fine(const struct opts *o)
+{
+	char path[4096];
+	if (!(o->formats & F_CSV) ||
+	    snprintf(path, sizeof(path), "%s/summary.csv", o->dir) >= (int)sizeof(path))
+		return 0;
+	FILE *f = fopen(path, "r");
+	long n = f ? mb_report_chart_data(f, false) : -1;
+	if (f)
+		fclose(f);
+	return n == 0;
+}
+
 /* The file gnuplot reads, into path: DIR/summary.csv when it is written
  * (--format csv) and gnuplot can read it as it is, else a temporary copy
- * of it with the control characters of its text fields replaced
+ * with the control characters of its text fields replaced
  * (mb_report_chart_data), which *tmp says to remove afterwards. 0 or
  * -errno. */
 static int chart_data(const struct opts *o, const struct report *r,
 		      char *path, size_t len, int *tmp)
 {
 	*tmp = 0;
-	if ((o->formats & F_CSV) && mb_report_chart_data(r->csv, r->csvlen, NULL) == 0) {
+	if (csv_fine(o)) {
 		snprintf(path, len, "%s/summary.csv", o->dir);
 		return 0;
 	}
 	int fd = mb_tmp_create(o->dir, "summary.csv", path, len);
 	if (fd < 0)
 		return fd;
-	FILE *f = fdopen(fd, "w");
-	long n = f ? mb_report_chart_data(r->csv, r->csvlen, f) : -errno;
-	if (!f)
+	FILE *f = fdopen(fd, "w+");
+	if (!f) {
+		int e = -errno;
 		close(fd);
-	if ((f && fclose(f) != 0 && n >= 0) || n < 0) {
-		int e = n < 0 ? (int)n : -errno;
 		unlink(path);
 		return e;
+	}
+	long n = mb_report_write_summary_csv(&r->sum, f);
+	if (n == 0)
+		n = mb_report_chart_data(f, true);
+	if (fclose(f) != 0 && n >= 0)
+		n = -errno;
+	if (n < 0) {
+		unlink(path);
+		return (int)n;
 	}
 	*tmp = 1;
 	return 0;
@@ -373,8 +385,7 @@ static int write_file(const char *dir, const char *name,
 
 static int w_summary(FILE *f, void *arg)
 {
-	struct report *r = arg;
-	return fwrite(r->csv, 1, r->csvlen, f) == r->csvlen ? 0 : -EIO;
+	return mb_report_write_summary_csv(&((struct report *)arg)->sum, f);
 }
 
 static int w_md(FILE *f, void *arg)

@@ -345,21 +345,33 @@ void mb_report_charts_free(struct mb_report_charts *c)
 
 /* ---- What gnuplot reads ----------------------------------------------- */
 
-long mb_report_chart_data(const char *csv, size_t len, FILE *f)
+long mb_report_chart_data(FILE *f, bool fix)
 {
+	char buf[65536];
 	long n = 0;
 	int quoted = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)csv[i];
-		if (c == '"')
-			quoted = !quoted; /* a doubled "" toggles twice */
-		else if (quoted && (c < 0x20 || c == 0x7f)) {
-			c = '?';
-			n++;
+	size_t got;
+	rewind(f);
+	for (long off = 0; (got = fread(buf, 1, sizeof(buf), f)) > 0; off += (long)got) {
+		size_t fixed = 0;
+		for (size_t i = 0; i < got; i++) {
+			unsigned char c = (unsigned char)buf[i];
+			if (c == '"')
+				quoted = !quoted; /* a doubled "" toggles twice */
+			else if (quoted && (c < 0x20 || c == 0x7f)) {
+				buf[i] = '?';
+				fixed++;
+			}
 		}
-		if (f && putc(c, f) == EOF)
+		n += (long)fixed;
+		/* the same bytes back where they were read */
+		if (fix && fixed && (fseek(f, off, SEEK_SET) != 0 ||
+				     fwrite(buf, 1, got, f) != got ||
+				     fseek(f, off + (long)got, SEEK_SET) != 0))
 			return -EIO;
 	}
+	if (ferror(f) || (fix && fflush(f) != 0))
+		return -EIO;
 	return n;
 }
 

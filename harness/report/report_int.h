@@ -94,4 +94,33 @@ struct mb_rep_column {
 /* Column i into *out (when i is below the count); returns the count. */
 size_t mb_rep_summary_column(size_t i, struct mb_rep_column *out);
 
+/* The scaling scheme of one (panel, mode) (report_scheme.c): fill g[0..n)
+ * with its groups in summary order, then mb_rep_scheme() gives its
+ * scale_conc and conc_cores. The buffers are sized once, for the largest
+ * (panel, mode): mb_rep_scheme_alloc() 0 or -ENOMEM. */
+struct mb_rep_kc {
+	double k, c;
+};
+
+struct mb_rep_scheme {
+	const struct mb_report_group **g; /* the members, summary order */
+	size_t n, m, npairs, ndc;
+	double *seq; /* members' core counts, NANs dropped, repeats in a row
+		      * collapsed: seq[0..m) */
+	struct mb_rep_kc *pos;   /* (core count, its position in seq),
+				  * sorted */
+	struct mb_rep_kc *pairs; /* distinct (cores, concurrency), both
+				  * numbers, by concurrency then cores */
+	struct mb_rep_kc *kcs;   /* every member's (cores, concurrency),
+				  * sorted */
+	int *nck;    /* distinct concurrencies at kcs[i].k */
+	double *dc;  /* distinct concurrencies (NAN first) ... */
+	int *dcov;   /* ... and their coverage */
+	size_t *tmp;
+};
+
+int mb_rep_scheme_alloc(struct mb_rep_scheme *s, size_t n);
+void mb_rep_scheme(struct mb_rep_scheme *s, double *scale, double *cc);
+void mb_rep_scheme_free(struct mb_rep_scheme *s);
+
 #endif

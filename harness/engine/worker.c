@@ -127,7 +127,7 @@ static void run_blocking(struct mb_worker *w)
 		}
 		uint64_t end = mb_now_ns();
 		if (w->run->trace)
-			mb_worker_trace(w, MB_TRACE_TASK, w->started - 1, 0, 0, 0, 0, now, end);
+			mb_worker_trace_task(w, w->started - 1, 0, intended, now, end);
 		record(w, intended, now, end);
 	}
 out:
@@ -143,8 +143,8 @@ static void task_end(struct mb_worker *w, struct mb_task *t)
 {
 	uint64_t end = mb_now_ns();
 	if (w->run->trace)
-		mb_worker_trace(w, MB_TRACE_TASK, t->seq, (unsigned)(t - w->tasks), 0, 0, 0,
-				t->start_ns, end);
+		mb_worker_trace_task(w, t->seq, (unsigned)(t - w->tasks), t->intended_ns,
+				     t->start_ns, end);
 	record(w, t->intended_ns, t->start_ns, end);
 	t->next_free = w->free_tasks;
 	w->free_tasks = t;

@@ -48,24 +48,38 @@ struct mb_task {
  * every worker, however late each was woken. */
 void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg);
 
-/* Appends a trace event (the caller checks that tracing is on). */
-static inline void mb_worker_trace(struct mb_worker *w, unsigned kind, uint64_t task,
-				   unsigned slot, unsigned stage, unsigned branch, unsigned pos,
-				   uint64_t t0, uint64_t t1)
+/* Appends a trace event due at t0 (the caller checks that tracing is on);
+ * returns it, or NULL when the buffer is full. */
+static inline struct mb_trace_event *mb_worker_trace(struct mb_worker *w, unsigned kind,
+						     uint64_t task, unsigned slot, unsigned stage,
+						     unsigned branch, unsigned pos, uint64_t t0,
+						     uint64_t t1)
 {
 	if (w->trace_n == w->trace_cap) {
 		w->trace_dropped++;
-		return;
+		return NULL;
 	}
 	struct mb_trace_event *e = &w->trace_ev[w->trace_n++];
 	e->t0 = t0;
 	e->t1 = t1;
+	e->due = t0;
 	e->task = (uint32_t)task;
 	e->slot = (uint16_t)slot;
 	e->kind = (uint8_t)kind;
 	e->stage = (uint8_t)stage;
 	e->branch = (uint8_t)branch;
 	e->pos = (uint8_t)pos;
+	return e;
+}
+
+/* Appends a task's event: it ran from start to end and was due at
+ * intended (its place in the open-loop schedule, else its start). */
+static inline void mb_worker_trace_task(struct mb_worker *w, uint64_t task, unsigned slot,
+					uint64_t intended, uint64_t start, uint64_t end)
+{
+	struct mb_trace_event *e = mb_worker_trace(w, MB_TRACE_TASK, task, slot, 0, 0, 0, start, end);
+	if (e)
+		e->due = intended;
 }
 
 /* Tracing: records a wait for the interpreter lock from t0 until now,

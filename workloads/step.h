@@ -272,9 +272,15 @@ struct mb_worker {
 	uint64_t quota;	  /* tasks to complete, or UINT64_MAX by duration */
 	uint64_t started; /* tasks started */
 	uint64_t done;
-	uint64_t deadline_ns;
-	uint64_t next_start_ns; /* open loop schedule */
-	double interval_ns;	/* open loop mean gap */
+	uint64_t deadline_ns;	/* engine: no task starts at or after it; 0: none */
+	/* engine: the open-loop schedule (worker.c); interval_ns is 0 in a
+	 * closed loop */
+	double interval_ns;	/* this worker's mean gap between arrivals, W/rate */
+	uint64_t origin_ns;	/* the run's start, which arrivals count from */
+	uint64_t next_start_ns; /* the next arrival's intended start */
+	uint64_t arrivals;	/* arrivals scheduled so far */
+	double poisson_ns;	/* Poisson: the last arrival, after origin_ns */
+	uint64_t arrival_rng;	/* Poisson: this worker's own random stream */
 	uint64_t rng;
 	uint64_t checksum;
 	uint64_t bytes;

@@ -20,18 +20,6 @@ static bool stop_requested(const struct mb_worker *w)
 	return __atomic_load_n(w->run->stop, __ATOMIC_RELAXED) != 0;
 }
 
-/* Open loop: the intended start of the next task. Constant arrivals are
- * evenly spaced; Poisson arrivals have exponential gaps. */
-static void advance_schedule(struct mb_worker *w)
-{
-	double gap = w->interval_ns;
-	if (w->run->poisson) {
-		double u = ((double)(mb_rand(&w->rng) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-		gap = -log(u) * w->interval_ns;
-	}
-	w->next_start_ns += (uint64_t)gap;
-}
-
 static inline void record(struct mb_worker *w, uint64_t intended, uint64_t start,
 			  uint64_t end)
 {
@@ -40,10 +28,96 @@ static inline void record(struct mb_worker *w, uint64_t intended, uint64_t start
 	w->done++;
 }
 
-static inline bool may_start(struct mb_worker *w, uint64_t now)
+/* Sleeps until t (CLOCK_MONOTONIC), without the interpreter lock. */
+static void sleep_until(struct mb_worker *w, uint64_t t)
 {
-	return w->started < w->quota && (!w->deadline_ns || now < w->deadline_ns) &&
-	       !w->error && !stop_requested(w);
+	struct timespec ts = { .tv_sec = (time_t)(t / MB_NS_PER_S),
+			       .tv_nsec = (long)(t % MB_NS_PER_S) };
+	if (w->gil)
+		mb_gil_release(w->gil);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+	if (w->gil)
+		mb_gil_acquire(w->gil);
+}
+
+/* ---- when tasks start: the closed loop and the open-loop schedule */
+
+/* Open loop: schedules this worker's next arrival (w->next_start_ns).
+ * Constant arrivals: the run's arrival j is due j/rate after the start,
+ * and worker i of W takes arrivals i, i + W, i + 2W, ..., so together the
+ * workers start one task every 1/rate rather than W at once every W/rate.
+ * The time is computed from j, not summed gap by gap, so no rounding
+ * accumulates. Poisson: each worker is an independent Poisson stream of
+ * rate/W (exponential gaps of mean W/rate from its own random state,
+ * the first one after the start too); together they make one of rate. */
+static void schedule_next(struct mb_worker *w)
+{
+	const struct mb_run *run = w->run;
+	double off;
+	if (run->poisson) {
+		double u = ((double)(mb_rand(&w->arrival_rng) >> 11) + 0.5) *
+			   (1.0 / 9007199254740992.0);
+		w->poisson_ns -= log(u) * w->interval_ns;
+		off = w->poisson_ns;
+	} else {
+		off = ((double)w->id + (double)w->arrivals * run->nworkers) * 1e9 / run->rate;
+	}
+	w->arrivals++;
+	w->next_start_ns = w->origin_ns + (uint64_t)off;
+}
+
+/* splitmix64's finaliser: decorrelates the workers' arrival seeds. */
+static uint64_t mix64(uint64_t z)
+{
+	z += 0x9E3779B97F4A7C15ull;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static void schedule_init(struct mb_worker *w, uint64_t t0)
+{
+	w->origin_ns = t0;
+	w->deadline_ns = w->run->duration_ns ? t0 + w->run->duration_ns : 0;
+	if (!w->interval_ns)
+		return;
+	w->arrival_rng = mix64(w->run->seed ^ mix64(w->id + 1)) | 1;
+	schedule_next(w);
+}
+
+enum next { NEXT_NONE, NEXT_WAIT, NEXT_START };
+
+/* Whether a worker free to start a task at now starts one now (its
+ * intended start in *intended), waits for w->next_start_ns, or starts no
+ * more. A duration-bound run starts no task due at or after its deadline:
+ * in a closed loop none once now reaches it; in an open loop none
+ * intended at or after it. Every arrival due before the deadline is
+ * started, late or not, so a run starts exactly the arrivals due before
+ * its deadline, whatever the wake-ups cost, and lat_* count every one of
+ * them: an overloaded run serves its backlog past the deadline (--timeout
+ * bounds it) rather than leave its latest arrivals out. */
+static enum next next_task(struct mb_worker *w, uint64_t now, uint64_t *intended)
+{
+	if (w->started >= w->quota || w->error || stop_requested(w))
+		return NEXT_NONE;
+	*intended = now;
+	if (!w->interval_ns)
+		return !w->deadline_ns || now < w->deadline_ns ? NEXT_START : NEXT_NONE;
+	if (w->deadline_ns && w->next_start_ns >= w->deadline_ns)
+		return NEXT_NONE;
+	if (w->next_start_ns > now)
+		return NEXT_WAIT;
+	*intended = w->next_start_ns;
+	return NEXT_START;
+}
+
+/* The task next_task allowed is starting: the next arrival is scheduled. */
+static inline void task_taken(struct mb_worker *w)
+{
+	w->started++;
+	if (w->interval_ns)
+		schedule_next(w);
 }
 
 /* ---- blocking executor: one task at a time, branches one after another */
@@ -98,24 +172,15 @@ static void run_blocking(struct mb_worker *w)
 	if (w->gil)
 		mb_gil_acquire(w->gil);
 	for (;;) {
-		uint64_t now = mb_now_ns(), intended = now;
-		if (!may_start(w, now))
+		uint64_t now = mb_now_ns(), intended;
+		enum next nx = next_task(w, now, &intended);
+		if (nx == NEXT_NONE)
 			break;
-		if (w->interval_ns) {
-			intended = w->next_start_ns;
-			advance_schedule(w);
-			if (intended > now) {
-				struct timespec ts = { .tv_sec = (time_t)(intended / MB_NS_PER_S),
-						       .tv_nsec = (long)(intended % MB_NS_PER_S) };
-				if (w->gil)
-					mb_gil_release(w->gil);
-				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-				if (w->gil)
-					mb_gil_acquire(w->gil);
-				now = mb_now_ns();
-			}
+		if (nx == NEXT_WAIT) {
+			sleep_until(w, w->next_start_ns);
+			continue;
 		}
-		w->started++;
+		task_taken(w);
 		const struct mb_step *s;
 		MB_FOR_EACH_STEP_AT(r, s, i, b, j)
 		{
@@ -244,44 +309,28 @@ static void run_async(struct mb_worker *w)
 		mb_loop_set_wait_hooks(w->loop, gil_release_hook, gil_acquire_hook, w->gil);
 	}
 	for (;;) {
-		uint64_t now = mb_now_ns();
-		uint64_t wait = UINT64_MAX;
-		while (w->free_tasks && may_start(w, now)) {
-			uint64_t intended = now;
-			if (w->interval_ns) {
-				if (w->next_start_ns > now) {
-					wait = w->next_start_ns - now;
-					break;
-				}
-				intended = w->next_start_ns;
-				advance_schedule(w);
-			}
+		uint64_t now = mb_now_ns(), intended;
+		enum next nx = NEXT_NONE;
+		while (w->free_tasks && (nx = next_task(w, now, &intended)) == NEXT_START) {
 			struct mb_task *t = w->free_tasks;
 			w->free_tasks = t->next_free;
 			t->intended_ns = intended;
 			t->start_ns = now;
-			t->seq = w->started++;
+			t->seq = w->started;
 			t->stage = 0;
+			task_taken(w);
 			stage_begin(w, t);
 			now = mb_now_ns();
 		}
+		/* With a free slot, nx says what next: wait for the next
+		 * arrival, or start no more. */
+		uint64_t wait = nx == NEXT_WAIT ? w->next_start_ns - now : UINT64_MAX;
 		if (!mb_loop_pending(w->loop)) {
-			if (w->free_tasks && may_start(w, now))
-				continue;
-			if (wait == UINT64_MAX)
+			if (nx != NEXT_WAIT)
 				break;
-			struct timespec ts = { .tv_sec = (time_t)(wait / MB_NS_PER_S),
-					       .tv_nsec = (long)(wait % MB_NS_PER_S) };
-			if (w->gil)
-				mb_gil_release(w->gil);
-			nanosleep(&ts, NULL);
-			if (w->gil)
-				mb_gil_acquire(w->gil);
+			sleep_until(w, w->next_start_ns);
 			continue;
 		}
-		if (w->deadline_ns && wait == UINT64_MAX && w->started < w->quota &&
-		    now < w->deadline_ns)
-			wait = w->deadline_ns - now; /* wake to stop starting */
 		int rc = mb_loop_run_once(w->loop, wait);
 		if (MB_UNLIKELY(rc < 0)) {
 			mb_worker_fail(w, rc, "event loop: %s", strerror(-rc));
@@ -394,8 +443,7 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	getrusage(RUSAGE_THREAD, &r0);
 	res->start_ns = mb_now_ns();
 	if (!w->error) {
-		w->deadline_ns = run->duration_ns ? t0 + run->duration_ns : 0;
-		w->next_start_ns = t0;
+		schedule_init(w, t0);
 		if (run->mode->async)
 			run_async(w);
 		else

@@ -44,8 +44,11 @@ struct mb_task {
 
 /* Sets up, waits on the barrier (which returns the run's common start
  * time), runs and records one worker. Called in the worker's own thread or
- * process. A duration-bound run ends at the common start + duration for
- * every worker, however late each was woken. */
+ * process. A duration-bound run starts no task due at or after the common
+ * start + duration, for every worker however late it was woken: in a
+ * closed loop none from then on, in an open loop (run->rate) exactly the
+ * arrivals due before then, the W workers' schedules interleaved so one
+ * task is due every 1/rate (worker.c, next_task). */
 void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg);
 
 /* Appends a trace event due at t0 (the caller checks that tracing is on);

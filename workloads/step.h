@@ -90,9 +90,13 @@ struct mb_step_kind {
 	 * blocking worker, one per parallel branch of each async task). */
 	int (*lane_setup)(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s);
 	void (*lane_teardown)(struct mb_worker *w, struct mb_lane *lane);
-	/* Returns 0 or -errno. */
+	/* Returns 0 or -errno. -ECANCELED, while the run is stopping
+	 * (mb_worker_stopping), says the step stopped before its end: its
+	 * task did not complete, so the engine neither counts nor records
+	 * it, and reports no error. */
 	int (*run_blocking)(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s);
-	/* Returns MB_Q_COMPLETED, MB_Q_QUEUED or -errno. */
+	/* Returns MB_Q_COMPLETED, MB_Q_QUEUED or -errno (-ECANCELED as
+	 * above, here or as the result given to lane->done). */
 	int (*start_async)(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s);
 };
 
@@ -301,6 +305,15 @@ struct mb_worker {
 /* Records an error once (first one wins); printf-style. */
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Whether the run is stopping (a timeout or an interrupt): steps that can
+ * take long look between chunks of their work, and one that stops before
+ * its end returns -ECANCELED. One relaxed load of a line nobody writes
+ * while the run goes on. */
+static inline bool mb_worker_stopping(const struct mb_worker *w)
+{
+	return w->run->stop && __atomic_load_n(w->run->stop, __ATOMIC_RELAXED) != 0;
+}
 
 /* What CPU work calls between work units under --gil: one relaxed load
  * when nobody asked for the lock, else the engine's hand-over. */

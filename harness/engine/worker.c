@@ -15,17 +15,27 @@
 
 #include "modes.h"
 
-static bool stop_requested(const struct mb_worker *w)
-{
-	return __atomic_load_n(w->run->stop, __ATOMIC_RELAXED) != 0;
-}
-
+/* A completed task, into the histograms and the count. The count goes to
+ * the worker's result slot (its own cache lines) at once, so a worker
+ * cancelled or killed in its next task still reports what it completed,
+ * as its histograms do. */
 static inline void record(struct mb_worker *w, uint64_t intended, uint64_t start,
 			  uint64_t end)
 {
 	mb_hist_record(w->lat, end - intended);
 	mb_hist_record(w->svc, end - start);
-	w->done++;
+	w->res->tasks = ++w->done;
+}
+
+/* A step's error: -ECANCELED while the run is stopping is a step cut
+ * short (its task did not complete; no error), anything else fails the
+ * worker. Returns true for the cut. */
+static bool step_cut(struct mb_worker *w, const struct mb_step *s, int rc)
+{
+	if (rc == -ECANCELED && mb_worker_stopping(w))
+		return true;
+	mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
+	return false;
 }
 
 /* Sleeps until t (CLOCK_MONOTONIC), without the interpreter lock. */
@@ -99,7 +109,7 @@ enum next { NEXT_NONE, NEXT_WAIT, NEXT_START };
  * bounds it) rather than leave its latest arrivals out. */
 static enum next next_task(struct mb_worker *w, uint64_t now, uint64_t *intended)
 {
-	if (w->started >= w->quota || w->error || stop_requested(w))
+	if (w->started >= w->quota || w->error || mb_worker_stopping(w))
 		return NEXT_NONE;
 	*intended = now;
 	if (!w->interval_ns)
@@ -158,7 +168,7 @@ static int run_step_blocking(struct mb_worker *w, struct mb_lane *lane,
 		if (mb_gil_acquire(w->gil) && w->run->trace)
 			mb_worker_trace_lock(w, a);
 	}
-	if (w->run->trace)
+	if (w->run->trace && rc >= 0)
 		mb_worker_trace(w, (s->kind->flags & MB_STEP_F_WAIT) ? MB_TRACE_WAIT : MB_TRACE_CPU,
 				w->started - 1, 0, stage, branch, pos, t0, mb_now_ns());
 	return rc;
@@ -186,7 +196,7 @@ static void run_blocking(struct mb_worker *w)
 		{
 			int rc = run_step_blocking(w, lane, s, i, b, j);
 			if (MB_UNLIKELY(rc < 0)) {
-				mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
+				step_cut(w, s, rc);
 				goto out;
 			}
 		}
@@ -204,13 +214,17 @@ out:
 
 static void stage_begin(struct mb_worker *w, struct mb_task *t);
 
+/* A task's last branch is done: recorded unless a step was cut short;
+ * its slot is free again either way. */
 static void task_end(struct mb_worker *w, struct mb_task *t)
 {
-	uint64_t end = mb_now_ns();
-	if (w->run->trace)
-		mb_worker_trace_task(w, t->seq, (unsigned)(t - w->tasks), t->intended_ns,
-				     t->start_ns, end);
-	record(w, t->intended_ns, t->start_ns, end);
+	if (!t->cut) {
+		uint64_t end = mb_now_ns();
+		if (w->run->trace)
+			mb_worker_trace_task(w, t->seq, (unsigned)(t - w->tasks), t->intended_ns,
+					     t->start_ns, end);
+		record(w, t->intended_ns, t->start_ns, end);
+	}
 	t->next_free = w->free_tasks;
 	w->free_tasks = t;
 }
@@ -219,10 +233,22 @@ static void branch_done(struct mb_worker *w, struct mb_task *t)
 {
 	if (--t->pending)
 		return;
-	if (++t->stage < w->run->recipe->nstages)
+	if (!t->cut && ++t->stage < w->run->recipe->nstages)
 		stage_begin(w, t);
 	else
 		task_end(w, t);
+}
+
+/* A step of the lane failed with rc: a cut ends the lane's branch (the
+ * task's other branches finish, then it ends unrecorded); a failure
+ * abandons the task, whose slot is not reused. */
+static void lane_failed(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s,
+			int rc)
+{
+	if (step_cut(w, s, rc)) {
+		lane->task->cut = true;
+		branch_done(w, lane->task);
+	}
 }
 
 static void trace_lane(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)
@@ -238,7 +264,7 @@ static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
 	struct mb_task *t = lane->task;
 	const struct mb_branch *br = &w->run->recipe->st[t->stage].br[lane->branch];
 
-	while (lane->pos < br->nsteps) {
+	while (lane->pos < br->nsteps && !t->cut) {
 		const struct mb_step *s = &br->steps[lane->pos];
 		if (w->run->trace) {
 			lane->t0 = mb_now_ns();
@@ -249,8 +275,7 @@ static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
 		if (rc == MB_Q_QUEUED)
 			return;
 		if (MB_UNLIKELY(rc < 0)) {
-			mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
-			/* The task is abandoned: its slot is not reused. */
+			lane_failed(w, lane, s, rc);
 			return;
 		}
 		if (w->run->trace)
@@ -265,9 +290,9 @@ static void lane_done(struct mb_lane *lane, int res)
 {
 	struct mb_worker *w = lane->w;
 	if (MB_UNLIKELY(res < 0)) {
-		const struct mb_step *s =
-			&w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos];
-		mb_worker_fail(w, res, "%s step: %s", s->kind->name, strerror(-res));
+		lane_failed(w, lane,
+			    &w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos],
+			    res);
 		return;
 	}
 	if (w->run->trace)
@@ -285,6 +310,10 @@ static void stage_begin(struct mb_worker *w, struct mb_task *t)
 	t->pending = st->nbranches + 1;
 	for (unsigned b = 0; b < st->nbranches; b++) {
 		struct mb_lane *lane = &t->lanes[b];
+		if (t->cut) { /* an earlier branch was cut: start no more */
+			t->pending--;
+			continue;
+		}
 		lane->branch = b;
 		lane->pos = 0;
 		lane_advance(w, lane);
@@ -318,6 +347,7 @@ static void run_async(struct mb_worker *w)
 			t->start_ns = now;
 			t->seq = w->started;
 			t->stage = 0;
+			t->cut = false;
 			task_taken(w);
 			stage_begin(w, t);
 			now = mb_now_ns();
@@ -430,6 +460,7 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	 * default slack, so short waits are measured, not the slack. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	res->placement_ok = 1;
+	res->tasks = 0; /* record() keeps it up to date */
 	if (w->bind && (rc = mb_topo_bind_self(run->topo, w->pu)))
 		mb_worker_fail(w, rc, "binding to PU %u: %s", w->pu, strerror(-rc));
 	w->rng = run->seed * 0x9E3779B97F4A7C15ull + w->id + 1;
@@ -456,7 +487,6 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	res->last_cpu = cpu1;
 	if (w->bind && run->topo->this_system && (cpu0 != (int)w->pu || cpu1 != (int)w->pu))
 		res->placement_ok = 0;
-	res->tasks = w->done;
 	res->user_us = tv_us(r1.ru_utime) - tv_us(r0.ru_utime);
 	res->sys_us = tv_us(r1.ru_stime) - tv_us(r0.ru_stime);
 	res->nvcsw = (uint64_t)(r1.ru_nvcsw - r0.ru_nvcsw);

@@ -40,6 +40,7 @@ struct mb_task {
 	uint64_t start_ns, intended_ns;
 	uint64_t seq;
 	unsigned stage, pending;
+	bool cut; /* a step stopped before its end: the task will not complete */
 };
 
 /* Sets up, waits on the barrier (which returns the run's common start

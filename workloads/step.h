@@ -277,8 +277,7 @@ struct mb_worker {
 	uint64_t started; /* tasks started */
 	uint64_t done;
 	uint64_t deadline_ns;	/* engine: no task starts at or after it; 0: none */
-	/* engine: the open-loop schedule (worker.c); interval_ns is 0 in a
-	 * closed loop */
+	/* engine: the open-loop schedule; interval_ns is 0 in a closed loop */
 	double interval_ns;	/* this worker's mean gap between arrivals, W/rate */
 	uint64_t origin_ns;	/* the run's start, which arrivals count from */
 	uint64_t next_start_ns; /* the next arrival's intended start */

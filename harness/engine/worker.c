@@ -5,7 +5,6 @@
 #include "worker.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "arrivals.h"
 #include "modes.h"
 
 /* A completed task, into the histograms and the count. The count goes to
@@ -49,85 +49,6 @@ static void sleep_until(struct mb_worker *w, uint64_t t)
 		;
 	if (w->gil)
 		mb_gil_acquire(w->gil);
-}
-
-/* ---- when tasks start: the closed loop and the open-loop schedule */
-
-/* Open loop: schedules this worker's next arrival (w->next_start_ns).
- * Constant arrivals: the run's arrival j is due j/rate after the start,
- * and worker i of W takes arrivals i, i + W, i + 2W, ..., so together the
- * workers start one task every 1/rate rather than W at once every W/rate.
- * The time is computed from j, not summed gap by gap, so no rounding
- * accumulates. Poisson: each worker is an independent Poisson stream of
- * rate/W (exponential gaps of mean W/rate from its own random state,
- * the first one after the start too); together they make one of rate. */
-static void schedule_next(struct mb_worker *w)
-{
-	const struct mb_run *run = w->run;
-	double off;
-	if (run->poisson) {
-		double u = ((double)(mb_rand(&w->arrival_rng) >> 11) + 0.5) *
-			   (1.0 / 9007199254740992.0);
-		w->poisson_ns -= log(u) * w->interval_ns;
-		off = w->poisson_ns;
-	} else {
-		off = ((double)w->id + (double)w->arrivals * run->nworkers) * 1e9 / run->rate;
-	}
-	w->arrivals++;
-	w->next_start_ns = w->origin_ns + (uint64_t)off;
-}
-
-/* splitmix64's finaliser: decorrelates the workers' arrival seeds. */
-static uint64_t mix64(uint64_t z)
-{
-	z += 0x9E3779B97F4A7C15ull;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static void schedule_init(struct mb_worker *w, uint64_t t0)
-{
-	w->origin_ns = t0;
-	w->deadline_ns = w->run->duration_ns ? t0 + w->run->duration_ns : 0;
-	if (!w->interval_ns)
-		return;
-	w->arrival_rng = mix64(w->run->seed ^ mix64(w->id + 1)) | 1;
-	schedule_next(w);
-}
-
-enum next { NEXT_NONE, NEXT_WAIT, NEXT_START };
-
-/* Whether a worker free to start a task at now starts one now (its
- * intended start in *intended), waits for w->next_start_ns, or starts no
- * more. A duration-bound run starts no task due at or after its deadline:
- * in a closed loop none once now reaches it; in an open loop none
- * intended at or after it. Every arrival due before the deadline is
- * started, late or not, so a run starts exactly the arrivals due before
- * its deadline, whatever the wake-ups cost, and lat_* count every one of
- * them: an overloaded run serves its backlog past the deadline (--timeout
- * bounds it) rather than leave its latest arrivals out. */
-static enum next next_task(struct mb_worker *w, uint64_t now, uint64_t *intended)
-{
-	if (w->started >= w->quota || w->error || mb_worker_stopping(w))
-		return NEXT_NONE;
-	*intended = now;
-	if (!w->interval_ns)
-		return !w->deadline_ns || now < w->deadline_ns ? NEXT_START : NEXT_NONE;
-	if (w->deadline_ns && w->next_start_ns >= w->deadline_ns)
-		return NEXT_NONE;
-	if (w->next_start_ns > now)
-		return NEXT_WAIT;
-	*intended = w->next_start_ns;
-	return NEXT_START;
-}
-
-/* The task next_task allowed is starting: the next arrival is scheduled. */
-static inline void task_taken(struct mb_worker *w)
-{
-	w->started++;
-	if (w->interval_ns)
-		schedule_next(w);
 }
 
 /* ---- blocking executor: one task at a time, branches one after another */
@@ -183,14 +104,14 @@ static void run_blocking(struct mb_worker *w)
 		mb_gil_acquire(w->gil);
 	for (;;) {
 		uint64_t now = mb_now_ns(), intended;
-		enum next nx = next_task(w, now, &intended);
-		if (nx == NEXT_NONE)
+		enum mb_next nx = mb_next_task(w, now, &intended);
+		if (nx == MB_NEXT_NONE)
 			break;
-		if (nx == NEXT_WAIT) {
+		if (nx == MB_NEXT_WAIT) {
 			sleep_until(w, w->next_start_ns);
 			continue;
 		}
-		task_taken(w);
+		mb_task_taken(w);
 		const struct mb_step *s;
 		MB_FOR_EACH_STEP_AT(r, s, i, b, j)
 		{
@@ -339,8 +260,8 @@ static void run_async(struct mb_worker *w)
 	}
 	for (;;) {
 		uint64_t now = mb_now_ns(), intended;
-		enum next nx = NEXT_NONE;
-		while (w->free_tasks && (nx = next_task(w, now, &intended)) == NEXT_START) {
+		enum mb_next nx = MB_NEXT_NONE;
+		while (w->free_tasks && (nx = mb_next_task(w, now, &intended)) == MB_NEXT_START) {
 			struct mb_task *t = w->free_tasks;
 			w->free_tasks = t->next_free;
 			t->intended_ns = intended;
@@ -348,15 +269,15 @@ static void run_async(struct mb_worker *w)
 			t->seq = w->started;
 			t->stage = 0;
 			t->cut = false;
-			task_taken(w);
+			mb_task_taken(w);
 			stage_begin(w, t);
 			now = mb_now_ns();
 		}
 		/* With a free slot, nx says what next: wait for the next
 		 * arrival, or start no more. */
-		uint64_t wait = nx == NEXT_WAIT ? w->next_start_ns - now : UINT64_MAX;
+		uint64_t wait = nx == MB_NEXT_WAIT ? w->next_start_ns - now : UINT64_MAX;
 		if (!mb_loop_pending(w->loop)) {
-			if (nx != NEXT_WAIT)
+			if (nx != MB_NEXT_WAIT)
 				break;
 			sleep_until(w, w->next_start_ns);
 			continue;
@@ -474,7 +395,7 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	getrusage(RUSAGE_THREAD, &r0);
 	res->start_ns = mb_now_ns();
 	if (!w->error) {
-		schedule_init(w, t0);
+		mb_arrivals_init(w, t0);
 		if (run->mode->async)
 			run_async(w);
 		else

@@ -49,7 +49,7 @@ struct mb_task {
  * start + duration, for every worker however late it was woken: in a
  * closed loop none from then on, in an open loop (run->rate) exactly the
  * arrivals due before then, the W workers' schedules interleaved so one
- * task is due every 1/rate (worker.c, next_task). */
+ * task is due every 1/rate (arrivals.h). */
 void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg);
 
 /* Appends a trace event due at t0 (the caller checks that tracing is on);

@@ -72,12 +72,29 @@ int mb_report_fit_amdahl(const double *k, const double *s, size_t n,
 
 /* ---- Aggregation (report_group.c) ------------------------------------- */
 
-/* One configuration: the ok, non-warmup runs sharing (host, workload,
- * recipe, mode, backend, policy, cores, concurrency, rate, gil_us,
- * io_fraction). Strings point into the input rows. */
+/* One machine as the report tells them apart: the runs' (host,
+ * cpu_model, topology, label). Two machines are never pooled, even when
+ * their hosts have one name (every cloud VM is "vm"). name is what the
+ * report calls it: the label when the runs have one, else the host; when
+ * machines share that, it is followed by the short CPU model ("vm
+ * (Xeon 8375C)"), or by the host for labels, or numbered ("vm", "vm#2"). */
+struct mb_report_machine {
+	const char *host, *cpu_model, *topology, *label; /* "" when absent */
+	const char *kernel, *version; /* of its first row */
+	char *name;                   /* owned by the summary */
+};
+
+/* One configuration: the ok, non-warmup runs sharing (machine, workload,
+ * recipe, mode, backend, policy, cores, concurrency, rate, arrivals,
+ * gil_us, io_fraction). Strings point into the input rows, but host is the
+ * machine's name (struct mb_report_machine), owned by the summary: the
+ * key of every chart, table and verdict; hostname is the runs' host. */
 struct mb_report_group {
 	const char *host, *workload, *recipe, *mode, *backend, *policy;
 	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
+	const char *arrivals; /* closed, constant, poisson; "closed" for a
+			       * closed loop without the column, "" unknown */
+	const char *hostname, *label;
 	const char *cpu_model, *topology, *kernel, *version;
 	size_t n_failed; /* rows of this configuration with status != ok */
 
@@ -86,10 +103,12 @@ struct mb_report_group {
 	double lat_mean, lat_p90, lat_max; /* medians, us */
 	double cpu_util, bytes_per_s;      /* medians */
 
-	/* Against closed-loop sync at 1 core on the same host, workload,
+	/* Against closed-loop sync at 1 core on the same machine, workload,
 	 * recipe and io_fraction (preferring the same gil_us, backend,
 	 * policy); NAN without one, and for open-loop (rate > 0) runs, whose
-	 * throughput is the offered rate. lo/hi scale the throughput CI. */
+	 * throughput is the offered rate. lo/hi scale the throughput CI.
+	 * Efficiency (speedup / cores) is NAN for wait-bound panels, where
+	 * the speedup comes from overlapping waits, not from the cores. */
 	double speedup, speedup_lo, speedup_hi;
 	double efficiency, efficiency_lo, efficiency_hi;
 	double littles_bound; /* concurrency / median mean latency, tasks/s */
@@ -115,23 +134,27 @@ struct mb_report_group {
 	int fit_points;
 
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
-	 * rate; hpanel = panel less host; iopanel = host, workload, gil_us,
-	 * rate; lpanel = panel less rate. File-name-safe slugs, owned by the
-	 * summary. */
+	 * rate, arrivals; hpanel = panel less host; iopanel = host, workload,
+	 * gil_us, rate, arrivals; lpanel = panel less rate. File-name-safe
+	 * slugs, owned by the summary. */
 	char *panel, *hpanel, *iopanel, *lpanel;
 };
 
 struct mb_report_summary {
-	struct mb_report_group *groups; /* sorted: host, workload, recipe,
-					 * io_fraction, gil_us, rate, mode (in
+	struct mb_report_group *groups; /* sorted: host (the machine's name),
+					 * workload, recipe, io_fraction,
+					 * gil_us, rate, arrivals, mode (in
 					 * mb_mode_names' order, other names
 					 * after), backend, policy, cores,
 					 * concurrency */
 	size_t ngroups;
 	size_t nrows, n_ok, n_warmup, n_not_ok; /* n_not_ok: non-warmup */
 	const struct mb_report_row **not_ok;    /* the n_not_ok rows */
-	const char **hosts; /* distinct hosts, sorted */
+	const char **hosts; /* distinct machine names, sorted */
 	size_t nhosts;
+	struct mb_report_machine *machines; /* of the ok rows, by label or
+					     * host, then host, CPU, ... */
+	size_t nmachines;
 };
 
 /* Aggregates in into out (which the caller frees). -ENOMEM on allocation
@@ -185,8 +208,9 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     const char *dir, const char *scripts_dir, int jobs,
 		     FILE *errf);
 
-/* Plain-language verdict of one (host, workload, gil_us, rate): sentences
- * without markup, owned by the verdict. */
+/* Plain-language verdict of one (machine, workload, gil_us, rate,
+ * arrivals): sentences without markup, owned by the verdict. host is the
+ * machine's name. */
 struct mb_report_verdict {
 	const char *host, *workload;
 	const struct mb_report_group *first; /* first group of the unit */

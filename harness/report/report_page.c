@@ -52,10 +52,10 @@ static int in_unit(const struct mb_report_verdict *v,
 	return mb_rep_str_eq(g->host, f->host) &&
 	       mb_rep_str_eq(g->workload, f->workload) &&
 	       mb_rep_num_eq(g->gil_us, f->gil_us) &&
-	       mb_rep_num_eq(g->rate, f->rate);
+	       mb_rep_num_eq(g->rate, f->rate) && mb_rep_same_arrivals(g, f);
 }
 
-/* "hostB: mixed, GIL 5000 us, open loop 2000/s" */
+/* "hostB: mixed, GIL 5000 us, open loop 2000 tasks/s, Poisson arrivals" */
 static void unit_name(char *buf, size_t len, const struct mb_report_verdict *v)
 {
 	const struct mb_report_group *f = v->first;
@@ -63,18 +63,25 @@ static void unit_name(char *buf, size_t len, const struct mb_report_verdict *v)
 	if (o > 0 && (size_t)o < len && !mb_rep_off(f->gil_us))
 		o += snprintf(buf + o, len - (size_t)o, ", GIL %g us", f->gil_us);
 	if (o > 0 && (size_t)o < len && !mb_rep_off(f->rate))
-		snprintf(buf + o, len - (size_t)o, ", open loop %g tasks/s",
-			 f->rate);
+		o += snprintf(buf + o, len - (size_t)o, ", open loop %g tasks/s",
+			      f->rate);
+	if (o > 0 && (size_t)o < len && mb_rep_poisson(f))
+		snprintf(buf + o, len - (size_t)o, ", Poisson arrivals");
 }
 
-/* First group of each host, for the machine facts. */
-static const struct mb_report_group *
-host_group(const struct mb_report_summary *s, const char *host)
+/* The Machines table's cells of machine m: the name the report gives
+ * it, then what it is. */
+#define NMCELL 7
+static const char *const mheads[NMCELL] = {
+	"machine", "host", "label", "CPU", "topology", "kernel", "modebench",
+};
+
+static void machine_cells(const struct mb_report_machine *m,
+			  const char *c[NMCELL])
 {
-	for (size_t i = 0; i < s->ngroups; i++)
-		if (!strcmp(s->groups[i].host, host))
-			return &s->groups[i];
-	return NULL;
+	const char *v[NMCELL] = {m->name, m->host, m->label, m->cpu_model,
+				 m->topology, m->kernel, m->version};
+	memcpy(c, v, sizeof(v));
 }
 
 static int io_err(FILE *f)
@@ -103,15 +110,17 @@ int mb_report_write_md(const struct mb_report_summary *s,
 	fprintf(f, "# modebench report\n\n");
 	fprintf(f, "%zu runs read: %zu ok, %zu warm-up, %zu not ok; %zu configurations.\n\n",
 		s->nrows, s->n_ok, s->n_warmup, s->n_not_ok, s->ngroups);
-	fprintf(f, "## Machines\n\n| host | CPU | topology | kernel | modebench |\n|---|---|---|---|---|\n");
-	for (size_t h = 0; h < s->nhosts; h++) {
-		const struct mb_report_group *g = host_group(s, s->hosts[h]);
-		fputs("| ", f); md(f, g->host);
-		fputs(" | ", f); md(f, g->cpu_model);
-		fputs(" | ", f); md(f, g->topology);
-		fputs(" | ", f); md(f, g->kernel);
-		fputs(" | ", f); md(f, g->version);
-		fputs(" |\n", f);
+	fputs("## Machines\n\n|", f);
+	for (int k = 0; k < NMCELL; k++)
+		fprintf(f, " %s |", mheads[k]);
+	fputs("\n|---|---|---|---|---|---|---|\n", f);
+	for (size_t h = 0; h < s->nmachines; h++) {
+		const char *mc[NMCELL];
+		machine_cells(&s->machines[h], mc);
+		for (int k = 0; k < NMCELL; k++) {
+			fputs("| ", f); md(f, mc[k]); fputc(' ', f);
+		}
+		fputs("|\n", f);
 	}
 	fprintf(f, "\n## Verdicts\n\n");
 	for (size_t i = 0; i < nv; i++) {
@@ -214,14 +223,15 @@ int mb_report_write_html(const struct mb_report_summary *s,
 	char name[256], cl[NCELL][64];
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		"<title>modebench report</title><style>%s</style></head><body>\n", css);
-	fprintf(f, "<h1>modebench report</h1>\n<div class=\"top\"><div><h2>Machines</h2>\n"
-		"<table><tr><th>host</th><th>CPU</th><th>topology</th><th>kernel</th><th>modebench</th></tr>\n");
-	for (size_t h = 0; h < s->nhosts; h++) {
-		const struct mb_report_group *g = host_group(s, s->hosts[h]);
-		const char *vals[5] = {g->host, g->cpu_model, g->topology,
-				       g->kernel, g->version};
+	fprintf(f, "<h1>modebench report</h1>\n<div class=\"top\"><div><h2>Machines</h2>\n<table><tr>");
+	for (int k = 0; k < NMCELL; k++)
+		fprintf(f, "<th>%s</th>", mheads[k]);
+	fputs("</tr>\n", f);
+	for (size_t h = 0; h < s->nmachines; h++) {
+		const char *vals[NMCELL];
+		machine_cells(&s->machines[h], vals);
 		fputs("<tr>", f);
-		for (int k = 0; k < 5; k++) {
+		for (int k = 0; k < NMCELL; k++) {
 			fputs("<td>", f); mb_html_esc(f, vals[k]); fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);

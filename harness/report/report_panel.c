@@ -173,6 +173,8 @@ static size_t tail(char *buf, size_t len, size_t off,
 		off = cat(buf, len, off, "_gil%g", g->gil_us);
 	if (with_rate && !mb_rep_off(g->rate))
 		off = cat(buf, len, off, "_rate%g", g->rate);
+	if (mb_rep_poisson(g))
+		off = cat(buf, len, off, "_poisson");
 	return off;
 }
 
@@ -255,10 +257,11 @@ static int key_hpanel(const struct mb_report_group *a,
 	       mb_rep_str_eq(a->recipe, b->recipe) &&
 	       mb_rep_num_eq(a->io_fraction, b->io_fraction) &&
 	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
-	       mb_rep_num_eq(a->rate, b->rate);
+	       mb_rep_num_eq(a->rate, b->rate) && mb_rep_same_arrivals(a, b);
 }
 
-/* lpanel: panel less rate, the unit of the load chart. */
+/* lpanel: panel less rate, the unit of the load chart; Poisson arrivals
+ * are a load chart of their own. */
 static int key_lpanel(const struct mb_report_group *a,
 			     const struct mb_report_group *b)
 {
@@ -266,7 +269,8 @@ static int key_lpanel(const struct mb_report_group *a,
 	       mb_rep_str_eq(a->workload, b->workload) &&
 	       mb_rep_str_eq(a->recipe, b->recipe) &&
 	       mb_rep_num_eq(a->io_fraction, b->io_fraction) &&
-	       mb_rep_num_eq(a->gil_us, b->gil_us);
+	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
+	       mb_rep_poisson(a) == mb_rep_poisson(b);
 }
 
 static int key_iopanel(const struct mb_report_group *a,
@@ -275,7 +279,7 @@ static int key_iopanel(const struct mb_report_group *a,
 	return mb_rep_str_eq(a->host, b->host) &&
 	       mb_rep_str_eq(a->workload, b->workload) &&
 	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
-	       mb_rep_num_eq(a->rate, b->rate);
+	       mb_rep_num_eq(a->rate, b->rate) && mb_rep_same_arrivals(a, b);
 }
 
 static int wait_bound(const struct mb_report_group *g)

@@ -79,6 +79,11 @@ static const struct column columns[] = {
 	{"topology", STR, G(topology)},
 	{"kernel", STR, G(kernel)},
 	{"version", STR, G(version)},
+	/* host above is the machine's name in this report (the runs' host,
+	 * or their label, made unique); these say what it is. */
+	{"hostname", STR, G(hostname)},
+	{"label", STR, G(label)},
+	{"arrivals", STR, G(arrivals)},
 };
 #undef G
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report_int.h"
 
 #define FIX MB_SOURCE_DIR "/tests/fixtures/report/"
 
@@ -169,8 +169,131 @@ static void test_several_hosts(void **state)
 	assert_near(a2->norm_host, 1);
 	/* The failed and timed-out rows are counted, not aggregated. */
 	assert_int_equal(s.n_not_ok, 3);
+	/* Wait-bound: a speedup from overlapped waits, but no efficiency
+	 * (speedup / cores read 6241% on 2 cores). */
+	const struct mb_report_group *sl =
+		mb_report_find(&s, "hostB", "sleep", "threads", 16, 16, NAN);
+	assert_non_null(sl);
+	assert_int_equal(sl->wait_bound, 1);
+	assert_true(isfinite(sl->speedup));
+	assert_true(isnan(sl->efficiency) && isnan(sl->efficiency_lo) &&
+		    isnan(sl->efficiency_hi));
+	assert_true(isfinite(b16->efficiency));
 	mb_report_summary_free(&s);
 	mb_report_input_free(&in);
+}
+
+/* machines.csv (gen_machines_fixture.py): three machines whose runs all
+ * say host "vm": a Xeon (3 runs per configuration), an EPYC (7 runs) and
+ * the Xeon again with the label "tuned" (2 runs); and open-loop runs on the
+ * Xeon at one rate with constant and with Poisson arrivals. No two are
+ * pooled: before, "vm" sync at 1 core was one group of n = 12. */
+static void test_machines(void **state)
+{
+	struct mb_report_input in;
+	struct mb_report_summary s;
+	load(FIX "machines.csv", &in, &s);
+	assert_int_equal(s.nmachines, 3);
+	assert_int_equal(s.nhosts, 3);
+	assert_string_equal(s.hosts[0], "tuned");
+	assert_string_equal(s.hosts[1], "vm (EPYC 7302P)");
+	assert_string_equal(s.hosts[2], "vm (Xeon 8375C)");
+	const struct mb_report_group *x =
+		mb_report_find(&s, "vm (Xeon 8375C)", "cpu", "sync", 1, NAN, NAN);
+	const struct mb_report_group *e =
+		mb_report_find(&s, "vm (EPYC 7302P)", "cpu", "sync", 1, NAN, NAN);
+	const struct mb_report_group *t =
+		mb_report_find(&s, "tuned", "cpu", "sync", 1, NAN, NAN);
+	const struct mb_report_group *et =
+		mb_report_find(&s, "vm (EPYC 7302P)", "cpu", "threads", 2, NAN, NAN);
+	assert_non_null(x);
+	assert_non_null(e);
+	assert_non_null(t);
+	assert_non_null(et);
+	assert_int_equal(x->tp.n, 3);
+	assert_near(x->tp.median, 100);
+	assert_int_equal(e->tp.n, 7);
+	assert_near(e->tp.median, 200);
+	assert_int_equal(t->tp.n, 2);
+	assert_near(t->tp.median, 125);
+	assert_string_equal(x->hostname, "vm");
+	assert_string_equal(t->label, "tuned");
+	/* each machine against its own sync; the failed run on its machine */
+	assert_near(et->speedup, 2);
+	assert_int_equal(et->n_failed, 1);
+	assert_int_equal(x->n_failed, 0);
+	assert_string_not_equal(x->panel, e->panel);
+	/* constant and Poisson arrivals: two configurations, two panels */
+	size_t nsleep = 0;
+	const struct mb_report_group *c = NULL, *p = NULL;
+	for (size_t i = 0; i < s.ngroups; i++)
+		if (!strcmp(s.groups[i].workload, "sleep")) {
+			nsleep++;
+			if (!strcmp(s.groups[i].arrivals, "poisson"))
+				p = &s.groups[i];
+			else
+				c = &s.groups[i];
+		}
+	assert_int_equal(nsleep, 2);
+	assert_non_null(c);
+	assert_non_null(p);
+	assert_int_equal(c->tp.n, 3);
+	assert_string_equal(c->arrivals, "constant");
+	assert_near(p->p99.median, 5000);
+	assert_string_not_equal(c->panel, p->panel);
+	assert_string_not_equal(c->lpanel, p->lpanel);
+	assert_non_null(strstr(p->panel, "_poisson"));
+	/* verdicts: one unit per machine and per arrivals */
+	struct mb_report_verdict *v;
+	size_t nv;
+	assert_int_equal(mb_report_verdicts(&s, &v, &nv), 0);
+	assert_int_equal(nv, 5); /* tuned, EPYC, Xeon: cpu; Xeon: sleep twice */
+	mb_report_verdicts_free(v, nv);
+	mb_report_summary_free(&s);
+	mb_report_input_free(&in);
+}
+
+/* The short CPU model that tells machines apart, and the other ways a
+ * name is made unique. */
+static void test_machine_names(void **state)
+{
+	char b[128];
+	mb_rep_short_cpu(b, sizeof(b), "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz");
+	assert_string_equal(b, "Xeon 8375C");
+	mb_rep_short_cpu(b, sizeof(b), "AMD EPYC 7302P 16-Core Processor");
+	assert_string_equal(b, "EPYC 7302P");
+	mb_rep_short_cpu(b, sizeof(b), "Intel(R) Core(TM) i3-7100U CPU @ 2.40GHz");
+	assert_string_equal(b, "i3-7100U");
+	mb_rep_short_cpu(b, sizeof(b), "Intel(R) Xeon(R) Processor");
+	assert_string_equal(b, "Xeon");
+	mb_rep_short_cpu(b, sizeof(b), "");
+	assert_string_equal(b, "?");
+
+	/* same host and CPU, other topology: numbered; one label on two
+	 * hosts: the host says which */
+	static const char *const fields[][4] = {
+		{"vm", "Xeon", "2 cores", ""}, {"vm", "Xeon", "4 cores", ""},
+		{"a", "Xeon", "2 cores", "base"}, {"b", "Xeon", "2 cores", "base"},
+	};
+	struct mb_report_row rows[4];
+	const struct mb_report_row *rp[4];
+	struct mb_report_summary s;
+	memset(rows, 0, sizeof(rows));
+	memset(&s, 0, sizeof(s));
+	for (int i = 0; i < 4; i++) {
+		rows[i].text[MB_COL_host] = (char *)fields[i][0];
+		rows[i].text[MB_COL_cpu_model] = (char *)fields[i][1];
+		rows[i].text[MB_COL_topology] = (char *)fields[i][2];
+		rows[i].text[MB_COL_label] = (char *)fields[i][3];
+		rp[i] = &rows[i];
+	}
+	assert_int_equal(mb_rep_machines(&s, rp, 4), 0);
+	assert_int_equal(s.nmachines, 4);
+	assert_string_equal(mb_rep_machine_name(&s, &rows[0]), "vm");
+	assert_string_equal(mb_rep_machine_name(&s, &rows[1]), "vm#2");
+	assert_string_equal(mb_rep_machine_name(&s, &rows[2]), "base (a)");
+	assert_string_equal(mb_rep_machine_name(&s, &rows[3]), "base (b)");
+	mb_report_summary_free(&s);
 }
 
 /* ---- The command ------------------------------------------------------ */
@@ -331,6 +454,11 @@ static void test_cli_report(void **state)
 		assert_true(exists(path));
 		snprintf(path, sizeof(path), "%s/load_hostB_sleep.png", dir);
 		assert_true(exists(path));
+		/* efficiency only where the work is CPU-bound */
+		snprintf(path, sizeof(path), "%s/efficiency_hostB_cpu.png", dir);
+		assert_true(exists(path));
+		snprintf(path, sizeof(path), "%s/efficiency_hostB_sleep.png", dir);
+		assert_false(exists(path));
 		/* open loop: no throughput-vs-cores charts for a rate */
 		snprintf(path, sizeof(path), "%s/scaling_hostB_sleep_rate5000.png", dir);
 		assert_false(exists(path));
@@ -463,6 +591,8 @@ int main(void)
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_reordered_columns),
 		cmocka_unit_test(test_several_hosts),
+		cmocka_unit_test(test_machines),
+		cmocka_unit_test(test_machine_names),
 		cmocka_unit_test(test_modes_gp),
 		cmocka_unit_test_setup_teardown(test_cli_errors, setup_tmp,
 						teardown_tmp),

@@ -61,6 +61,13 @@ if (pcol eq "panel") {
     P_conc = _cc == 0 ? "" : _cc == 2 ? "concurrency varies by mode" : \
              P_conc eq "" ? "concurrency = cores" : "concurrency ".P_conc
 }
+# P_ci: what the unit's throughput and latency bars are (summary column
+# ci_kind): the median's 95% CI from 6 runs on, else the range of the
+# runs, which covers the median less often (75% with 3 runs).
+_nci = 0; _nrange = 0
+stats data using (strcol(pcol) eq panel ? (_nci = _nci + 1, \
+    strstrt(strcol("ci_kind"), "range") == 1 ? _nrange = _nrange + 1 : 0) : 0) nooutput
+P_ci = _nrange == 0 ? "95% CI" : _nrange == _nci ? "range (< 6 runs)" : "95% CI or range (< 6 runs)"
 set grid lc rgb "#E5E5E5" lw 1
 set border 3 lc rgb "#404040"
 set tics nomirror out

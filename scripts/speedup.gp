@@ -80,7 +80,7 @@ set samples 400
 set bmargin 1.3 * NS + 4
 set xlabel "cores (k)"
 set ylabel "speedup (× sync at 1 core)"
-set title sprintf("Speedup vs cores: %s, %s\n%s%sbars: 95%% CI; laws fitted per mode against its own 1-core run", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ")
+set title sprintf("Speedup vs cores: %s, %s\n%s%sbars: 95%% bootstrap interval of the ratio of medians; laws fitted per mode against its own 1-core run", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ")
 
 set output out
 plot x with lines lc rgb C_IDEAL dt 3 lw 1.5 title "ideal: k", \

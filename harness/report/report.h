@@ -99,6 +99,10 @@ struct mb_report_group {
 	size_t n_failed; /* rows of this configuration with status != ok */
 
 	struct mb_stat tp; /* throughput, tasks/s */
+	/* What tp's interval is: "order-statistic 95%", or below 6 runs
+	 * "range (75%)", the range and how often it covers the median
+	 * (tp.coverage). */
+	char ci_kind[32];
 	struct mb_stat p50, p99, p999; /* latency percentiles, us */
 	double lat_mean, lat_p90, lat_max; /* medians, us */
 	double cpu_util, bytes_per_s;      /* medians */

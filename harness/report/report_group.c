@@ -137,6 +137,7 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 	g->version = txt(r, MB_COL_version);
 
 	describe_col(rows, n, MB_COL_throughput, tmp, &g->tp);
+	mb_stat_ci_kind(&g->tp, g->ci_kind, sizeof(g->ci_kind));
 	describe_col(rows, n, MB_COL_lat_p50_us, tmp, &g->p50);
 	describe_col(rows, n, MB_COL_lat_p99_us, tmp, &g->p99);
 	describe_col(rows, n, MB_COL_lat_p999_us, tmp, &g->p999);
@@ -207,14 +208,33 @@ struct span {
 	size_t off, n;
 };
 
-/* Group g's speedup against b; lo/hi scale g's throughput interval. */
+/* Group g's speedup against b, and its interval: a percentile bootstrap
+ * of median(g) / median(b) that resamples both groups' runs, so the
+ * baseline's spread is in it (SPEEDUP_BOOT resamples, seeded from
+ * SPEEDUP_SEED and g's key). No interval with fewer than 2 runs on
+ * either side; exactly 1 for the baseline against itself. */
 static void speedup_of(struct mb_report_group *g, const struct mb_report_group *b,
 		       const double *tpg, size_t ng, const double *tpb, size_t nb)
 {
-	(void)tpg, (void)ng, (void)tpb, (void)nb;
+	char key[1024];
+	struct mb_boot x;
 	g->speedup = g->tp.median / b->tp.median;
-	g->speedup_lo = g->tp.lo / b->tp.median;
-	g->speedup_hi = g->tp.hi / b->tp.median;
+	if (g == b) {
+		g->speedup_lo = g->speedup_hi = g->speedup;
+		return;
+	}
+	if (ng < 2 || nb < 2)
+		return;
+	int len = snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%g|%g|%g|%g|%s",
+			   g->host, g->workload, g->recipe, g->mode, g->backend,
+			   g->policy, g->cores, g->concurrency, g->gil_us,
+			   g->io_fraction, g->arrivals);
+	uint64_t seed = mb_stat_seed(SPEEDUP_SEED, key,
+				     len < 0 ? 0 : strnlen(key, sizeof(key)));
+	if (mb_stat_ratio_boot(tpg, ng, tpb, nb, SPEEDUP_BOOT, seed, &x) == 0) {
+		g->speedup_lo = x.lo;
+		g->speedup_hi = x.hi;
+	}
 }
 
 static void speedups(struct mb_report_summary *s, const double *tp,

@@ -11,7 +11,7 @@
 #define NCELL 13
 static const char *const heads[NCELL] = {
 	"mode", "backend", "cores", "in flight", "I/O fraction",
-	"throughput (tasks/s)", "95% CI", "speedup", "efficiency",
+	"throughput (tasks/s)", "95% CI, or range", "speedup", "efficiency",
 	"p50", "p99", "p99.9", "CPU busy",
 };
 
@@ -24,10 +24,16 @@ static void cells(const struct mb_report_group *g, char c[NCELL][64])
 	mb_rep_g(c[3], 64, g->concurrency);
 	mb_rep_g(c[4], 64, g->io_fraction);
 	mb_report_fmt_rate(c[5], 64, g->tp.median);
-	snprintf(c[6], 64, "%s - %s (n=%zu%s)",
-		 mb_report_fmt_rate(a, sizeof(a), g->tp.lo),
-		 mb_report_fmt_rate(b, sizeof(b), g->tp.hi), g->tp.n,
-		 g->n_failed ? ", some failed" : "");
+	if (g->tp.n >= MB_STAT_CI_MIN_N)
+		snprintf(c[6], 64, "%s - %s (n=%zu%s)",
+			 mb_report_fmt_rate(a, sizeof(a), g->tp.lo),
+			 mb_report_fmt_rate(b, sizeof(b), g->tp.hi), g->tp.n,
+			 g->n_failed ? ", some failed" : "");
+	else /* the range: say so, and how often it covers the median */
+		snprintf(c[6], 64, "%s - %s (range of %zu: %.4g%%%s)",
+			 mb_report_fmt_rate(a, sizeof(a), g->tp.lo),
+			 mb_report_fmt_rate(b, sizeof(b), g->tp.hi), g->tp.n,
+			 100 * g->tp.coverage, g->n_failed ? ", some failed" : "");
 	if (isfinite(g->speedup))
 		snprintf(c[7], 64, "%.2fx", g->speedup);
 	else
@@ -44,6 +50,18 @@ static void cells(const struct mb_report_group *g, char c[NCELL][64])
 	else
 		c[12][0] = '\0';
 }
+
+/* What the tables' intervals are, for the text above them. */
+static const char intervals_text[] =
+	"The interval of a throughput median is its 95% confidence interval "
+	"from order statistics when there are 6 runs or more; with fewer it "
+	"is the range of the runs, which covers the median with probability "
+	"1 - 2^(1-n) (0% at n = 1, 50% at 2, 75% at 3, 93.75% at 5), shown "
+	"as \"range of n: coverage\" (summary.csv: ci_kind, ci_coverage). A "
+	"speedup's interval is a 95% percentile bootstrap of the ratio of the "
+	"two medians, resampling both the configuration's and the baseline's "
+	"runs (2000 resamples, seeded per configuration). With fewer than 5 "
+	"runs the verdicts name no winner.";
 
 static int in_unit(const struct mb_report_verdict *v,
 		   const struct mb_report_group *g)
@@ -165,7 +183,9 @@ int mb_report_write_md(const struct mb_report_summary *s,
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);
 		fputs("\n## ", f); md(f, name);
-		fputs("\n\nMedians of the runs; 95% CI of the throughput median by order statistics.\n\n|", f);
+		fputs("\n\nMedians of the runs. ", f);
+		fputs(intervals_text, f);
+		fputs("\n\n|", f);
 		for (int k = 0; k < NCELL; k++)
 			fprintf(f, " %s |", heads[k]);
 		fputs("\n|", f);
@@ -267,9 +287,9 @@ int mb_report_write_html(const struct mb_report_summary *s,
 	for (size_t i = 0; c && i < c->nnotes; i++) {
 		fputs("<p class=\"note\">", f); mb_html_esc(f, c->notes[i]); fputs("</p>\n", f);
 	}
-	fputs("<h2>Summary tables</h2>\n<p>Medians of the runs; 95% confidence interval of the "
-	      "throughput median by order statistics; speedup against sync on one core; "
-	      "USL σ and κ per panel and mode are in <a href=\"summary.md\">summary.md</a>.</p>\n", f);
+	fputs("<h2>Summary tables</h2>\n<p>Medians of the runs; speedup against sync on one core. ", f);
+	mb_html_esc(f, intervals_text);
+	fputs(" USL σ and κ per panel and mode are in <a href=\"summary.md\">summary.md</a>.</p>\n", f);
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);
 		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3>\n<table><tr>", f);

@@ -1,7 +1,9 @@
 /* summary.csv: one row per configuration, every column named in the
  * header, so that the gnuplot scripts (and anyone else) read it by column
  * name. Medians unless the name says otherwise; empty means "not
- * defined" (no sync baseline, too few points for a fit...). */
+ * defined" (no sync baseline, too few points for a fit...). The
+ * throughput interval is what ci_kind says; speedup_ci_lo/hi is a
+ * percentile bootstrap of the ratio of the two medians. */
 #include "report_int.h"
 
 #include <csv.h>
@@ -9,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum kind { STR, DBL, INT, SIZE };
+enum kind { STR, TXT, DBL, INT, SIZE }; /* TXT: a char array in the group */
 
 struct column {
 	const char *name;
@@ -84,6 +86,10 @@ static const struct column columns[] = {
 	{"hostname", STR, G(hostname)},
 	{"label", STR, G(label)},
 	{"arrivals", STR, G(arrivals)},
+	/* What throughput_ci_lo/hi is: "order-statistic 95%", or with
+	 * fewer than 6 runs "range (75%)", the range and its coverage. */
+	{"ci_kind", TXT, G(ci_kind)},
+	{"ci_coverage", DBL, G(tp.coverage)},
 };
 #undef G
 
@@ -93,8 +99,9 @@ static int write_field(FILE *f, const struct mb_report_group *g,
 	const char *p = (const char *)g + c->off;
 	char buf[64];
 	switch (c->kind) {
-	case STR: {
-		const char *s = *(const char *const *)p;
+	case STR:
+	case TXT: {
+		const char *s = c->kind == TXT ? p : *(const char *const *)p;
 		if (!s)
 			s = "";
 		return csv_fwrite(f, s, strlen(s));

@@ -58,20 +58,37 @@ static void check_known(const struct mb_report_summary *s)
 	assert_non_null(sy);
 	assert_non_null(t2);
 	assert_non_null(t4);
-	/* n = 3 < 6: the interval is [min, max]. */
+	/* n = 3 < 6: the interval is [min, max], which covers the median
+	 * 75% of the time, and is called that. */
 	assert_int_equal(sy->tp.n, 3);
 	assert_near(sy->tp.median, 100);
 	assert_near(sy->tp.lo, 90);
 	assert_near(sy->tp.hi, 110);
+	assert_near(sy->tp.coverage, 0.75);
+	assert_string_equal(sy->ci_kind, "range (75%)");
+	assert_string_equal(t2->ci_kind, "range (93.75%)");
+	assert_string_equal(t4->ci_kind, "order-statistic 95%");
 	assert_near(sy->p99.median, 1100);
 	assert_int_equal(sy->n_failed, 1);
 	assert_near(sy->speedup, 1);
-	/* 190 195 200 205 210 */
+	/* 190 195 200 205 210 against sync's 90 100 110: the interval is a
+	 * bootstrap of the ratio of the two medians, so the baseline's spread
+	 * widens it past 190/100 .. 210/100 (which ignored it), within what
+	 * the runs allow. */
 	assert_near(t2->tp.median, 200);
 	assert_near(t2->speedup, 2.0);
-	assert_near(t2->speedup_lo, 1.9);
-	assert_near(t2->speedup_hi, 2.1);
+	assert_true(t2->speedup_lo < 1.9 && t2->speedup_hi > 2.1);
+	assert_true(t2->speedup_lo >= 190.0 / 110 && t2->speedup_hi <= 210.0 / 90);
 	assert_near(t2->efficiency, 1.0);
+	assert_near(t2->efficiency_lo, t2->speedup_lo / 2);
+	/* the same configuration in any file order: the same seeded stream */
+	static double first_lo = NAN;
+	if (isnan(first_lo))
+		first_lo = t2->speedup_lo;
+	assert_near(t2->speedup_lo, first_lo);
+	/* sync against itself: exactly 1 */
+	assert_near(sy->speedup_lo, 1);
+	assert_near(sy->speedup_hi, 1);
 	/* n = 9: P(B <= 1) = 10/512 <= 2.5% < P(B <= 2), so ranks (2, 8):
 	 * sorted 300 310 ... 380 gives [310, 370] around 340. */
 	size_t j, k;
@@ -83,8 +100,9 @@ static void check_known(const struct mb_report_summary *s)
 	assert_near(t4->tp.hi, 370);
 	assert_near(t4->speedup, 3.4);
 	assert_near(t4->efficiency, 0.85);
-	assert_near(t4->efficiency_lo, 3.1 / 4);
-	assert_near(t4->efficiency_hi, 3.7 / 4);
+	assert_true(t4->speedup_lo < 3.1 && t4->speedup_hi > 3.7);
+	assert_near(t4->efficiency_lo, t4->speedup_lo / 4);
+	assert_near(t4->efficiency_hi, t4->speedup_hi / 4);
 }
 
 static void test_known_values(void **state)
@@ -434,12 +452,22 @@ static void test_cli_report(void **state)
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		assert_true(exists(path));
 	}
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	char *sum = slurp(path, NULL);
+	assert_non_null(sum);
+	assert_non_null(strstr(sum, ",ci_kind,ci_coverage"));
+	assert_non_null(strstr(sum, ",\"range (93.75%)\",0.9375"));
+	free(sum);
 	snprintf(path, sizeof(path), "%s/index.html", dir);
 	char *html = slurp(path, NULL);
 	assert_non_null(html);
 	assert_non_null(strstr(html, "AMD EPYC 7302P 16-Core Processor"));
 	assert_non_null(strstr(html, "6.1.0-18-amd64"));
-	assert_non_null(strstr(html, "gets the most done"));
+	/* 3 to 5 runs per configuration: the verdicts name the highest
+	 * median but no winner (the fixture's ranges cover 75% to 94%) */
+	assert_non_null(strstr(html, "has the highest median"));
+	assert_non_null(strstr(html, "too few runs to tell which is faster"));
+	assert_null(strstr(html, "gets the most done"));
 	if (charts)
 		assert_non_null(strstr(html, "<img src=\"scaling_hostB_cpu.png\""));
 	free(html);
@@ -447,6 +475,9 @@ static void test_cli_report(void **state)
 	char *md = slurp(path, NULL);
 	assert_non_null(md);
 	assert_non_null(strstr(md, "USL σ"));
+	/* intervals say what they are */
+	assert_non_null(strstr(md, "covers the median with probability"));
+	assert_non_null(strstr(md, " (range of 3: 75%)"));
 	assert_non_null(strstr(md, "## Runs that failed"));
 	free(md);
 	if (charts) {
@@ -484,6 +515,22 @@ static void test_cli_report(void **state)
 				  "the input holds one host\n"));
 	assert_non_null(strstr(e, "note: no latency_conc chart"));
 	free(e);
+	/* 7 runs per configuration on the EPYC: enough to name the winner;
+	 * 3 on the Xeon: not */
+	snprintf(dir, sizeof(dir), "%s/mach", tmpdir);
+	assert_int_equal(sh("%s report --no-charts -o '%s' " FIX "machines.csv >/dev/null",
+			    modebench(), dir), 0);
+	snprintf(path, sizeof(path), "%s/summary.md", dir);
+	char *md1 = slurp(path, NULL);
+	assert_non_null(md1);
+	const char *epyc = strstr(md1, "**vm (EPYC 7302P): cpu**");
+	const char *xeon = strstr(md1, "**vm (Xeon 8375C): cpu**");
+	assert_true(epyc && xeon && epyc < xeon);
+	assert_non_null(strstr(epyc, "threads gets the most done"));
+	assert_true(strstr(epyc, "threads gets the most done") < xeon);
+	assert_non_null(strstr(xeon, "threads has the highest median"));
+	assert_non_null(strstr(xeon, "too few runs to tell which is faster (n = 3 and 3;"));
+	free(md1);
 }
 
 /* Every script, on the fixture's summary.csv, for the first unit the

@@ -136,6 +136,15 @@ struct mb_report_group {
 	 * too few points. */
 	double usl_sigma, usl_kappa, amdahl_sigma, usl_base;
 	int fit_points;
+	/* A fit through as many core counts above 1 as it has parameters
+	 * (Amdahl 1, USL 2) passes through every point: exact, no freedom,
+	 * no test of the law. fit_note says that, and what a parameter
+	 * outside its range means (sigma < 0: superlinear, or noise; sigma
+	 * > 1: slower than one core; kappa < 0: not physical, noise); "" when
+	 * there is nothing to say. The values are kept as fitted; charts
+	 * draw them clamped to the valid range. */
+	int amdahl_exact, usl_exact;
+	char fit_note[192];
 
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
 	 * rate, arrivals; hpanel = panel less host; iopanel = host, workload,

@@ -358,6 +358,8 @@ int mb_report_aggregate(const struct mb_report_input *in,
 	ret = collect_hosts(s);
 	if (ret == 0)
 		ret = mb_rep_panels(s);
+	if (ret == 0)
+		mb_rep_fit_notes(s);
 	/* Speedup / cores means nothing where the speedup comes from
 	 * overlapping waits (it read 6241% on 2 cores): not shown. */
 	for (size_t i = 0; ret == 0 && i < s->ngroups; i++)

@@ -78,6 +78,10 @@ void mb_rep_short_cpu(char *buf, size_t len, const char *model);
  * summarised. -ENOMEM. */
 int mb_rep_panels(struct mb_report_summary *s);
 
+/* amdahl_exact, usl_exact and fit_note of every group (report_stats.c),
+ * once the fits are done. O(groups^2). */
+void mb_rep_fit_notes(struct mb_report_summary *s);
+
 /* Number formats: "%.6g" into buf, or "" for NAN. */
 static inline const char *mb_rep_g(char *buf, size_t len, double v)
 {

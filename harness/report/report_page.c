@@ -162,8 +162,14 @@ int mb_report_write_md(const struct mb_report_summary *s,
 		"Per panel and mode, against the mode's own 1-core run: "
 		"S(k) = k / (1 + σ(k-1) + κk(k-1)) (USL), κ = 0 (Amdahl). "
 		"σ: contention (serial fraction); κ: coherency (crosstalk); "
-		"with κ > 0 throughput peaks at k* = sqrt((1-σ)/κ).\n\n"
-		"| panel | mode | core counts | USL σ | USL κ | peak k* | Amdahl σ |\n|---|---|---|---|---|---|---|\n");
+		"with κ > 0 throughput peaks at k* = sqrt((1-σ)/κ). A law fitted "
+		"through as many core counts above 1 as it has parameters (Amdahl 1, "
+		"USL 2) is exact: it has no freedom and tests nothing. σ < 0 means "
+		"superlinear scaling, or noise; σ > 1 slower than on one core; κ < 0 "
+		"is not physical (noise); the charts draw such fits clamped to σ in "
+		"[0, 1] and κ >= 0.\n\n"
+		"| panel | mode | core counts | USL σ | USL κ | peak k* | Amdahl σ | note |\n"
+		"|---|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct mb_report_group *g = &s->groups[i];
 		if (!g->pick_cpu || g->fit_points < 2)
@@ -177,8 +183,10 @@ int mb_report_write_md(const struct mb_report_summary *s,
 			snprintf(k, sizeof(k), "%.3g",
 				 sqrt((1 - g->usl_sigma) / g->usl_kappa));
 		fputs("| ", f); md(f, g->panel);
-		fprintf(f, " | %s | %d | %s | %s | %s | %s |\n", g->mode,
+		fprintf(f, " | %s | %d | %s | %s | %s | %s | ", g->mode,
 			g->fit_points, a[0] ? a : "too few points", b, k, d);
+		md(f, g->fit_note);
+		fputs(" |\n", f);
 	}
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);

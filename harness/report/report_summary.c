@@ -90,6 +90,10 @@ static const struct column columns[] = {
 	 * fewer than 6 runs "range (75%)", the range and its coverage. */
 	{"ci_kind", TXT, G(ci_kind)},
 	{"ci_coverage", DBL, G(tp.coverage)},
+	/* The fits: exact (no freedom) and parameters out of range. */
+	{"amdahl_exact", INT, G(amdahl_exact)},
+	{"usl_exact", INT, G(usl_exact)},
+	{"fit_note", TXT, G(fit_note)},
 };
 #undef G
 

@@ -197,6 +197,19 @@ static void test_several_hosts(void **state)
 	assert_true(isnan(sl->efficiency) && isnan(sl->efficiency_lo) &&
 		    isnan(sl->efficiency_hi));
 	assert_true(isfinite(b16->efficiency));
+	/* Fits: two core counts make Amdahl exact; kappa < 0 is said */
+	const struct mb_report_group *ac =
+		mb_report_find(&s, "hostA", "cpu", "threads", 2, 2, NAN);
+	assert_non_null(ac);
+	assert_int_equal(ac->amdahl_exact, 1);
+	assert_non_null(strstr(ac->fit_note, "Amdahl exact"));
+	const struct mb_report_group *bp =
+		mb_report_find(&s, "hostB", "cpu", "procs", 16, 16, NAN);
+	assert_non_null(bp);
+	assert_true(bp->usl_kappa < 0);
+	assert_int_equal(bp->usl_exact, 0);
+	assert_non_null(strstr(bp->fit_note, "USL kappa < 0: not physical, noise"));
+	assert_int_equal(b16->amdahl_exact, 0);
 	mb_report_summary_free(&s);
 	mb_report_input_free(&in);
 }
@@ -312,6 +325,38 @@ static void test_machine_names(void **state)
 	assert_string_equal(mb_rep_machine_name(&s, &rows[2]), "base (a)");
 	assert_string_equal(mb_rep_machine_name(&s, &rows[3]), "base (b)");
 	mb_report_summary_free(&s);
+}
+
+/* What a fit means, on a hand-made panel: threads at 1 and 2 cores
+ * (Amdahl exact), async-threads at 1, 2 and 4 (USL exact). */
+static void test_fit_notes(void **state)
+{
+	struct mb_report_group g[5];
+	struct mb_report_summary s = {.groups = g, .ngroups = 5};
+	static const double cores[5] = {1, 2, 1, 2, 4};
+	memset(g, 0, sizeof(g));
+	for (int i = 0; i < 5; i++) {
+		g[i].panel = "p";
+		g[i].mode = i < 2 ? "threads" : "async-threads";
+		g[i].cores = cores[i];
+		g[i].pick_cores = 1;
+		g[i].speedup = cores[i];
+		g[i].amdahl_sigma = i < 2 ? -0.05 : 0.1;
+		g[i].usl_sigma = i < 2 ? NAN : 1.2;
+		g[i].usl_kappa = i < 2 ? NAN : -0.01;
+	}
+	mb_rep_fit_notes(&s);
+	assert_int_equal(g[1].amdahl_exact, 1);
+	assert_int_equal(g[1].usl_exact, 0);
+	assert_string_equal(g[0].fit_note, "Amdahl exact: 1 core count above 1, no freedom; "
+					   "Amdahl sigma < 0: superlinear, or noise");
+	assert_string_equal(g[1].fit_note, g[0].fit_note);
+	assert_int_equal(g[4].amdahl_exact, 0);
+	assert_int_equal(g[4].usl_exact, 1);
+	assert_string_equal(g[4].fit_note,
+			    "USL exact: 2 core counts above 1, no freedom; USL sigma > 1: "
+			    "slower than on one core, not a serial fraction; USL kappa < 0: "
+			    "not physical, noise");
 }
 
 /* ---- The command ------------------------------------------------------ */
@@ -591,6 +636,10 @@ static void test_render_scripts(void **state)
 					    !strncmp(img, "<svg", 4));
 			else
 				assert_memory_equal(img, "\x89PNG\r\n\x1a\n", 8);
+			/* the first speedup panel, hostA_cpu, has two core
+			 * counts: its key says the Amdahl fit is exact */
+			if (svg && !strcmp(scripts[i], "speedup"))
+				assert_non_null(strstr(img, "no freedom"));
 			free(img);
 		}
 	}
@@ -640,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_several_hosts),
 		cmocka_unit_test(test_machines),
 		cmocka_unit_test(test_machine_names),
+		cmocka_unit_test(test_fit_notes),
 		cmocka_unit_test(test_modes_gp),
 		cmocka_unit_test_setup_teardown(test_cli_errors, setup_tmp,
 						teardown_tmp),

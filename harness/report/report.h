@@ -103,6 +103,10 @@ struct mb_report_group {
 	 * "range (75%)", the range and how often it covers the median
 	 * (tp.coverage). */
 	char ci_kind[32];
+	/* The sweep summary's warnings for these runs (base's
+	 * mb_stat_flags: CV >= 5%, outliers, few reps, short runs,
+	 * noisy(N)), joined by "; "; "" when none. */
+	char flags[64];
 	struct mb_stat p50, p99, p999; /* latency percentiles, us */
 	double lat_mean, lat_p90, lat_max; /* medians, us */
 	double cpu_util, bytes_per_s;      /* medians */

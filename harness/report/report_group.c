@@ -112,6 +112,23 @@ static double median_col(const struct keyed *rows, size_t n,
 	return mb_stat_median(tmp, n);
 }
 
+/* g->flags from the runs, by the sweep summary's rules (base's
+ * mb_stat_flags); tmp holds 2 n values. */
+static void quality_flags(struct mb_report_group *g, const struct keyed *rows,
+			  size_t n, double *tmp)
+{
+	struct mb_stat_flags fl;
+	unsigned noisy = 0;
+	for (size_t i = 0; i < n; i++) {
+		tmp[i] = rows[i].r->num[MB_COL_throughput];
+		tmp[n + i] = rows[i].r->num[MB_COL_wall_s];
+		noisy += mb_stat_noisy(rows[i].r->num[MB_COL_outside_load]);
+	}
+	g->flags[0] = '\0';
+	if (mb_stat_flags(tmp, tmp + n, n, noisy, &fl) == 0)
+		mb_stat_flags_text(&fl, "; ", g->flags, sizeof(g->flags));
+}
+
 static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 		       size_t n, double *tmp)
 {
@@ -138,6 +155,7 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 
 	describe_col(rows, n, MB_COL_throughput, tmp, &g->tp);
 	mb_stat_ci_kind(&g->tp, g->ci_kind, sizeof(g->ci_kind));
+	quality_flags(g, rows, n, tmp);
 	describe_col(rows, n, MB_COL_lat_p50_us, tmp, &g->p50);
 	describe_col(rows, n, MB_COL_lat_p99_us, tmp, &g->p99);
 	describe_col(rows, n, MB_COL_lat_p999_us, tmp, &g->p999);
@@ -343,7 +361,7 @@ int mb_report_aggregate(const struct mb_report_input *in,
 	ok = malloc((in->nrows + 1) * sizeof(*ok));
 	span = malloc((in->nrows + 1) * sizeof(*span));
 	s->not_ok = malloc((in->nrows + 1) * sizeof(*s->not_ok));
-	tmp = malloc((in->nrows + 1) * sizeof(*tmp));
+	tmp = malloc(2 * (in->nrows + 1) * sizeof(*tmp));
 	tp = malloc((in->nrows + 1) * sizeof(*tp));
 	if (!ok || !span || !s->not_ok || !tmp || !tp ||
 	    classify(in, s, ok) < 0)

@@ -8,11 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define NCELL 13
+#define NCELL 14
 static const char *const heads[NCELL] = {
 	"mode", "backend", "cores", "in flight", "I/O fraction",
 	"throughput (tasks/s)", "95% CI, or range", "speedup", "efficiency",
-	"p50", "p99", "p99.9", "CPU busy",
+	"p50", "p99", "p99.9", "CPU busy", "flags",
 };
 
 static void cells(const struct mb_report_group *g, char c[NCELL][64])
@@ -49,6 +49,7 @@ static void cells(const struct mb_report_group *g, char c[NCELL][64])
 		snprintf(c[12], 64, "%.0f%%", 100 * g->cpu_util);
 	else
 		c[12][0] = '\0';
+	snprintf(c[13], 64, "%s", g->flags);
 }
 
 /* What the tables' intervals are, for the text above them. */
@@ -61,7 +62,10 @@ static const char intervals_text[] =
 	"speedup's interval is a 95% percentile bootstrap of the ratio of the "
 	"two medians, resampling both the configuration's and the baseline's "
 	"runs (2000 resamples, seeded per configuration). With fewer than 5 "
-	"runs the verdicts name no winner.";
+	"runs the verdicts name no winner. Flags, as the run command's summary "
+	"prints them: throughput CV of 5% or more, outliers (modified Z-score "
+	"over 3.5; kept), few reps (under 5), short runs (under 100 ms), "
+	"noisy(N) runs where other processes took over 5% of the cores.";
 
 static int in_unit(const struct mb_report_verdict *v,
 		   const struct mb_report_group *g)
@@ -198,7 +202,7 @@ int mb_report_write_md(const struct mb_report_summary *s,
 			fprintf(f, " %s |", heads[k]);
 		fputs("\n|", f);
 		for (int k = 0; k < NCELL; k++)
-			fputs(k < 5 ? "---|" : "--:|", f);
+			fputs(k < 5 || k == NCELL - 1 ? "---|" : "--:|", f);
 		fputc('\n', f);
 		for (size_t j = 0; j < v[i].ngroups; j++) {
 			const struct mb_report_group *g = &v[i].first[j];
@@ -311,7 +315,7 @@ int mb_report_write_html(const struct mb_report_summary *s,
 			cells(g, cl);
 			fputs("<tr>", f);
 			for (int k = 0; k < NCELL; k++) {
-				fputs(k >= 2 ? "<td class=\"n\">" : "<td>", f);
+				fputs(k >= 2 && k < NCELL - 1 ? "<td class=\"n\">" : "<td>", f);
 				mb_html_esc(f, cl[k]);
 				fputs("</td>", f);
 			}

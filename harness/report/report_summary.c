@@ -94,6 +94,9 @@ static const struct column columns[] = {
 	{"amdahl_exact", INT, G(amdahl_exact)},
 	{"usl_exact", INT, G(usl_exact)},
 	{"fit_note", TXT, G(fit_note)},
+	/* The sweep summary's warnings, "cv 7%; 1 outlier; few reps; short
+	 * runs; noisy(2)", computed from the runs with base's rules. */
+	{"flags", TXT, G(flags)},
 };
 #undef G
 

@@ -258,7 +258,8 @@ static void test_machines(void **state)
 	size_t nsleep = 0;
 	const struct mb_report_group *c = NULL, *p = NULL;
 	for (size_t i = 0; i < s.ngroups; i++)
-		if (!strcmp(s.groups[i].workload, "sleep")) {
+		if (!strcmp(s.groups[i].workload, "sleep") &&
+		    !strcmp(s.groups[i].host, "vm (Xeon 8375C)")) {
 			nsleep++;
 			if (!strcmp(s.groups[i].arrivals, "poisson"))
 				p = &s.groups[i];
@@ -274,11 +275,22 @@ static void test_machines(void **state)
 	assert_string_not_equal(c->panel, p->panel);
 	assert_string_not_equal(c->lpanel, p->lpanel);
 	assert_non_null(strstr(p->panel, "_poisson"));
+	/* the sweep summary's flags, from the runs: the EPYC's sleep runs
+	 * are short, two noisy, one far off; the Xeon's cpu runs few */
+	const struct mb_report_group *fl =
+		mb_report_find(&s, "vm (EPYC 7302P)", "sleep", "async", 1, NAN, NAN);
+	assert_non_null(fl);
+	char want[64];
+	snprintf(want, sizeof(want), "cv %.0f%%; 1 outlier; short runs; noisy(2)",
+		 100 * fl->tp.cv);
+	assert_string_equal(fl->flags, want);
+	assert_string_equal(x->flags, "cv 10%; few reps");
+	assert_string_equal(e->flags, "");
 	/* verdicts: one unit per machine and per arrivals */
 	struct mb_report_verdict *v;
 	size_t nv;
 	assert_int_equal(mb_report_verdicts(&s, &v, &nv), 0);
-	assert_int_equal(nv, 5); /* tuned, EPYC, Xeon: cpu; Xeon: sleep twice */
+	assert_int_equal(nv, 6); /* cpu on 3; sleep on the EPYC, twice on the Xeon */
 	mb_report_verdicts_free(v, nv);
 	mb_report_summary_free(&s);
 	mb_report_input_free(&in);
@@ -502,6 +514,7 @@ static void test_cli_report(void **state)
 	assert_non_null(sum);
 	assert_non_null(strstr(sum, ",ci_kind,ci_coverage"));
 	assert_non_null(strstr(sum, ",\"range (93.75%)\",0.9375"));
+	assert_non_null(strstr(sum, ",flags\n"));
 	free(sum);
 	snprintf(path, sizeof(path), "%s/index.html", dir);
 	char *html = slurp(path, NULL);
@@ -575,6 +588,8 @@ static void test_cli_report(void **state)
 	assert_true(strstr(epyc, "threads gets the most done") < xeon);
 	assert_non_null(strstr(xeon, "threads has the highest median"));
 	assert_non_null(strstr(xeon, "too few runs to tell which is faster (n = 3 and 3;"));
+	assert_non_null(strstr(md1, "| cv 10%; few reps |"));
+	assert_non_null(strstr(md1, "short runs; noisy(2) |"));
 	free(md1);
 }
 

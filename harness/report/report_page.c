@@ -124,11 +124,74 @@ static void md(FILE *f, const char *s)
 	}
 }
 
+/* The scalability fits: one row per (panel, mode) with a fit, its note
+ * saying when it is exact or out of range. */
+static void md_fits(const struct mb_report_summary *s, FILE *f)
+{
+	fprintf(f, "\n## Scalability fits\n\n"
+		"Per panel and mode, against the mode's own 1-core run: "
+		"S(k) = k / (1 + σ(k-1) + κk(k-1)) (USL), κ = 0 (Amdahl). "
+		"σ: contention (serial fraction); κ: coherency (crosstalk); "
+		"with κ > 0 throughput peaks at k* = sqrt((1-σ)/κ). A law fitted "
+		"through as many core counts above 1 as it has parameters (Amdahl 1, "
+		"USL 2) is exact: it has no freedom and tests nothing. σ < 0 means "
+		"superlinear scaling, or noise; σ > 1 slower than on one core; κ < 0 "
+		"is not physical (noise); the charts draw such fits clamped to σ in "
+		"[0, 1] and κ >= 0.\n\n"
+		"| panel | mode | core counts | USL σ | USL κ | peak k* | Amdahl σ | note |\n"
+		"|---|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *g = &s->groups[i];
+		if (!g->pick_cpu || g->fit_points < 2)
+			continue;
+		char a[32], b[32], k[32], d[32];
+		mb_rep_g(a, sizeof(a), g->usl_sigma);
+		mb_rep_g(b, sizeof(b), g->usl_kappa);
+		mb_rep_g(d, sizeof(d), g->amdahl_sigma);
+		k[0] = '\0';
+		if (g->usl_kappa > 0 && g->usl_sigma < 1)
+			snprintf(k, sizeof(k), "%.3g",
+				 sqrt((1 - g->usl_sigma) / g->usl_kappa));
+		fputs("| ", f); md(f, g->panel);
+		fprintf(f, " | %s | %d | %s | %s | %s | %s | ", g->mode,
+			g->fit_points, a[0] ? a : "too few points", b, k, d);
+		md(f, g->fit_note);
+		fputs(" |\n", f);
+	}
+}
+
+/* One unit's table: a row per configuration. */
+static void md_unit_table(const struct mb_report_verdict *v, FILE *f)
+{
+	char name[256], cl[NCELL][64];
+	unit_name(name, sizeof(name), v);
+	fputs("\n## ", f); md(f, name);
+	fputs("\n\nMedians of the runs; intervals and flags as in \"How to read the "
+	      "tables\".\n\n|", f);
+	for (int k = 0; k < NCELL; k++)
+		fprintf(f, " %s |", heads[k]);
+	fputs("\n|", f);
+	for (int k = 0; k < NCELL; k++)
+		fputs(k < 5 || k == NCELL - 1 ? "---|" : "--:|", f);
+	fputc('\n', f);
+	for (size_t j = 0; j < v->ngroups; j++) {
+		const struct mb_report_group *g = &v->first[j];
+		if (!in_unit(v, g))
+			continue;
+		cells(g, cl);
+		fputc('|', f);
+		for (int k = 0; k < NCELL; k++) {
+			fputc(' ', f); md(f, cl[k]); fputs(" |", f);
+		}
+		fputc('\n', f);
+	}
+}
+
 int mb_report_write_md(const struct mb_report_summary *s,
 		       const struct mb_report_verdict *v, size_t nv,
 		       const struct mb_report_charts *c, FILE *f)
 {
-	char name[256], cl[NCELL][64];
+	char name[256];
 	fprintf(f, "# modebench report\n\n");
 	fprintf(f, "%zu runs read: %zu ok, %zu warm-up, %zu not ok; %zu configurations.\n\n",
 		s->nrows, s->n_ok, s->n_warmup, s->n_not_ok, s->ngroups);
@@ -162,60 +225,12 @@ int mb_report_write_md(const struct mb_report_summary *s,
 	for (size_t i = 0; c && i < c->nnotes; i++) {
 		fputs("- note: ", f); md(f, c->notes[i]); fputc('\n', f);
 	}
-	fprintf(f, "\n## Scalability fits\n\n"
-		"Per panel and mode, against the mode's own 1-core run: "
-		"S(k) = k / (1 + σ(k-1) + κk(k-1)) (USL), κ = 0 (Amdahl). "
-		"σ: contention (serial fraction); κ: coherency (crosstalk); "
-		"with κ > 0 throughput peaks at k* = sqrt((1-σ)/κ). A law fitted "
-		"through as many core counts above 1 as it has parameters (Amdahl 1, "
-		"USL 2) is exact: it has no freedom and tests nothing. σ < 0 means "
-		"superlinear scaling, or noise; σ > 1 slower than on one core; κ < 0 "
-		"is not physical (noise); the charts draw such fits clamped to σ in "
-		"[0, 1] and κ >= 0.\n\n"
-		"| panel | mode | core counts | USL σ | USL κ | peak k* | Amdahl σ | note |\n"
-		"|---|---|---|---|---|---|---|---|\n");
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct mb_report_group *g = &s->groups[i];
-		if (!g->pick_cpu || g->fit_points < 2)
-			continue;
-		char a[32], b[32], k[32], d[32];
-		mb_rep_g(a, sizeof(a), g->usl_sigma);
-		mb_rep_g(b, sizeof(b), g->usl_kappa);
-		mb_rep_g(d, sizeof(d), g->amdahl_sigma);
-		k[0] = '\0';
-		if (g->usl_kappa > 0 && g->usl_sigma < 1)
-			snprintf(k, sizeof(k), "%.3g",
-				 sqrt((1 - g->usl_sigma) / g->usl_kappa));
-		fputs("| ", f); md(f, g->panel);
-		fprintf(f, " | %s | %d | %s | %s | %s | %s | ", g->mode,
-			g->fit_points, a[0] ? a : "too few points", b, k, d);
-		md(f, g->fit_note);
-		fputs(" |\n", f);
-	}
-	for (size_t i = 0; i < nv; i++) {
-		unit_name(name, sizeof(name), &v[i]);
-		fputs("\n## ", f); md(f, name);
-		fputs("\n\nMedians of the runs. ", f);
-		fputs(intervals_text, f);
-		fputs("\n\n|", f);
-		for (int k = 0; k < NCELL; k++)
-			fprintf(f, " %s |", heads[k]);
-		fputs("\n|", f);
-		for (int k = 0; k < NCELL; k++)
-			fputs(k < 5 || k == NCELL - 1 ? "---|" : "--:|", f);
-		fputc('\n', f);
-		for (size_t j = 0; j < v[i].ngroups; j++) {
-			const struct mb_report_group *g = &v[i].first[j];
-			if (!in_unit(&v[i], g))
-				continue;
-			cells(g, cl);
-			fputc('|', f);
-			for (int k = 0; k < NCELL; k++) {
-				fputc(' ', f); md(f, cl[k]); fputs(" |", f);
-			}
-			fputc('\n', f);
-		}
-	}
+	md_fits(s, f);
+	fputs("\n## How to read the tables\n\n", f);
+	md(f, intervals_text);
+	fputc('\n', f);
+	for (size_t i = 0; i < nv; i++)
+		md_unit_table(&v[i], f);
 	if (s->n_not_ok) {
 		fprintf(f, "\n## Runs that failed\n\n| where | host | workload | mode | cores | status | error |\n|---|---|---|---|---|---|---|\n");
 		for (size_t i = 0; i < s->n_not_ok; i++) {

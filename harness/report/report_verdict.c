@@ -337,7 +337,7 @@ static int runner_up(struct mb_report_verdict *v, const struct mb_report_group *
 static int speedup_line(struct mb_report_verdict *v, const struct mb_report_group *w)
 {
 	if (isfinite(w->speedup_lo) && isfinite(w->speedup_hi))
-		return add_line(v, "Against sync on one core: %.2fx the throughput (95%% bootstrap interval %.3gx to %.3gx).",
+		return add_line(v, "Against sync on one core: %.2fx the throughput (95%% bootstrap interval %.2fx to %.2fx).",
 				w->speedup, w->speedup_lo, w->speedup_hi);
 	return add_line(v, "Against sync on one core: %.2fx the throughput.",
 			w->speedup);

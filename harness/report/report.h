@@ -181,7 +181,8 @@ int mb_report_aggregate(const struct mb_report_input *in,
 void mb_report_summary_free(struct mb_report_summary *s);
 
 /* The group of a configuration, matching the given fields (NULL or NAN
- * matches anything); the first in sort order, or NULL. */
+ * matches anything; host is the machine's name, e.g. "vm (Xeon 8375C)");
+ * the first in sort order, or NULL. */
 const struct mb_report_group *
 mb_report_find(const struct mb_report_summary *s, const char *host,
 	       const char *workload, const char *mode, double cores,

@@ -4,7 +4,7 @@
  *   csvread.h reading a CSV file record by record (libcsv)
  *   parse.h   durations, sizes, counts, comma lists
  *   schema.h  the CSV columns, one X-macro list
- *   stats.h   medians and order-statistic intervals
+ *   stats.h   medians, order-statistic intervals, quality flags, bootstrap
  *   html.h    the HTML escaper of the report and the claims pages
  *   http.h    the slice of HTTP/1.1 the delay service and the net step speak
  *   tools.h   the chart scripts' folder and running gnuplot

@@ -27,7 +27,10 @@
 	X(io_fraction, config) X(arrivals, config) X(svc_mean_us, result)    \
 	X(svc_p50_us, result) X(svc_p99_us, result) X(svc_p999_us, result)   \
 	X(bytes_per_s, result) X(server_cpus, result) X(flags, result)        \
-	X(ci_pct, result)
+	X(ci_pct, result)                                                    \
+	/* label: a name the user gives the machine or variant (run --label);  \
+	 * the report names groups by it and never pools different labels. */  \
+	X(label, identity)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

@@ -39,7 +39,7 @@ int mb_report_main(int argc, char **argv);
 	X(schema) X(run_id) X(started_at) X(host) X(cpu_model) X(topology)   \
 	X(kernel) X(version) X(workload) X(recipe) X(mode) X(backend)        \
 	X(policy) X(cpuset) X(status) X(error) X(placement_ok) X(arrivals)   \
-	X(server_cpus) X(flags) X(ci_pct)
+	X(server_cpus) X(flags) X(ci_pct) X(label)
 
 enum mb_report_num_slot {
 #define MB_REPORT_NUM_SLOT(name) MB_REPORT_NUM_##name,
@@ -136,24 +136,51 @@ int mb_report_fit_amdahl(const double *k, const double *s, size_t n,
 
 /* ---- Aggregation (report_group.c) ------------------------------------- */
 
-/* One configuration: the ok, non-warmup runs sharing (host, workload,
- * recipe, mode, backend, policy, cores, concurrency, rate, gil_us,
- * io_fraction). Strings point into the input rows. */
+/* One machine as the report tells them apart: the runs' (host,
+ * cpu_model, topology, label). Two machines are never pooled, even when
+ * their hosts have one name (every cloud VM is "vm"). name is what the
+ * report calls it: the label when the runs have one, else the host; when
+ * machines share that, it is followed by the short CPU model ("vm
+ * (Xeon 8375C)"), or by the host for labels, or numbered ("vm", "vm#2"). */
+struct mb_report_machine {
+	const char *host, *cpu_model, *topology, *label; /* "" when absent */
+	const char *kernel, *version; /* of its first row */
+	char *name;                   /* owned by the summary */
+};
+
+/* One configuration: the ok, non-warmup runs sharing (machine, workload,
+ * recipe, mode, backend, policy, cores, concurrency, rate, arrivals,
+ * gil_us, io_fraction). Strings point into the input rows, but host is the
+ * machine's name (struct mb_report_machine), owned by the summary: the
+ * key of every chart, table and verdict; hostname is the runs' host. */
 struct mb_report_group {
 	const char *host, *workload, *recipe, *mode, *backend, *policy;
 	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
+	const char *arrivals; /* closed, constant, poisson; "closed" for a
+			       * closed loop without the column, "" unknown */
+	const char *hostname, *label;
 	const char *cpu_model, *topology, *kernel, *version;
 	size_t n_failed; /* rows of this configuration with status != ok */
 
 	struct mb_stat tp; /* throughput, tasks/s */
+	/* What tp's interval is: "order-statistic 95%", or below 6 runs
+	 * "range (75%)", the range and how often it covers the median
+	 * (tp.coverage). */
+	char ci_kind[32];
+	/* The sweep summary's warnings for these runs (base's
+	 * mb_stat_flags: CV >= 5%, outliers, few reps, short runs,
+	 * noisy(N)), joined by "; "; "" when none. */
+	char flags[64];
 	struct mb_stat p50, p99, p999; /* latency percentiles, us */
 	double lat_mean, lat_p90, lat_max; /* medians, us */
 	double cpu_util, bytes_per_s;      /* medians */
 
-	/* Against closed-loop sync at 1 core on the same host, workload,
+	/* Against closed-loop sync at 1 core on the same machine, workload,
 	 * recipe and io_fraction (preferring the same gil_us, backend,
 	 * policy); NAN without one, and for open-loop (rate > 0) runs, whose
-	 * throughput is the offered rate. lo/hi scale the throughput CI. */
+	 * throughput is the offered rate. lo/hi scale the throughput CI.
+	 * Efficiency (speedup / cores) is NAN for wait-bound panels, where
+	 * the speedup comes from overlapping waits, not from the cores. */
 	double speedup, speedup_lo, speedup_hi;
 	double efficiency, efficiency_lo, efficiency_hi;
 	double littles_bound; /* concurrency / median mean latency, tasks/s */
@@ -177,25 +204,38 @@ struct mb_report_group {
 	 * too few points. */
 	double usl_sigma, usl_kappa, amdahl_sigma, usl_base;
 	int fit_points;
+	/* A fit through as many core counts above 1 as it has parameters
+	 * (Amdahl 1, USL 2) passes through every point: exact, no freedom,
+	 * no test of the law. fit_note says that, and what a parameter
+	 * outside its range means (sigma < 0: superlinear, or noise; sigma
+	 * > 1: slower than one core; kappa < 0: not physical, noise); "" when
+	 * there is nothing to say. The values are kept as fitted; charts
+	 * draw them clamped to the valid range. */
+	int amdahl_exact, usl_exact;
+	char fit_note[192];
 
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
-	 * rate; hpanel = panel less host; iopanel = host, workload, gil_us,
-	 * rate; lpanel = panel less rate. File-name-safe slugs, owned by the
-	 * summary. */
+	 * rate, arrivals; hpanel = panel less host; iopanel = host, workload,
+	 * gil_us, rate, arrivals; lpanel = panel less rate. File-name-safe
+	 * slugs, owned by the summary. */
 	char *panel, *hpanel, *iopanel, *lpanel;
 };
 
 struct mb_report_summary {
-	struct mb_report_group *groups; /* sorted: host, workload, recipe,
-					 * io_fraction, gil_us, rate, mode (in
+	struct mb_report_group *groups; /* sorted: host (the machine's name),
+					 * workload, recipe, io_fraction,
+					 * gil_us, rate, arrivals, mode (in
 					 * mb_mode_names' order, other names
 					 * after), backend, policy, cores,
 					 * concurrency */
 	size_t ngroups;
 	size_t nrows, n_ok, n_warmup, n_not_ok; /* n_not_ok: non-warmup */
 	const struct mb_report_row **not_ok;    /* the n_not_ok rows */
-	const char **hosts; /* distinct hosts, sorted */
+	const char **hosts; /* distinct machine names, sorted */
 	size_t nhosts;
+	struct mb_report_machine *machines; /* of the ok rows, by label or
+					     * host, then host, CPU, ... */
+	size_t nmachines;
 };
 
 /* Aggregates in into out (which the caller frees). -ENOMEM on allocation
@@ -205,7 +245,8 @@ int mb_report_aggregate(const struct mb_report_input *in,
 void mb_report_summary_free(struct mb_report_summary *s);
 
 /* The group of a configuration, matching the given fields (NULL or NAN
- * matches anything); the first in sort order, or NULL. */
+ * matches anything; host is the machine's name, e.g. "vm (Xeon 8375C)");
+ * the first in sort order, or NULL. */
 const struct mb_report_group *
 mb_report_find(const struct mb_report_summary *s, const char *host,
 	       const char *workload, const char *mode, double cores,
@@ -261,8 +302,9 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     const char *dir, const char *scripts_dir, int jobs,
 		     FILE *errf, FILE *notef);
 
-/* Plain-language verdict of one (host, workload, gil_us, rate): sentences
- * without markup, owned by the verdict. */
+/* Plain-language verdict of one (machine, workload, gil_us, rate,
+ * arrivals): sentences without markup, owned by the verdict. host is the
+ * machine's name. */
 struct mb_report_verdict {
 	const char *host, *workload;
 	const struct mb_report_group *first; /* first group of the unit */

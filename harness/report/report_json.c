@@ -99,6 +99,7 @@ static json_t *summary_row(const struct mb_report_group *g)
 		json_t *v = NULL;
 		switch (c.kind) {
 		case MB_REP_STR: v = jstr(*(const char *const *)p); break;
+		case MB_REP_TXT: v = jstr((const char *)p); break;
 		case MB_REP_DBL: v = jnum(*(const double *)p); break;
 		case MB_REP_INT: v = json_integer(*(const int *)p); break;
 		case MB_REP_SIZE: v = json_integer((json_int_t) * (const size_t *)p); break;

@@ -77,6 +77,8 @@ static size_t tail(char *buf, size_t len, size_t off,
 		off = cat(buf, len, off, "_gil%g", g->gil_us);
 	if (with_rate && !mb_rep_off(g->rate))
 		off = cat(buf, len, off, "_rate%g", g->rate);
+	if (mb_rep_poisson(g))
+		off = cat(buf, len, off, "_poisson");
 	return off;
 }
 
@@ -105,7 +107,9 @@ static int k_hpanel(const struct mb_report_group *a,
 		    const struct mb_report_group *b)
 {
 	int d = k_recipes(a, b);
-	return d ? d : str_cmp(a->recipe, b->recipe);
+	if (!d)
+		d = str_cmp(a->recipe, b->recipe);
+	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 
 static int k_panel(const struct mb_report_group *a,
@@ -115,7 +119,8 @@ static int k_panel(const struct mb_report_group *a,
 	return d ? d : k_hpanel(a, b);
 }
 
-/* lpanel: panel less rate, the unit of the load chart. */
+/* lpanel: panel less rate, the unit of the load chart; Poisson arrivals
+ * are a load chart of their own. */
 static int k_lpanel(const struct mb_report_group *a,
 		    const struct mb_report_group *b)
 {
@@ -126,7 +131,9 @@ static int k_lpanel(const struct mb_report_group *a,
 		d = str_cmp(a->recipe, b->recipe);
 	if (!d)
 		d = mb_rep_num_cmp(a->io_fraction, b->io_fraction);
-	return d ? d : mb_rep_num_cmp(a->gil_us, b->gil_us);
+	if (!d)
+		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
+	return d ? d : mb_rep_poisson(a) - mb_rep_poisson(b);
 }
 
 static int k_iopanel(const struct mb_report_group *a,
@@ -137,7 +144,9 @@ static int k_iopanel(const struct mb_report_group *a,
 		d = str_cmp(a->workload, b->workload);
 	if (!d)
 		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
-	return d ? d : mb_rep_num_cmp(a->rate, b->rate);
+	if (!d)
+		d = mb_rep_num_cmp(a->rate, b->rate);
+	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 
 struct sort_ctx {

@@ -183,6 +183,12 @@ static int w_speedup(const struct facts *f)
 {
 	return f->ncores_sp >= 2 && !f->rate_on;
 }
+/* Speedup / cores is no efficiency where the speedup comes from
+ * overlapping waits: not drawn for wait-bound panels. */
+static int w_efficiency(const struct facts *f)
+{
+	return w_speedup(f) && !f->wait_bound;
+}
 static int w_conc(const struct facts *f) { return f->conc_sweep; }
 static int w_littles(const struct facts *f)
 {
@@ -203,9 +209,10 @@ static const struct script scripts[] = {
 	{"speedup", U_PANEL, "Speedup vs cores, Amdahl and USL fits", w_speedup,
 	 "no closed-loop configuration ran at two or more core counts "
 	 "with a sync run at 1 core to compare with"},
-	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_speedup,
-	 "no closed-loop configuration ran at two or more core counts "
-	 "with a sync run at 1 core to compare with"},
+	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_efficiency,
+	 "no closed-loop CPU-bound configuration ran at two or more core "
+	 "counts with a sync run at 1 core to compare with (wait-bound "
+	 "workloads have no efficiency)"},
 	{"latency_cores", U_PANEL, "Latency percentiles vs cores", w_cores,
 	 "no configuration ran at two or more core counts"},
 	{"latency_conc", U_PANEL, "Latency percentiles vs concurrency", w_conc,

@@ -10,9 +10,10 @@
 #         default <script>.png in the current directory;
 #   panel the unit to draw (a value of column pcol); default: the first
 #         unit in data for which want() holds.
-# It sets P_host, P_workload, P_recipe, P_io, P_gil, P_rate and P_desc (a
-# title fragment) from the unit's first row, and `exit gnuplot`s with one
-# line on stderr when data holds nothing to draw.
+# It sets P_host (the machine's name), P_workload, P_recipe, P_io, P_gil,
+# P_rate, P_arr (arrivals) and P_desc (a title fragment) from the unit's
+# first row, and `exit gnuplot`s with one line on stderr when data holds
+# nothing to draw.
 load gpdir."modes.gp"
 set datafile separator comma
 set datafile columnheaders
@@ -30,13 +31,14 @@ if (!exists("panel")) {
     panel = ""
     stats data using ((panel eq "" && want(0)) ? (panel = strcol(pcol), 0) : 0) nooutput
 }
-P_host = ""; P_workload = ""; P_recipe = ""; P_io = ""; P_gil = ""; P_rate = ""
+P_host = ""; P_workload = ""; P_recipe = ""; P_io = ""; P_gil = ""; P_rate = ""; P_arr = ""
 _rows = 0
 if (panel ne "") {
     stats data using ((strcol(pcol) eq panel) ? (_rows = _rows + 1, \
         _rows == 1 ? (P_host = strcol("host"), P_workload = strcol("workload"), \
         P_recipe = strcol("recipe"), P_io = strcol("io_fraction"), \
-        P_gil = strcol("gil_us"), P_rate = strcol("rate"), 0) : 0) : 0) nooutput
+        P_gil = strcol("gil_us"), P_rate = strcol("rate"), \
+        P_arr = strcol("arrivals"), 0) : 0) : 0) nooutput
 }
 if (_rows == 0) {
     print sprintf("%s: nothing to draw in %s%s", _script, data, \
@@ -48,6 +50,7 @@ P_desc = P_workload.(pcol eq "iopanel" || P_recipe eq "" || P_recipe eq P_worklo
 if (pcol ne "iopanel" && P_io ne "") P_desc = P_desc.sprintf(", I/O fraction %s", P_io)
 if (P_gil ne "" && P_gil ne "0") P_desc = P_desc.sprintf(", GIL %s us", P_gil)
 if (pcol ne "lpanel" && P_rate ne "" && P_rate ne "0") P_desc = P_desc.sprintf(", open loop %s/s", P_rate)
+if (P_arr eq "poisson") P_desc = P_desc.", Poisson arrivals"
 inpanel(x) = strcol(pcol) eq panel
 # P_conc: the concurrency the vs-cores curves hold (summary column
 # scale_conc, empty meaning concurrency = cores).
@@ -58,6 +61,13 @@ if (pcol eq "panel") {
     P_conc = _cc == 0 ? "" : _cc == 2 ? "concurrency varies by mode" : \
              P_conc eq "" ? "concurrency = cores" : "concurrency ".P_conc
 }
+# P_ci: what the unit's throughput and latency bars are (summary column
+# ci_kind): the median's 95% CI from 6 runs on, else the range of the
+# runs, which covers the median less often (75% with 3 runs).
+_nci = 0; _nrange = 0
+stats data using (strcol(pcol) eq panel ? (_nci = _nci + 1, \
+    strstrt(strcol("ci_kind"), "range") == 1 ? _nrange = _nrange + 1 : 0) : 0) nooutput
+P_ci = _nrange == 0 ? "95% CI" : _nrange == _nci ? "range (< 6 runs)" : "95% CI or range (< 6 runs)"
 set grid lc rgb "#E5E5E5" lw 1
 set border 3 lc rgb "#404040"
 set tics nomirror out

@@ -1,7 +1,8 @@
 # efficiency.gp: parallel efficiency (speedup against sync at 1 core,
 # divided by the cores used) vs cores, one curve per mode; 100% is perfect
 # scaling. sync and async run on one core and show as points at k = 1.
-# Error bars: the throughput's 95% CI scaled the same way.
+# Error bars: the speedup's 95% bootstrap interval (of the ratio of the
+# two medians) scaled the same way. Wait-bound panels have no efficiency.
 #   gnuplot -e "data='results/report/summary.csv'; out='efficiency.png'" scripts/efficiency.gp
 # optional: panel='hostB_cpu' (column panel; default the first panel).
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
@@ -41,7 +42,7 @@ set yrange [0:ymax * 1.08]
 set format y "%g%%"
 set xlabel "cores (k)"
 set ylabel "parallel efficiency (speedup / cores)"
-set title sprintf("Parallel efficiency vs cores: %s, %s\n%s%s100%% = k × sync at 1 core; bars: 95%% CI", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ")
+set title sprintf("Parallel efficiency vs cores: %s, %s\n%s%s100%% = k × sync at 1 core; bars: the speedup's bootstrap interval / k", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ")
 set output out
 plot 100 with lines lc rgb C_IDEAL dt 3 lw 1.5 title "ideal", \
      for [j = 1:NS] sprintf('$D%d', S[j]) using 1:2 with lines lt S[j] notitle, \

@@ -55,7 +55,7 @@ HD = ""
 do for [h = 1:NH] { HD = HD.(h == 1 ? "" : ", ").word(HL, h).(h == 1 ? " (solid, reference)" : h == 2 ? " (light)" : h == 3 ? " (hatched)" : " (outline)") }
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
-set title "Hosts side by side: ".P_desc."\nbars: ".HD."; each mode's best configuration per host; whiskers: 95% CI"
+set title "Hosts side by side: ".P_desc."\nbars: ".HD."; each mode's best configuration per host; whiskers: ".P_ci
 do for [j = 1:NP] {
     do for [h = 1:NH] {
         _x = (h - 1) * NM + P[j]

@@ -63,7 +63,7 @@ set xlabel "cores (k)"
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
 set output out
-set multiplot title "Scaling per host: ".P_desc."\nthroughput vs cores, median of runs, bars: 95% CI; dotted: k x the host's sync at 1 core; dashed: sync and async (1 core) carried across"
+set multiplot title "Scaling per host: ".P_desc."\nthroughput vs cores, median of runs, bars: ".P_ci."; dotted: k x the host's sync at 1 core; dashed: sync and async (1 core) carried across"
 PW = 0.80 / NH
 do for [h = 1:NH] {
     set lmargin at screen 0.06 + (h - 1) * PW

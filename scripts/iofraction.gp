@@ -53,7 +53,7 @@ set xlabel "I/O fraction (share of each task's time spent waiting; 0 = all CPU, 
 set ylabel "throughput, % of the best mode at that fraction"
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
-set title "Throughput vs I/O fraction: ".P_host.", ".P_desc."\n100% = the best mode at each fraction; each mode at its best cores and concurrency; bars: 95% CI"
+set title "Throughput vs I/O fraction: ".P_host.", ".P_desc."\n100% = the best mode at each fraction; each mode at its best cores and concurrency; bars: ".P_ci
 set output out
 plot 100 with lines lc rgb C_IDEAL dt 3 lw 1.5 title "best mode", \
      for [j = 1:NP] sprintf('$D%d', P[j]) using 1:2 smooth unique with lines lt P[j] notitle, \

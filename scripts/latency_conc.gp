@@ -65,7 +65,7 @@ set xlabel "concurrency (tasks in flight, log scale)"
 set output out
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
-set multiplot title "Latency percentiles vs concurrency: ".P_host.", ".P_desc."\n".CK."; median of runs, bars: 95% CI"
+set multiplot title "Latency percentiles vs concurrency: ".P_host.", ".P_desc."\n".CK."; median of runs, bars: ".P_ci
 array PN[3] = ["p50", "p99", "p99.9"]
 do for [q = 1:3] {
     set lmargin at screen 0.06 + (q - 1) * 0.275

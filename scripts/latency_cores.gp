@@ -60,7 +60,7 @@ set output out
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
 set multiplot title "Latency percentiles vs cores: ".P_host.", ".P_desc."\n".P_conc.(P_conc eq "" ? "" : "; "). \
-    "median of runs, bars: 95% CI; sync and async run on 1 core (dashed: carried across)"
+    "median of runs, bars: ".P_ci."; sync and async run on 1 core (dashed: carried across)"
 array PN[3] = ["p50", "p99", "p99.9"]
 do for [q = 1:3] {
     set lmargin at screen 0.06 + (q - 1) * 0.275

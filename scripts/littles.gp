@@ -64,7 +64,7 @@ set ylabel "throughput (tasks/s, log scale; k = thousand, M = million)"
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
 set title "Throughput vs concurrency with Little's-law bound: ".P_host.", ".P_desc."\n".CK."; bound C / L0 with L0 = ". \
-    (L0 >= 1000 ? sprintf("%.3g ms", L0 / 1000) : sprintf("%.3g µs", L0))." (lowest mean latency); bars: 95% CI"
+    (L0 >= 1000 ? sprintf("%.3g ms", L0 / 1000) : sprintf("%.3g µs", L0))." (lowest mean latency); bars: ".P_ci
 set output out
 plot bound(x) with lines lc rgb C_IDEAL dt 3 lw 1.5 title "bound C / L0", \
      for [j = 1:NP] sprintf('$D%d', P[j]) using 1:2 with lines lt P[j] notitle, \

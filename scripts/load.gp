@@ -55,7 +55,7 @@ set xlabel "offered load (task starts per second; k = thousand)"
 set ylabel "latency from intended start (".latunit(LS).", log scale)"
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
-set title "p99 latency vs offered load (open loop): ".P_host.", ".P_desc."\nsolid: p99, median of runs, bars: 95% CI; dashed: p50; each mode at its largest core count"
+set title "p99 latency vs offered load (open loop): ".P_host.", ".P_desc."\nsolid: p99, median of runs, bars: ".P_ci."; dashed: p50; each mode at its largest core count"
 set output out
 plot for [j = 1:NP] sprintf('$D%d', P[j]) using 1:($5 / LS) smooth unique with lines lt P[j] dt 2 lw 1 notitle, \
      for [j = 1:NP] sprintf('$D%d', P[j]) using 1:($2 / LS) smooth unique with lines lt P[j] notitle, \

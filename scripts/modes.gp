@@ -1,8 +1,10 @@
 # modes.gp: the one style table of the report charts, loaded (through
 # common.gp) by every chart script. Linetype i is mode MODES[i], in
 # the modes table's order (README, "What it measures"), so a mode has the
-# same colour and marker in every chart. Colours: the Okabe-Ito palette (readable with colour blindness);
-# markers: filled shapes, each mode its own.
+# same colour and marker in every chart. MODES is a copy of the CSV's
+# mode values, mb_mode_names in harness/base/schema.h; test_report checks
+# that they agree. Colours: the Okabe-Ito palette (readable with colour
+# blindness); markers: filled shapes, each mode its own.
 array MODES[6] = ["sync", "async", "threads", "procs", "async-threads", "async-procs"]
 NM = 6
 set linetype 1 lc rgb "#404040" lw 2 pt 7  ps 1.3 dt solid  # sync: grey, circle

@@ -49,7 +49,7 @@ set yrange [0:*]
 TS = tpscale(ymax)
 set xlabel "cores (k)"
 set ylabel "throughput (".tpunit(TS).")"
-set title sprintf("Throughput vs cores: %s, %s\n%s%smedian of runs, bars: 95%% CI; sync and async run on 1 core (dashed: carried across)", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ")
+set title sprintf("Throughput vs cores: %s, %s\n%s%smedian of runs, bars: %s; sync and async run on 1 core (dashed: carried across)", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ", P_ci)
 
 set output out
 plot (base > 0 ? base * x / TS : NaN) with lines lc rgb C_IDEAL dt 3 lw 1.5 title ideal_title, \

@@ -40,30 +40,43 @@ static int cpu_parse(const char *arg, struct mb_step *s, char *err, unsigned err
 	return -EINVAL;
 }
 
+/* Runs n units; under the interpreter lock the holder offers the lock
+ * between units, as CPython does between bytecodes. */
+static uint64_t cpu_units(struct mb_worker *w, uint64_t x, uint64_t n)
+{
+	if (!w->gil_drop)
+		return mb_cpu_kernel(x, n);
+	for (uint64_t i = 0; i < n; i++) {
+		x = mb_cpu_kernel(x, 1);
+		mb_worker_gil_tick(w);
+	}
+	return x;
+}
+
+/* Long steps (over 1024 units) look at the stop flag every 256 units, so
+ * a timeout or an interrupt can end them; one ended that way returns
+ * -ECANCELED, since it did not do its work (the row is then marked
+ * timeout or interrupted, never ok, and the task is not counted). */
 static int cpu_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)
 {
 	uint64_t x = w->checksum | 1;
-	if (w->gil_drop) {
-		/* Under the interpreter lock the holder offers the lock between
-		 * work units, as CPython does between bytecodes. */
-		for (uint64_t i = 0; i < s->a; i++) {
-			x = mb_cpu_kernel(x, 1);
-			mb_worker_gil_tick(w);
-		}
-	} else if (s->a <= 1024) {
-		x = mb_cpu_kernel(x, s->a);
+	int rc = 0;
+
+	if (s->a <= 1024) {
+		x = cpu_units(w, x, s->a);
 	} else {
-		/* Long steps look at the stop flag every 256 units, so a
-		 * timeout or an interrupt can end them (the row is then marked
-		 * timeout or interrupted, never ok). */
-		for (uint64_t done = 0; done < s->a; done += 256) {
-			x = mb_cpu_kernel(x, s->a - done < 256 ? s->a - done : 256);
-			if (__atomic_load_n(w->run->stop, __ATOMIC_RELAXED))
+		for (uint64_t done = 0; done < s->a;) {
+			uint64_t n = s->a - done < 256 ? s->a - done : 256;
+			x = cpu_units(w, x, n);
+			done += n;
+			if (done < s->a && mb_worker_stopping(w)) {
+				rc = -ECANCELED;
 				break;
+			}
 		}
 	}
 	w->checksum = x;
-	return 0;
+	return rc;
 }
 
 static int cpu_start_async(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)

@@ -12,8 +12,9 @@
  * max(BYTES, that / workers), at most 1 GiB, and all of them together at
  * most a quarter of physical memory (so threads and procs with C = 1000 do
  * not exhaust it). BYTES is rounded up to 64 bytes. w->bytes counts what
- * moved: BYTES read plus BYTES written. The async form runs inline, as
- * CPU work does: it blocks the loop. */
+ * moved: BYTES read plus BYTES written (less for a step the run's stop
+ * cut short). The async form runs inline, as CPU work does: it blocks the
+ * loop. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@
 #define MEM_MAX_BUF (1ull << 30)
 #define MEM_MIN_TOTAL (64ull << 20)
 #define MEM_MIN_BUF (1ull << 20)
-#define MEM_GIL_CHUNK (1u << 20) /* bytes between interpreter-lock ticks */
+#define MEM_CHUNK (1u << 20) /* bytes between lock ticks and looks at the stop flag */
 #define MEM_HUGE (2u << 20)
 
 typedef uint64_t mb_u64x2 __attribute__((vector_size(16)));
@@ -122,19 +123,24 @@ static void stream(mb_u64x2 *restrict v, size_t n, mb_u64x2 c)
 	}
 }
 
+/* Streams in chunks of at most 1 MiB: between them the interpreter lock
+ * is offered (under --gil) and the stop flag looked at, so a timeout or
+ * an interrupt can end a long step; one ended that way returns
+ * -ECANCELED (its task is not counted), having added what it moved. */
 static int mem_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)
 {
 	struct mem_state *st = w->mem;
 	size_t left = (size_t)(s->a / sizeof(mb_u64x2));
-	size_t gil_chunk = w->gil_drop ? MEM_GIL_CHUNK / sizeof(mb_u64x2) : SIZE_MAX;
+	const size_t chunk = MEM_CHUNK / sizeof(mb_u64x2);
 	mb_u64x2 c = { st->c, st->c };
+	int rc = 0;
 
 	while (left) {
 		size_t n = st->n - st->pos;
 		if (n > left)
 			n = left;
-		if (n > gil_chunk)
-			n = gil_chunk;
+		if (n > chunk)
+			n = chunk;
 		stream(st->v + st->pos, n, c);
 		st->pos += n;
 		if (st->pos == st->n)
@@ -142,10 +148,14 @@ static int mem_run(struct mb_worker *w, struct mb_lane *lane, const struct mb_st
 		left -= n;
 		if (w->gil_drop)
 			mb_worker_gil_tick(w);
+		if (left && mb_worker_stopping(w)) {
+			rc = -ECANCELED;
+			break;
+		}
 	}
 	w->checksum ^= st->v[st->pos][0];
-	w->bytes += 2 * s->a;
-	return 0;
+	w->bytes += 2 * (s->a - left * sizeof(mb_u64x2));
+	return rc;
 }
 
 static int mem_start_async(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)

@@ -90,9 +90,13 @@ struct mb_step_kind {
 	 * blocking worker, one per parallel branch of each async task). */
 	int (*lane_setup)(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s);
 	void (*lane_teardown)(struct mb_worker *w, struct mb_lane *lane);
-	/* Returns 0 or -errno. */
+	/* Returns 0 or -errno. -ECANCELED, while the run is stopping
+	 * (mb_worker_stopping), says the step stopped before its end: its
+	 * task did not complete, so the engine neither counts nor records
+	 * it, and reports no error. */
 	int (*run_blocking)(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s);
-	/* Returns MB_Q_COMPLETED, MB_Q_QUEUED or -errno. */
+	/* Returns MB_Q_COMPLETED, MB_Q_QUEUED or -errno (-ECANCELED as
+	 * above, here or as the result given to lane->done). */
 	int (*start_async)(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s);
 };
 
@@ -272,9 +276,14 @@ struct mb_worker {
 	uint64_t quota;	  /* tasks to complete, or UINT64_MAX by duration */
 	uint64_t started; /* tasks started */
 	uint64_t done;
-	uint64_t deadline_ns;
-	uint64_t next_start_ns; /* open loop schedule */
-	double interval_ns;	/* open loop mean gap */
+	uint64_t deadline_ns;	/* engine: no task starts at or after it; 0: none */
+	/* engine: the open-loop schedule; interval_ns is 0 in a closed loop */
+	double interval_ns;	/* this worker's mean gap between arrivals, W/rate */
+	uint64_t origin_ns;	/* the run's start, which arrivals count from */
+	uint64_t next_start_ns; /* the next arrival's intended start */
+	uint64_t arrivals;	/* arrivals scheduled so far */
+	double poisson_ns;	/* Poisson: the last arrival, after origin_ns */
+	uint64_t arrival_rng;	/* Poisson: this worker's own random stream */
 	uint64_t rng;
 	uint64_t checksum;
 	uint64_t bytes;
@@ -295,6 +304,15 @@ struct mb_worker {
 /* Records an error once (first one wins); printf-style. */
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Whether the run is stopping (a timeout or an interrupt): steps that can
+ * take long look between chunks of their work, and one that stops before
+ * its end returns -ECANCELED. One relaxed load of a line nobody writes
+ * while the run goes on. */
+static inline bool mb_worker_stopping(const struct mb_worker *w)
+{
+	return w->run->stop && __atomic_load_n(w->run->stop, __ATOMIC_RELAXED) != 0;
+}
 
 /* What CPU work calls between work units under --gil: one relaxed load
  * when nobody asked for the lock, else the engine's hand-over. */

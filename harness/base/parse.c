@@ -1,3 +1,6 @@
+/* The command line's small languages (parse.h): strict, so a value that
+ * does not parse completely is refused, never guessed at. No allocation;
+ * a comma list copies one item at a time into a 256-byte buffer. */
 #include "parse.h"
 
 #include <ctype.h>

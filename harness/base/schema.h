@@ -1,6 +1,7 @@
 /* The CSV schema (README, "CSV"), one X-macro list so the writer, the report's
  * reader and the tests agree on every column by construction.
- * MB_COLUMN(name, group) with group one of identity, config, result. */
+ * MB_COLUMN(name, group) with group one of identity, config, result.
+ * Then the values of the mode column, one list too. */
 #ifndef MB_SCHEMA_H
 #define MB_SCHEMA_H
 
@@ -26,7 +27,10 @@
 	X(io_fraction, config) X(arrivals, config) X(svc_mean_us, result)    \
 	X(svc_p50_us, result) X(svc_p99_us, result) X(svc_p999_us, result)   \
 	X(bytes_per_s, result) X(server_cpus, result) X(flags, result)        \
-	X(ci_pct, result)
+	X(ci_pct, result)                                                    \
+	/* label: a name the user gives the machine or variant (run --label);  \
+	 * the report names groups by it and never pools different labels. */  \
+	X(label, identity)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,
@@ -40,5 +44,27 @@ extern const char *const mb_column_names[MB_NCOLUMNS];
 
 /* Index of a column by name, or -1. */
 int mb_column_find(const char *name);
+
+/* The values of the mode column, in the contract's order (README, "What
+ * it measures"): the order of the report's tables and charts, of the
+ * engine's modes and of MODES in scripts/modes.gp (tests/report checks
+ * that one). X(ID, "name"). */
+#define MB_MODE_NAMES(X)                                                     \
+	X(SYNC, "sync") X(ASYNC, "async") X(THREADS, "threads")               \
+	X(PROCS, "procs") X(ASYNC_THREADS, "async-threads")                   \
+	X(ASYNC_PROCS, "async-procs")
+
+enum mb_mode_name {
+#define MB_MODE_NAME_ENUM(id, name) MB_MODE_NAME_##id,
+	MB_MODE_NAMES(MB_MODE_NAME_ENUM)
+#undef MB_MODE_NAME_ENUM
+	MB_NMODE_NAMES
+};
+
+/* Mode names in that order, indexed by enum mb_mode_name. */
+extern const char *const mb_mode_names[MB_NMODE_NAMES];
+
+/* Position of a mode name in mb_mode_names, or -1 (also for NULL). */
+int mb_mode_name_index(const char *name);
 
 #endif

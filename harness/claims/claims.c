@@ -1,4 +1,4 @@
-/* `modebench claims [-o DIR] [--quick]`: a compact, fixed suite that puts
+/* `modebench claims [-o DIR] [--quick] [-q]`: a compact, fixed suite that puts
  * seven pieces of folklore about execution models to the test on this
  * machine. Each claim runs its own sweeps through the run command
  * in-process (each writing DIR/claimN*.csv, the exact command recorded),
@@ -26,13 +26,16 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: modebench claims [-o DIR] [--quick]\n"
+	fputs("usage: modebench claims [-o DIR] [--quick] [-q]\n"
 	      "  Runs a fixed suite testing seven claims about sync, async, threads and\n"
 	      "  processes on this machine (a few minutes on 2 cores), then writes\n"
 	      "  DIR/claims.md and DIR/claims.html with the verdicts, figures and charts.\n"
 	      "  -o, --output DIR   where the CSVs, charts and report go (default results/claims)\n"
 	      "      --quick        a much smaller suite (well under a minute; indicative only)\n"
-	      "  -h, --help\n",
+	      "  -q, --quiet        errors only: no progress lines, notes or verdict table\n"
+	      "  -h, --help         this text\n"
+	      "  Exit status: 0 done; 1 a run or a chart failed (the report is still\n"
+	      "  written); 2 usage error (nothing written); 130 interrupted.\n",
 	      f);
 }
 
@@ -56,7 +59,7 @@ static int make_dirs(const char *dir)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-/* Reads -o and --quick into ctx (ctx->dir keeps its default otherwise,
+/* Reads -o, --quick and -q into ctx (ctx->dir keeps its default otherwise,
  * trailing slashes stripped). Returns 0, -1 after --help, or
  * MB_EXIT_USAGE with the reason on stderr. */
 static int parse(struct cl_ctx *ctx, int argc, char **argv)
@@ -64,13 +67,14 @@ static int parse(struct cl_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, 0, 'o' },
 		{ "quick", no_argument, 0, 'Q' },
+		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	int opt;
 	mb_getopt_reset();
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			if (!*optarg || strlen(optarg) >= sizeof(ctx->dir) - 64) {
@@ -81,6 +85,9 @@ static int parse(struct cl_ctx *ctx, int argc, char **argv)
 			break;
 		case 'Q':
 			ctx->quick = true;
+			break;
+		case 'q':
+			ctx->quiet = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -95,13 +102,13 @@ static int parse(struct cl_ctx *ctx, int argc, char **argv)
 				return MB_EXIT_USAGE;
 			}
 			fprintf(stderr, "modebench: %s: unknown option (accepted: -o DIR, --quick, "
-				"--help)\n", argv[optind - 1]);
+				"-q, --help)\n", argv[optind - 1]);
 			return MB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "modebench: claims: unexpected argument '%s' (accepted: -o DIR, "
-			"--quick)\n", argv[optind]);
+			"--quick, -q)\n", argv[optind]);
 		return MB_EXIT_USAGE;
 	}
 	/* strip trailing slashes, keep "/" */
@@ -236,8 +243,9 @@ static void run_claim(struct cl_ctx *ctx, unsigned i, struct cl_claim *c)
 	if (c->tainted && c->num && !ctx->interrupted) {
 		/* Other processes got in the way: one more try. */
 		unsigned n = c->n_disturbed, runs = c->n_runs;
-		fprintf(stderr, "claims: claim %d: %u of %u runs disturbed by other "
-			"processes; repeating it once\n", suite[i].num, n, runs);
+		if (!ctx->quiet)
+			fprintf(stderr, "claims: claim %d: %u of %u runs disturbed by other "
+				"processes; repeating it once\n", suite[i].num, n, runs);
 		cl_claim_init(c, suite[i].num, suite[i].title);
 		suite[i].fn(ctx, c);
 		cl_note(c, "Run twice: in the first attempt %u of %u runs were disturbed "
@@ -246,9 +254,9 @@ static void run_claim(struct cl_ctx *ctx, unsigned i, struct cl_claim *c)
 	taint_verdict(c);
 }
 
-/* After the runs: the report of the first n claims and the summary on
- * stdout, or, when interrupted, only a line on stderr (the CSVs stay).
- * Returns the exit status. */
+/* After the runs: the report of the first n claims and (but under -q) the
+ * summary on stdout, or, when interrupted, only a line on stderr (the CSVs
+ * stay). Returns the exit status. */
 static int finish(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
 		  double runtime)
 {
@@ -261,6 +269,8 @@ static int finish(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 	}
 	if (write_reports(ctx, cl, n, runtime))
 		status = MB_EXIT_FAILED;
+	if (ctx->quiet)
+		return status;
 	printf("\n%-3s %-14s %s\n", "#", "verdict", "claim");
 	for (unsigned i = 0; i < n; i++)
 		if (cl[i]->num)

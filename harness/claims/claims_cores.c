@@ -42,7 +42,7 @@ void cl_claim_cpu(struct cl_ctx *ctx, struct cl_claim *c)
 	       cc, ctx->quick ? "100ms" : "300ms");
 	if (cl_load_runs(ctx, c, &t, "claim2.csv"))
 		return;
-	double k = cores_used(&t, "threads", ctx->k);
+	double k = cores_used(&t, "threads", ctx->k), need = CL_CORE_EFF * k;
 	cl_head(c, "mode", "C", "cores", "tasks/s", "vs sync", "busy", NULL);
 	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim2.dat"), "w");
 	if (f)
@@ -60,7 +60,10 @@ void cl_claim_cpu(struct cl_ctx *ctx, struct cl_claim *c)
 		cl_cell(c, r, 1, "%s", nr ? cl_str(&t, rows[0], "concurrency") : "");
 		cl_cell(c, r, 2, "%s", nr ? cl_str(&t, rows[0], "cores") : "");
 		cl_cell(c, r, 3, "%s", cl_fmt_ci(a, sizeof(a), &tci, 1, ""));
-		cl_cell(c, r, 4, "%s", cl_fmt_ci(a, sizeof(a), &ratio[m], 1, "x"));
+		/* against the thresholds of the rule: async's, or k's share */
+		cl_cell(c, r, 4, "%s", m == 1 ? cl_fmt_ci_vs(a, sizeof(a), &ratio[m], 1, "x",
+							     CL_THR(CL_SAME_LO, CL_SAME_HI)) :
+				       cl_fmt_ci_vs(a, sizeof(a), &ratio[m], 1, "x", CL_THR(need)));
 		cl_cell(c, r, 5, "%s%%", cl_fmt(a, sizeof(a), 100 * cl_median(util, nu)));
 		if (f && ratio[m].n)
 			fprintf(f, "%s,%g,%g,%g,%g\n", modes[m], ratio[m].est, ratio[m].lo,
@@ -71,7 +74,6 @@ void cl_claim_cpu(struct cl_ctx *ctx, struct cl_claim *c)
 	cl_table_free(&t);
 
 	const struct cl_ci *as = &ratio[1], *th = &ratio[2], *pr = &ratio[3];
-	double need = CL_CORE_EFF * k;
 	if (!as->n || !th->n || !pr->n) {
 		cl_why(c, "Some modes have too few usable runs (successful and undisturbed), so "
 		       "nothing can be decided.");
@@ -89,8 +91,9 @@ void cl_claim_cpu(struct cl_ctx *ctx, struct cl_claim *c)
 	cl_why(c, "Throughput against sync: async %s, threads %s, processes %s, on k=%.0f "
 	       "cores. The rule: async's whole interval within %.1f to %.1f (no speedup, within "
 	       "10%%), and threads' and processes' whole intervals at or above %.1f (%.0f%% of "
-	       "k).%s", cl_fmt_ci(a, sizeof(a), as, 1, "x"), cl_fmt_ci(b, sizeof(b), th, 1, "x"),
-	       cl_fmt_ci(d, sizeof(d), pr, 1, "x"), k, CL_SAME_LO, CL_SAME_HI, need,
+	       "k).%s", cl_fmt_ci_vs(a, sizeof(a), as, 1, "x", CL_THR(CL_SAME_LO, CL_SAME_HI)),
+	       cl_fmt_ci_vs(b, sizeof(b), th, 1, "x", CL_THR(need)),
+	       cl_fmt_ci_vs(d, sizeof(d), pr, 1, "x", CL_THR(need)), k, CL_SAME_LO, CL_SAME_HI, need,
 	       100 * CL_CORE_EFF,
 	       k < 2 ? " With a single core there is nothing for threads or processes to "
 		       "gain, so the second half cannot be tested here." : "");
@@ -147,13 +150,30 @@ static void tail_table(struct cl_ctx *ctx, struct cl_claim *c, const struct cl_t
 		fclose(f);
 }
 
+/* Pairs whose median p99s are within one histogram bucket, in words into
+ * buf; returns whether (x, y) is one. */
+static bool tail_same_bucket(const struct tail_data *d, unsigned x, unsigned y, char *buf,
+			     size_t len)
+{
+	char a[32], b[32];
+	double px = cl_median(d->p99[x], d->np99[x]), py = cl_median(d->p99[y], d->np99[y]);
+	if (!cl_same_bucket(px, py))
+		return false;
+	if (x < y) /* each pair once */
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s %s ms and %s %s ms",
+			 buf[0] ? "; " : "", tail_modes[x], cl_fmt(a, sizeof(a), px / 1e3),
+			 tail_modes[y], cl_fmt(b, sizeof(b), py / 1e3));
+	return true;
+}
+
 /* The rule, over every ordered pair (A, B) where A has measurably more
  * throughput: holds when some such A also has a measurably longer p99;
  * does not hold when every such A has a measurably shorter one;
- * inconclusive otherwise. */
+ * inconclusive otherwise. Two p99s within one histogram bucket of each
+ * other are not told apart, whatever their interval says. */
 static void tail_verdict(struct cl_claim *c, const struct tail_data *d)
 {
-	char a[96], b[96], shown[900] = "", against[600] = "";
+	char a[96], b[96], shown[900] = "", against[600] = "", bucket[300] = "";
 	unsigned nshown = 0, nagainst = 0, undecided = 0;
 
 	for (unsigned x = 0; x < 3; x++)
@@ -163,6 +183,8 @@ static void tail_verdict(struct cl_claim *c, const struct tail_data *d)
 				continue;
 			cl_ci_ratio(d->tp[x], d->ntp[x], d->tp[y], d->ntp[y], &tr);
 			cl_ci_ratio(d->p99[x], d->np99[x], d->p99[y], d->np99[y], &lr);
+			if (tail_same_bucket(d, x, y, bucket, sizeof(bucket)) && tr.n && lr.n)
+				lr.lo = lr.hi = 1; /* the histogram cannot tell them apart */
 			if (!tr.n || !lr.n || !(tr.lo > 1))
 				continue;
 			char *dst = lr.lo > 1 ? shown : lr.hi < 1 ? against : NULL;
@@ -174,9 +196,12 @@ static void tail_verdict(struct cl_claim *c, const struct tail_data *d)
 			unsigned cnt = lr.lo > 1 ? nshown++ : nagainst++;
 			snprintf(dst + strlen(dst), len - strlen(dst),
 				 "%s%s has %s %s's throughput and %s its p99", cnt ? "; " : "",
-				 tail_modes[x], cl_fmt_ci(a, sizeof(a), &tr, 1, "x"), tail_modes[y],
-				 cl_fmt_ci(b, sizeof(b), &lr, 1, "x"));
+				 tail_modes[x], cl_fmt_ci_vs(a, sizeof(a), &tr, 1, "x", CL_THR(1)),
+				 tail_modes[y], cl_fmt_ci_vs(b, sizeof(b), &lr, 1, "x", CL_THR(1)));
 		}
+	if (bucket[0])
+		cl_note(c, "p99 latencies within one histogram bucket of each other (the histogram "
+			"keeps a latency to within 1/128 of itself), so not told apart: %s.", bucket);
 	if (nshown) {
 		c->verdict = CL_HOLDS;
 		cl_why(c, "Ratios of medians, the first mode over the second: %s. The rule: some "
@@ -374,7 +399,7 @@ static void sc_verdict(struct cl_claim *c, const struct sc_plan *p, const struct
 		ok &= ratio.n && ratio.lo >= th;
 		bad |= ratio.n && ratio.hi < th;
 		snprintf(rtxt + strlen(rtxt), sizeof(rtxt) - strlen(rtxt), "%s%s %s", m > 1 ? ", " : "",
-			 sc_modes[m], cl_fmt_ci(a, sizeof(a), &ratio, 1, "x"));
+			 sc_modes[m], cl_fmt_ci_vs(a, sizeof(a), &ratio, 1, "x", CL_THR(th)));
 		if (loops)
 			continue;
 		cl_ci_ratio(d->tp[m], d->ntp[m], d->prev[m], d->nprev[m], &grow);
@@ -382,7 +407,7 @@ static void sc_verdict(struct cl_claim *c, const struct sc_plan *p, const struct
 		ok &= grow.n && grow.lo > 1;
 		bad |= grow.n && grow.hi < 1;
 		snprintf(gtxt + strlen(gtxt), sizeof(gtxt) - strlen(gtxt), "%s%s %s", m > 1 ? ", " : "",
-			 sc_modes[m], cl_fmt_ci(a, sizeof(a), &grow, 1, "x"));
+			 sc_modes[m], cl_fmt_ci_vs(a, sizeof(a), &grow, 1, "x", CL_THR(1)));
 	}
 	if (!all) {
 		cl_why(c, "Some modes have too few usable runs (successful and undisturbed) at "
@@ -398,7 +423,8 @@ static void sc_verdict(struct cl_claim *c, const struct sc_plan *p, const struct
 	       "%.0f%% busy (saturated); (ii) threads and processes still growing (interval "
 	       "above 1) and past the loop's one-core ceiling (interval at or above %.2fx, "
 	       "1 + %.2f (k - 1)); (iii) a loop per thread or process at or above %.1fx "
-	       "(%.0f%% of k).%s", top, cl_fmt_ci(b, sizeof(b), &d->util_top, 100, "%"), rtxt, k,
+	       "(%.0f%% of k).%s", top,
+	       cl_fmt_ci_vs(b, sizeof(b), &d->util_top, 100, "%", CL_THR(CL_SATURATED)), rtxt, k,
 	       before, top, gtxt, 100 * CL_SATURATED, past, CL_PAST_CEILING, need,
 	       100 * CL_CORE_EFF,
 	       k < 2 ? " With a single core no mode can scale, so this cannot be tested "

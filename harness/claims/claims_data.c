@@ -1,8 +1,8 @@
 /* Reading back what the claims' runs wrote: a CSV with a header line
- * (run CSVs, trace files) parsed by libcsv into rows of strings, looked up
- * by column name so a column added to the schema changes nothing here.
- * A repeated header line (files joined with cat) is skipped. */
-#include <csv.h>
+ * (run CSVs, trace files) read by base's CSV reader into rows of strings,
+ * looked up by column name so a column added to the schema changes
+ * nothing here. A repeated header line (files joined with cat) and a
+ * record of one empty field are skipped. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,95 +10,47 @@
 #include <string.h>
 
 #include "claims_int.h"
+#include "base.h"
 
-struct reader {
-	struct cl_table *t;
-	char **cur; /* fields of the record being read */
-	unsigned n, cap;
-	int err;
-};
-
-static void on_field(void *s, size_t len, void *arg)
+/* The header, then one row per record: the first ncol fields are kept
+ * (short rows are filled in by cl_table_load), the rest freed. */
+static int on_record(char **field, size_t n, long line, void *arg)
 {
-	struct reader *r = arg;
-	if (r->err)
-		return;
-	if (r->n == r->cap) {
-		unsigned cap = r->cap ? r->cap * 2 : 64;
-		char **p = realloc(r->cur, cap * sizeof(*p));
-		if (!p) {
-			r->err = -ENOMEM;
-			return;
-		}
-		r->cur = p;
-		r->cap = cap;
-	}
-	char *f = malloc(len + 1);
-	if (!f) {
-		r->err = -ENOMEM;
-		return;
-	}
-	memcpy(f, s, len);
-	f[len] = 0;
-	r->cur[r->n++] = f;
-}
-
-static void drop_fields(struct reader *r)
-{
-	for (unsigned i = 0; i < r->n; i++)
-		free(r->cur[i]);
-	r->n = 0;
-}
-
-static void on_record(int c, void *arg)
-{
-	struct reader *r = arg;
-	struct cl_table *t = r->t;
-	(void)c;
-	if (r->err)
-		return drop_fields(r);
+	struct cl_table *t = arg;
+	(void)line;
 	if (!t->hdr) {
-		t->hdr = r->cur;
-		t->ncol = r->n;
-		r->cur = NULL;
-		r->n = r->cap = 0;
-		return;
+		if (!(t->hdr = calloc(n, sizeof(*t->hdr))))
+			return -ENOMEM;
+		memcpy(t->hdr, field, n * sizeof(*field));
+		memset(field, 0, n * sizeof(*field));
+		t->ncol = (unsigned)n;
+		return 0;
 	}
-	/* A repeated header, or a blank line: skip. */
-	if ((r->n && t->ncol && !strcmp(r->cur[0], t->hdr[0])) || (r->n == 1 && !r->cur[0][0]))
-		return drop_fields(r);
+	if (!strcmp(field[0], t->hdr[0]) || (n == 1 && !field[0][0]))
+		return 0;
 	if (t->nrow == t->cap) {
 		unsigned cap = t->cap ? t->cap * 2 : 256;
 		char ***p = realloc(t->rows, cap * sizeof(*p));
-		if (!p) {
-			r->err = -ENOMEM;
-			return drop_fields(r);
-		}
+		if (!p)
+			return -ENOMEM;
 		t->rows = p;
 		t->cap = cap;
 	}
-	char **row = calloc(t->ncol ? t->ncol : 1, sizeof(*row));
-	if (!row) {
-		r->err = -ENOMEM;
-		return drop_fields(r);
+	char **row = calloc(t->ncol, sizeof(*row));
+	if (!row)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n && i < t->ncol; i++) {
+		row[i] = field[i];
+		field[i] = NULL;
 	}
-	for (unsigned i = 0; i < r->n; i++) {
-		if (i < t->ncol)
-			row[i] = r->cur[i];
-		else
-			free(r->cur[i]);
-	}
-	r->n = 0;
 	t->rows[t->nrow++] = row;
+	return 0;
 }
 
 int cl_table_load(struct cl_table *t, const char *path, char *err, size_t errlen)
 {
-	struct csv_parser p;
-	struct reader r = { .t = t };
-	char buf[65536];
-	size_t n;
-	int rc = 0;
+	const struct mb_csv_opts opts = { .record = on_record, .arg = t };
+	int rc;
 	FILE *f;
 
 	memset(t, 0, sizeof(*t));
@@ -107,43 +59,26 @@ int cl_table_load(struct cl_table *t, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-rc));
 		return rc;
 	}
-	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-		fclose(f);
-		snprintf(err, errlen, "%s: cannot start the CSV parser", path);
-		return -ENOMEM;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && !r.err)
-		if (csv_parse(&p, buf, n, on_field, on_record, &r) != n) {
-			snprintf(err, errlen, "%s: %s", path, csv_strerror(csv_error(&p)));
-			rc = -EINVAL;
-			break;
-		}
-	if (!rc && ferror(f)) {
-		rc = -EIO;
-		snprintf(err, errlen, "%s: read error", path);
-	}
-	if (!rc)
-		csv_fini(&p, on_field, on_record, &r);
-	csv_free(&p);
+	rc = mb_csv_read_stream(f, path, &opts, err, errlen);
 	fclose(f);
-	drop_fields(&r);
-	free(r.cur);
-	if (!rc && r.err) {
-		rc = r.err;
-		snprintf(err, errlen, "%s: out of memory", path);
-	}
-	if (!rc && !t->hdr) {
+	if (rc == -EIO || rc == -ENOMEM)
+		snprintf(err, errlen, "%s: %s", path, rc == -EIO ? "read error" : "out of memory");
+	if (rc >= 0 && !t->hdr) {
 		rc = -EINVAL;
 		snprintf(err, errlen, "%s: empty (no header line)", path);
 	}
 	/* Short records read as empty fields. */
-	for (unsigned i = 0; !rc && i < t->nrow; i++)
+	for (unsigned i = 0; rc >= 0 && i < t->nrow; i++)
 		for (unsigned c = 0; c < t->ncol; c++)
-			if (!t->rows[i][c] && !(t->rows[i][c] = calloc(1, 1)))
+			if (!t->rows[i][c] && !(t->rows[i][c] = calloc(1, 1))) {
 				rc = -ENOMEM;
-	if (rc)
+				snprintf(err, errlen, "%s: out of memory", path);
+			}
+	if (rc < 0) {
 		cl_table_free(t);
-	return rc;
+		return rc;
+	}
+	return 0;
 }
 
 void cl_table_free(struct cl_table *t)

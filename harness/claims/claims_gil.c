@@ -158,9 +158,10 @@ static void gil_table(struct cl_claim *c, const struct gil_cpu *g, const struct 
 	unsigned r = cl_row(c);
 	cl_cell(c, r, 0, "cpu preset: throughput vs sync");
 	cl_cell(c, r, 1, "%s", cl_fmt_ci(a, sizeof(a), &g->r_free, 1, "x"));
-	cl_cell(c, r, 2, "%s", cl_fmt_ci(a, sizeof(a), &g->r_gil, 1, "x"));
+	cl_cell(c, r, 2, "%s", cl_fmt_ci_vs(a, sizeof(a), &g->r_gil, 1, "x", CL_THR(CL_NO_SPEEDUP)));
 	cl_cell(c, r, 3, "not run");
-	cl_cell(c, r, 4, "%s", cl_fmt_ci(a, sizeof(a), &g->r_pr, 1, "x"));
+	cl_cell(c, r, 4, "%s", cl_fmt_ci_vs(a, sizeof(a), &g->r_pr, 1, "x",
+					     CL_THR(CL_CORE_EFF * g->k)));
 	for (unsigned w = 0; w < 4; w++) {
 		r = cl_row(c);
 		cl_cell(c, r, 0, "%s", what[w]);
@@ -233,13 +234,15 @@ static void gil_verdict(struct cl_claim *c, const struct gil_cpu *g, const struc
 	       "percentile under --gil=5ms, against %s ms without the lock, and %s ms under "
 	       "--gil=1ms, %s the 5 ms figure (rule: under --gil=5ms at least %.0f ms late "
 	       "and above the no-lock interval; with 1 ms at most %.2fx of it). %s",
-	       cl_fmt_ci(a, sizeof(a), &g->r_gil, 1, "x"), cl_fmt_ci(b, sizeof(b), &g->r_pr, 1, "x"),
+	       cl_fmt_ci_vs(a, sizeof(a), &g->r_gil, 1, "x", CL_THR(CL_NO_SPEEDUP)),
+	       cl_fmt_ci_vs(b, sizeof(b), &g->r_pr, 1, "x", CL_THR(need)),
 	       k, CL_NO_SPEEDUP, need, 100 * CL_CORE_EFF,
 	       cl_fmt_ci(d, sizeof(d), &g->r_free, 1, "x"),
-	       cl_fmt_ci(e, sizeof(e), &cv[1].c99, 1e-3, " ms"),
+	       cl_fmt_ci_vs(e, sizeof(e), &cv[1].c99, 1e-3, " ms", CL_THR(CL_CONVOY_US, cv[0].c99.hi)),
 	       cl_fmt((char[32]){ 0 }, 32, cv[0].c99.est / 1e3),
 	       cl_fmt((char[32]){ 0 }, 32, cv[2].c99.est / 1e3),
-	       cl_fmt_ci((char[96]){ 0 }, 96, &r15, 1, "x"), CL_CONVOY_US / 1e3, CL_SHORTER,
+	       cl_fmt_ci_vs((char[96]){ 0 }, 96, &r15, 1, "x", CL_THR(CL_SHORTER, 1)),
+	       CL_CONVOY_US / 1e3, CL_SHORTER,
 	       k < 2 ? "Part (a) needs at least 2 cores and is not decided here." :
 	       a_ok && b_ok ? "Both parts hold." :
 	       a_bad && b_bad ? "Neither part holds." :

@@ -8,7 +8,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "base.h"
 
 #define CL_PATH 1024
 #define CL_MAXCMD 6
@@ -46,7 +49,9 @@ struct cl_ctx {
 	char scripts[CL_PATH]; /* where claims_*.gp and timeline.gp live */
 	const char *gnuplot;
 	bool quick;
+	bool quiet;	       /* -q: errors only */
 	bool have_gnuplot;
+	bool have_scripts;     /* false: scripts says where they were looked for */
 	unsigned k;	       /* cores present (core slots, no SMT) */
 	unsigned reps, warmup;
 	int status;	       /* 0, or 1 once a run or a chart failed */
@@ -94,16 +99,19 @@ int cl_run(struct cl_ctx *ctx, struct cl_claim *c, const char *csv, bool reps,
 char *cl_path(const struct cl_ctx *ctx, char *buf, size_t len, const char *name);
 
 /* Draws chart slot i of the claim: gnuplot -e "data='DIR/DATA'; out='DIR/PNG';
- * EXTRA" SCRIPTS/SCRIPT. On success the slot names the PNG; on failure it
- * stays empty and ctx->status becomes 1. extra may be NULL. */
+ * EXTRA" SCRIPTS/SCRIPT (mb_gp_spawn), its output appended to
+ * DIR/gnuplot.log. On success the slot names the PNG; on failure it stays
+ * empty, the caption says why and ctx->status becomes 1. extra may be
+ * NULL. */
 int cl_chart(struct cl_ctx *ctx, struct cl_claim *c, unsigned i, const char *script,
 	     const char *data, const char *png, const char *extra, const char *caption);
 
-/* Finds the scripts folder and gnuplot; fills ctx->scripts, ->gnuplot,
- * ->have_gnuplot. */
+/* Finds the scripts folder (mb_scripts_dir, probing claims_waits.gp) and
+ * gnuplot (mb_gnuplot); fills ctx->scripts, ->have_scripts, ->gnuplot,
+ * ->have_gnuplot, and says on stderr when there are no scripts. */
 void cl_find_tools(struct cl_ctx *ctx);
 
-/* Progress line on stderr. */
+/* Progress line on stderr; nothing under -q. */
 void cl_progress(struct cl_ctx *ctx, const char *what);
 
 /* ---- the claim sections (claims_out.c helpers) ----------------------- */
@@ -134,8 +142,10 @@ struct cl_table {
 	bool *taint; /* set when a selection had to include disturbed runs */
 };
 
-/* Reads a CSV with a header line through libcsv. -errno, err set.
- * t->taint starts NULL. */
+/* Reads a CSV with a header line through base's CSV reader (lenient
+ * quoting). -errno, err set: "PATH: cannot open: ...", "PATH: empty (no
+ * header line)", "PATH: read error", "PATH: out of memory". t->taint
+ * starts NULL. */
 int cl_table_load(struct cl_table *t, const char *path, char *err, size_t errlen);
 void cl_table_free(struct cl_table *t);
 int cl_col(const struct cl_table *t, const char *name);
@@ -172,15 +182,18 @@ int cl_load_runs(struct cl_ctx *ctx, struct cl_claim *c, struct cl_table *t, con
 /* ---- statistics (claims_stats.c) ---------------------------------------- */
 
 /* An estimate with its 95% CI; n == 0 means no data, or fewer than
- * CL_MIN_RUNS runs in some sample (all NAN). */
+ * CL_MIN_RUNS runs in some sample (all NAN). n_undef of the nboot
+ * resamples gave an undefined statistic (a ratio over a zero median...):
+ * they are not in [lo, hi], and cl_fmt_ci says how many there were. */
 struct cl_ci {
 	double est, lo, hi;
 	unsigned n;
+	unsigned n_undef, nboot;
 };
 
 #define CL_BOOT 2000	 /* resamples */
 #define CL_SEED 1	 /* fixed, so a report is reproducible from its CSVs */
-#define CL_MAXM 4	 /* metrics per sample */
+#define CL_MAXM MB_BOOT_MAXM /* metrics per sample */
 
 /* A sample: n runs with m metrics each, v[i * m + j]. */
 struct cl_sample {
@@ -188,24 +201,51 @@ struct cl_sample {
 	unsigned n, m;
 };
 /* stat(med, arg): med[g * CL_MAXM + j] is the median of metric j of
- * sample g. Percentile bootstrap: each sample's runs are resampled with
- * replacement (a run keeps its metrics together), the statistic computed
- * CL_BOOT times, and [2.5%, 97.5%] of its values taken; est is the
- * statistic of the original medians. Resamples giving NAN are dropped. */
-void cl_boot(const struct cl_sample *s, unsigned ns,
+ * sample g. Percentile bootstrap (base's mb_stat_boot): each sample's runs
+ * are resampled with replacement (a run keeps its metrics together), the
+ * statistic computed CL_BOOT times, and [2.5%, 97.5%] of its defined
+ * values taken; est is the statistic of the original medians. Each
+ * interval draws its own stream, seeded from CL_SEED, the statistic's name
+ * what and the runs' values (cl_boot_seed), so no two intervals share
+ * resamples and the same CSVs give the same report. Resamples giving NAN
+ * are counted in out->n_undef. */
+void cl_boot(const char *what, const struct cl_sample *s, unsigned ns,
 	     double (*stat)(const double *med, void *arg), void *arg, struct cl_ci *out);
+/* The seed of an interval: CL_SEED mixed with what and every sample's
+ * size and values (at most CL_MAXREP runs each, as resampled). */
+uint64_t cl_boot_seed(const char *what, const struct cl_sample *s, unsigned ns);
+/* Median of v[0..n), NANs ignored, at most the first CL_MAXREP numbers
+ * taken; v is not modified. NAN when there is no number (mb_stat_median). */
 double cl_median(const double *v, unsigned n);
 void cl_ci_median(const double *v, unsigned n, struct cl_ci *out);
 /* median(a) / median(b) */
 void cl_ci_ratio(const double *a, unsigned na, const double *b, unsigned nb,
 		 struct cl_ci *out);
 
+/* Latencies come from engine's histograms, which keep a value above 256
+ * ns to within 1/128 of itself (MB_HIST_SUB buckets per power of two): two
+ * latencies closer than that may be one bucket, and no comparison of them
+ * means anything. */
+bool cl_same_bucket(double a_us, double b_us);
+
 /* Numbers for people: 3 significant digits, no exponent ("13357",
  * "2.15", "0.734"). */
 char *cl_fmt(char *buf, size_t len, double v);
 /* "2.15x [2.01, 2.30]" style: est, then the CI in brackets, each scaled
- * and suffixed by unit ("x", " ms", "%"). */
+ * and suffixed by unit ("x", " ms", "%"); then, when some resamples were
+ * undefined, "(12 of 2000 resamples undefined)". */
 char *cl_fmt_ci(char *buf, size_t len, const struct cl_ci *c, double scale, const char *unit);
+/* The same, for numbers printed next to thresholds thr[0..nthr) (in v's
+ * unscaled units): as many more digits as it takes for each printed
+ * number to lie on the same side of every threshold as the number itself,
+ * so that 1.2452 beside "at or above 1.25" reads 1.245, not 1.25. */
+char *cl_fmt_vs(char *buf, size_t len, double v, const double *thr, unsigned nthr);
+char *cl_fmt_ci_vs(char *buf, size_t len, const struct cl_ci *c, double scale,
+		   const char *unit, const double *thr, unsigned nthr);
+/* The thresholds argument pair of cl_fmt_vs / cl_fmt_ci_vs:
+ * cl_fmt_ci_vs(buf, len, &ci, 1, "x", CL_THR(CL_SAME_LO, CL_SAME_HI)). */
+#define CL_THR(...) (const double[]){ __VA_ARGS__ }, \
+	(unsigned)(sizeof((const double[]){ __VA_ARGS__ }) / sizeof(double))
 
 /* ---- the experiments ----------------------------------------------------- */
 

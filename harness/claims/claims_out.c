@@ -114,11 +114,19 @@ static void intro(const struct cl_ctx *ctx, double runtime_s, char *buf, size_t 
 
 static const char method_fmt[] =
 	"Each figure is the median over the repetitions; each interval in brackets is "
-	"its 95%% confidence interval by the percentile bootstrap (2000 resamples of the "
-	"repetitions, fixed seed 1, each configuration resampled independently), of a "
-	"median or of a ratio of two medians. A verdict is *holds* when the intervals clear "
+	"its 95%% confidence interval by the percentile bootstrap (%d resamples of the "
+	"repetitions, each configuration resampled independently), of a median or of a "
+	"ratio of two medians. Every interval draws its own stream of resamples, seeded "
+	"from seed %d, the statistic's name and the runs' values, so the same CSVs give the "
+	"same report and no two intervals share resamples; resamples where the statistic "
+	"is undefined (a ratio over a zero median) are left out of the interval and "
+	"counted beside it. A verdict is *holds* when the intervals clear "
 	"the thresholds stated with it, *does not hold* when an interval lies entirely on "
-	"the wrong side of one, and *inconclusive* otherwise. With 3 to 5 repetitions an "
+	"the wrong side of one, and *inconclusive* otherwise. A bound printed beside a "
+	"threshold has as many digits as it takes to show which side of it it lies on. "
+	"Latencies come from histograms that keep a value to within 1/128 of itself: two "
+	"latencies within one bucket of each other are not told apart. With 3 to 5 "
+	"repetitions an "
 	"interval spans roughly the range of the runs. Runs during which other processes "
 	"took more than %.0f%% of the pinned cores (the CSV's outside_load; measurable on "
 	"runs of %.1f s or more) are set aside; a "
@@ -128,7 +136,8 @@ static const char method_fmt[] =
 /* The method paragraph, with the thresholds of claims_int.h filled in. */
 static const char *method(char *buf, size_t len)
 {
-	snprintf(buf, len, method_fmt, 100 * CL_MAX_OUTSIDE, CL_MIN_LOAD_WALL, CL_MIN_RUNS);
+	snprintf(buf, len, method_fmt, CL_BOOT, CL_SEED, 100 * CL_MAX_OUTSIDE, CL_MIN_LOAD_WALL,
+		 CL_MIN_RUNS);
 	return buf;
 }
 
@@ -209,7 +218,7 @@ static void md_section(FILE *f, const struct cl_claim *c)
 int cl_write_md(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
 		double runtime_s, FILE *f)
 {
-	char buf[1024], m[1200];
+	char buf[1024], m[2048];
 
 	intro(ctx, runtime_s, buf, sizeof(buf));
 	fprintf(f, "# Folklore about execution models, measured on this machine\n\n%s\n\n%s\n\n",
@@ -371,7 +380,7 @@ static void html_section(FILE *f, const struct cl_claim *c)
 int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned n,
 		  double runtime_s, FILE *f)
 {
-	char buf[1024], m[1200];
+	char buf[1024], m[2048];
 
 	intro(ctx, runtime_s, buf, sizeof(buf));
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

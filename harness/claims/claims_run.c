@@ -1,6 +1,7 @@
 /* How the claims run things: the run command in-process (an argv built
  * from a format and handed to mb_sweep_main, so each experiment is exactly
- * a command a user can paste) and gnuplot as a child process. */
+ * a command a user can paste) and gnuplot as a child process, found and
+ * started the way the report does it (base/tools.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -114,76 +115,53 @@ int cl_run(struct cl_ctx *ctx, struct cl_claim *c, const char *csv, bool reps, c
 
 void cl_progress(struct cl_ctx *ctx, const char *what)
 {
+	if (ctx->quiet)
+		return;
 	fprintf(stderr, "claims: [%u/%u] %s\n", ctx->step, ctx->nsteps, what);
-}
-
-static bool executable(const char *path)
-{
-	struct stat st;
-	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
-}
-
-static bool on_path(const char *prog)
-{
-	const char *p = getenv("PATH");
-	char dir[CL_PATH];
-	if (strchr(prog, '/'))
-		return executable(prog);
-	while (p && *p) {
-		size_t n = strcspn(p, ":");
-		snprintf(dir, sizeof(dir), "%.*s/%s", (int)n, n ? p : ".", prog);
-		if (executable(dir))
-			return true;
-		p += n + (p[n] == ':');
-	}
-	return false;
-}
-
-static bool has_scripts(const char *dir)
-{
-	char p[CL_PATH + 32];
-	snprintf(p, sizeof(p), "%s/claims_waits.gp", dir);
-	return !access(p, R_OK);
 }
 
 void cl_find_tools(struct cl_ctx *ctx)
 {
-	const char *env = getenv("MB_SCRIPTS");
-	char exe[CL_PATH] = "";
-	ssize_t n;
+	ctx->gnuplot = mb_gnuplot(&ctx->have_gnuplot);
+	ctx->have_scripts =
+		mb_scripts_dir("claims_waits.gp", ctx->scripts, sizeof(ctx->scripts)) == 0;
+	if (!ctx->have_scripts)
+		fprintf(stderr, "claims: no chart scripts (%s; set MB_SCRIPTS): the report will "
+			"have no charts\n", ctx->scripts);
+}
 
-	ctx->gnuplot = getenv("GNUPLOT") && *getenv("GNUPLOT") ? getenv("GNUPLOT") : "gnuplot";
-	ctx->have_gnuplot = on_path(ctx->gnuplot);
-	if (env && has_scripts(env)) {
-		snprintf(ctx->scripts, sizeof(ctx->scripts), "%s", env);
-		return;
-	}
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = 0;
-		/* build/modebench in a checkout; bin/modebench when installed */
-		int fits = snprintf(ctx->scripts, sizeof(ctx->scripts), "%s/../scripts", exe) <
-			   (int)sizeof(ctx->scripts);
-		if (fits && has_scripts(ctx->scripts))
-			return;
-		fits = snprintf(ctx->scripts, sizeof(ctx->scripts), "%s/../share/modebench/scripts",
-				exe) < (int)sizeof(ctx->scripts);
-		if (fits && has_scripts(ctx->scripts))
-			return;
-	}
-	snprintf(ctx->scripts, sizeof(ctx->scripts), "%s/scripts", MB_SOURCE_DIR);
+/* Runs gnuplot on SCRIPTS/script with expr, its output appended to
+ * DIR/gnuplot.log after a "== SCRIPT PNG" line; returns its wait status,
+ * or -1 when it could not be started. */
+static int run_gnuplot(struct cl_ctx *ctx, const char *script, const char *png,
+		       const char *expr, const char *logpath)
+{
+	char gp[CL_PATH + 64];
+	int status = -1, fd;
+	pid_t pid;
+
+	snprintf(gp, sizeof(gp), "%s/%s", ctx->scripts, script);
+	fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		dprintf(fd, "== %s %s\n", script, png);
+	pid = mb_gp_spawn(ctx->gnuplot, expr, gp, fd);
+	if (fd >= 0)
+		close(fd);
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
 }
 
 int cl_chart(struct cl_ctx *ctx, struct cl_claim *c, unsigned i, const char *script,
 	     const char *data, const char *png, const char *extra, const char *caption)
 {
-	char expr[3 * CL_PATH], gp[CL_PATH + 64], pngpath[CL_PATH], datapath[CL_PATH];
-	char logpath[CL_PATH];
+	char pngpath[CL_PATH], datapath[CL_PATH], logpath[CL_PATH];
+	char qpng[2 * CL_PATH + 3], qdata[2 * CL_PATH + 3];
+	char expr[sizeof(qpng) + sizeof(qdata) + CL_CMDLEN];
 	struct stat st;
-	int status = -1;
-	pid_t pid;
+	int status;
 
 	if (i >= CL_MAXCHART)
 		return -EINVAL;
@@ -194,37 +172,22 @@ int cl_chart(struct cl_ctx *ctx, struct cl_claim *c, unsigned i, const char *scr
 	snprintf(c->redraw[i], sizeof(c->redraw[i]),
 		 "gnuplot -e \"data='%s/%s'; out='%s'%s%s\" scripts/%s", ctx->dir, data, png,
 		 extra ? "; " : "", extra ? extra : "", script);
-	if (!ctx->have_gnuplot) {
+	if (!ctx->have_gnuplot || !ctx->have_scripts) {
 		snprintf(c->caption[i], sizeof(c->caption[i]), "%s (not drawn: %s not found)",
-			 caption, ctx->gnuplot);
+			 caption, ctx->have_gnuplot ? "the chart scripts were" : ctx->gnuplot);
 		ctx->status = MB_EXIT_FAILED;
 		return -ENOENT;
 	}
 	cl_path(ctx, pngpath, sizeof(pngpath), png);
 	cl_path(ctx, datapath, sizeof(datapath), data);
 	cl_path(ctx, logpath, sizeof(logpath), "gnuplot.log");
-	snprintf(gp, sizeof(gp), "%s/%s", ctx->scripts, script);
-	snprintf(expr, sizeof(expr), "data='%s'; out='%s'%s%s", datapath, pngpath,
-		 extra ? "; " : "", extra ? extra : "");
+	mb_gp_quote(qdata, sizeof(qdata), datapath);
+	mb_gp_quote(qpng, sizeof(qpng), pngpath);
+	snprintf(expr, sizeof(expr), "data=%s; out=%s%s%s", qdata, qpng, extra ? "; " : "",
+		 extra ? extra : "");
 	unlink(pngpath);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
-		if (fd >= 0) {
-			dprintf(fd, "== %s %s\n", script, png);
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		execlp(ctx->gnuplot, ctx->gnuplot, "-e", expr, gp, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) || stat(pngpath, &st) ||
+	status = run_gnuplot(ctx, script, png, expr, logpath);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) || stat(pngpath, &st) ||
 	    st.st_size == 0) {
 		fprintf(stderr, "claims: chart %s (%s) was not drawn; see %s\n", png, script,
 			logpath);

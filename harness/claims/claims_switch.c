@@ -110,7 +110,7 @@ static void sw_table(struct cl_claim *c, const struct cl_table *t, const struct 
 			unsigned na = cl_get(t, CL_SEL(.mode = "async", .recipe = recipe,
 						       .conc = p->cs[j]), "throughput", tpa);
 			cl_ci_ratio(tpa, na, tps, ns, q);
-			cl_cell(c, row, 2 + j, "%s", cl_fmt_ci(a, sizeof(a), q, 1, "x"));
+			cl_cell(c, row, 2 + j, "%s", cl_fmt_ci_vs(a, sizeof(a), q, 1, "x", CL_THR(1)));
 			if (p->cs[j] == 1)
 				continue;
 			r->missing += !q->n;
@@ -119,7 +119,7 @@ static void sw_table(struct cl_claim *c, const struct cl_table *t, const struct 
 				snprintf(r->slower_txt + strlen(r->slower_txt),
 					 sizeof(r->slower_txt) - strlen(r->slower_txt),
 					 "%s%s at C=%u (%s)", r->slower > 1 ? "; " : "", p->waits[i],
-					 p->cs[j], cl_fmt_ci(b, sizeof(b), q, 1, "x"));
+					 p->cs[j], cl_fmt_ci_vs(b, sizeof(b), q, 1, "x", CL_THR(1)));
 			}
 			if (i == 0)
 				r->wins_short += q->n && q->lo > 1;
@@ -148,7 +148,7 @@ static void sw_crossover(const struct sw_plan *p, struct sw_result *r)
 		if (from > 0)
 			snprintf(s + strlen(s), len - strlen(s), "async wins from %s on (at %s: %s)",
 				 p->waits[from], p->waits[from - 1],
-				 cl_fmt_ci(a, sizeof(a), &r->ratio[from - 1][j], 1, "x"));
+				 cl_fmt_ci_vs(a, sizeof(a), &r->ratio[from - 1][j], 1, "x", CL_THR(1)));
 	}
 }
 
@@ -175,7 +175,7 @@ static void sw_verdict(struct cl_claim *c, const struct sw_plan *p, const struct
 		       "(C=%u: %s). Switching between tasks does cost something, but here it is "
 		       "far cheaper than what a blocking wait costs a sync worker (a system call, "
 		       "a sleep and a wake-up per task). Where async wins: %s.", p->vc_list,
-		       p->waits[0], p->cs[jv], cl_fmt_ci(a, sizeof(a), &r->ratio[0][jv], 1, "x"),
+		       p->waits[0], p->cs[jv], cl_fmt_ci_vs(a, sizeof(a), &r->ratio[0][jv], 1, "x", CL_THR(1)),
 		       r->cross);
 	} else {
 		cl_why(c, "Async was nowhere measurably slower than sync at C = %s, but not "
@@ -210,7 +210,7 @@ static void sw_notes(struct cl_claim *c, const struct cl_table *t, const struct 
 		cl_note(c, "With one task in flight (C=1) the loop overlaps nothing and pays its "
 			"own machinery (a timer in its heap, an epoll wait, the dispatch) instead of "
 			"one clock_nanosleep: at %s it reached %s sync's throughput, %s%s.",
-			p->waits[0], cl_fmt_ci(a, sizeof(a), q, 1, "x"),
+			p->waits[0], cl_fmt_ci_vs(a, sizeof(a), q, 1, "x", CL_THR(1)),
 			q->hi < 1 ? "measurably slower: that is the overhead the claim is about" :
 			q->lo > 1 ? "measurably faster" : "the same within the interval",
 			q->hi < 1 && c->verdict == CL_FAILS ?

@@ -56,7 +56,9 @@ static double stat_one(const double *med, void *arg)
 static struct cl_ci batch_median(const struct cl_sample *s, int m)
 {
 	struct cl_ci x;
-	cl_boot(s, 1, stat_one, &m, &x);
+	char what[48];
+	snprintf(what, sizeof(what), "claim 1: median of metric %d", m);
+	cl_boot(what, s, 1, stat_one, &m, &x);
 	return x;
 }
 
@@ -112,8 +114,8 @@ static void batch_verdict(struct cl_claim *c, const struct batch *bt)
 	double nt = bt->n;
 	char a[96], b[96];
 
-	cl_boot(s, 2, stat_speedup, NULL, &sp);
-	cl_boot(s, 2, stat_idle_share, &nt, &share);
+	cl_boot("claim 1: batch time, sync / async", s, 2, stat_speedup, NULL, &sp);
+	cl_boot("claim 1: idle share of the time saved", s, 2, stat_idle_share, &nt, &share);
 	if (!sp.n || !share.n) {
 		cl_why(c, "The sync or the async (C=64) configuration has too few usable runs "
 		       "(successful and undisturbed), so nothing can be decided.");
@@ -128,8 +130,9 @@ static void batch_verdict(struct cl_claim *c, const struct batch *bt)
 	       "was idle time, not computing (threshold: at least %.0f%%). That is the "
 	       "claim's mechanism: the work is not done faster; the waiting is "
 	       "overlapped, so the worker spends less idle time per task.",
-	       cl_fmt_ci(a, sizeof(a), &sp, 1, "x"), CL_WAIT_SPEEDUP,
-	       cl_fmt_ci(b, sizeof(b), &share, 100, "%"), 100 * CL_IDLE_SHARE);
+	       cl_fmt_ci_vs(a, sizeof(a), &sp, 1, "x", CL_THR(CL_WAIT_SPEEDUP)), CL_WAIT_SPEEDUP,
+	       cl_fmt_ci_vs(b, sizeof(b), &share, 100, "%", CL_THR(CL_IDLE_SHARE)),
+	       100 * CL_IDLE_SHARE);
 	double busy_s = batch_median(&s[0], M_BUSY).est, busy_a = batch_median(&s[1], M_BUSY).est;
 	cl_note(c, "CPU time per task: sync %s us, async %s us. %s", cl_fmt(a, sizeof(a), busy_s),
 		cl_fmt(b, sizeof(b), busy_a),
@@ -236,16 +239,22 @@ void cl_claim_breakfast(struct cl_ctx *ctx, struct cl_claim *c)
 		cl_why(c, "The sync or the async configuration has too few usable runs "
 		       "(successful and undisturbed), so nothing can be decided.");
 	} else {
-		bool ok = p50[1].hi < mid && p50[0].lo > mid;
-		bool bad = p50[1].lo > mid || p50[0].hi < mid;
+		/* a median within one histogram bucket of the midpoint is not
+		 * on either side of it */
+		bool bucket = cl_same_bucket(p50[1].est, mid) || cl_same_bucket(p50[0].est, mid);
+		bool ok = p50[1].hi < mid && p50[0].lo > mid && !bucket;
+		bool bad = (p50[1].lo > mid || p50[0].hi < mid) && !bucket;
 		c->verdict = ok ? CL_HOLDS : bad ? CL_FAILS : CL_INCONCLUSIVE;
 		cl_why(c, "Median task latency: async %s against %.1f ms if the waits overlap; "
 		       "sync %s against %.1f ms if they add up. The rule: async's whole interval "
-		       "below the midpoint %.1f ms and sync's above it. What is left over the "
+		       "below the midpoint %.1f ms and sync's above it.%s What is left over the "
 		       "ideal (async %s ms, sync %s ms) is the timers' wake-up latency and "
-		       "bookkeeping.", cl_fmt_ci(a, sizeof(a), &p50[1], 1e-3, " ms"),
-		       overlap / 1e3, cl_fmt_ci(b, sizeof(b), &p50[0], 1e-3, " ms"), sum / 1e3,
-		       mid / 1e3, cl_fmt((char[32]){ 0 }, 32, (p50[1].est - overlap) / 1e3),
+		       "bookkeeping.", cl_fmt_ci_vs(a, sizeof(a), &p50[1], 1e-3, " ms", CL_THR(mid)),
+		       overlap / 1e3, cl_fmt_ci_vs(b, sizeof(b), &p50[0], 1e-3, " ms", CL_THR(mid)),
+		       sum / 1e3, mid / 1e3,
+		       bucket ? " A median within one histogram bucket of the midpoint (the "
+				"histogram keeps a latency to within 1/128) is on neither side." : "",
+		       cl_fmt((char[32]){ 0 }, 32, (p50[1].est - overlap) / 1e3),
 		       cl_fmt((char[32]){ 0 }, 32, (p50[0].est - sum) / 1e3));
 	}
 	if (!use_preset)

@@ -6,7 +6,8 @@
  *   hist.h    the per-worker latency histogram and its percentiles
  *   calib.h   calibration of cpu:DUR on this machine
  * Inside, and not for other subsystems: runner.h and spawn.c (a run's
- * phases: spawning, the gate, reaping), worker.c (the executors), gil.c
+ * phases: spawning, the gate, reaping), worker.c (the executors),
+ * arrivals.h (when the executors start tasks: the open-loop schedule), gil.c
  * (the interpreter-lock emulation), trace.c (the --trace writer),
  * cpustat.c (outside_load from /proc/stat).
  * The engine reaches the step kinds only through workloads/step.h and the

@@ -30,6 +30,17 @@ const struct mb_mode mb_modes[MB_NMODES] = {
 #undef MB_MODE_ENTRY
 };
 
+/* The modes are the CSV's mode values, listed once in base (schema.h,
+ * MB_MODE_NAMES) for the report and here with their rules: the two lists
+ * must name the same modes in the same order (test_modes checks the
+ * names). */
+_Static_assert((int)MB_NMODES == (int)MB_NMODE_NAMES, "MB_MODES and MB_MODE_NAMES differ in length");
+#define MB_MODE_SAME_ID(n, id, a, p, r, h)                                      \
+	_Static_assert((int)MB_MODE_##id == (int)MB_MODE_NAME_##id,              \
+		       "MB_MODES and MB_MODE_NAMES differ in order at " n);
+MB_MODES(MB_MODE_SAME_ID)
+#undef MB_MODE_SAME_ID
+
 const struct mb_mode *mb_mode_find(const char *name)
 {
 	for (unsigned i = 0; i < MB_NMODES; i++)

@@ -65,6 +65,16 @@ static void *thread_main(void *arg)
 	pthread_setname_np(pthread_self(), name);
 	/* run->stop is the control block's stop word. */
 	mb_worker_main(w, gate_wait, (char *)w->run->stop - offsetof(struct mb_control, stop));
+	/* Fault injection for the tests (MB_FAULT_STUCK_THREADS=1): a thread
+	 * that never returns and cannot be cancelled, as one stuck in an
+	 * uninterruptible call would be, so the runner's give-up path
+	 * (-EDEADLK) and the sweep's reaction to it can be tested. */
+	const char *fault = getenv("MB_FAULT_STUCK_THREADS");
+	if (fault && !strcmp(fault, "1")) {
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		for (;;)
+			pause();
+	}
 	return NULL;
 }
 

@@ -3,8 +3,11 @@
  * so forked workers' events come back too): no allocation, no lock, no
  * shared line on the measured path; a full buffer counts drops instead.
  * The runner writes the events out after the run, as CSV:
- *   label,worker,slot,task,kind,stage,branch,step,start_us,end_us
- * with times since the run's start and kind one of task, cpu, wait, lock. */
+ *   label,worker,slot,task,kind,stage,branch,step,start_us,end_us,intended_us
+ * with times since the run's start and kind one of task, cpu, wait, lock.
+ * intended_us is when the event was due: a task's place in the open-loop
+ * schedule (in a closed loop, its start); a step's or a lock wait's start,
+ * since steps are not scheduled. */
 #ifndef MB_TRACE_H
 #define MB_TRACE_H
 
@@ -18,6 +21,7 @@ enum mb_trace_kind { MB_TRACE_TASK, MB_TRACE_CPU, MB_TRACE_WAIT, MB_TRACE_LOCK }
 
 struct mb_trace_event {
 	uint64_t t0, t1;
+	uint64_t due; /* intended_us: see above */
 	uint32_t task;
 	uint16_t slot;
 	uint8_t kind, stage, branch, pos;

@@ -5,7 +5,6 @@
 #include "worker.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,37 +12,43 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "arrivals.h"
 #include "modes.h"
 
-static bool stop_requested(const struct mb_worker *w)
-{
-	return __atomic_load_n(w->run->stop, __ATOMIC_RELAXED) != 0;
-}
-
-/* Open loop: the intended start of the next task. Constant arrivals are
- * evenly spaced; Poisson arrivals have exponential gaps. */
-static void advance_schedule(struct mb_worker *w)
-{
-	double gap = w->interval_ns;
-	if (w->run->poisson) {
-		double u = ((double)(mb_rand(&w->rng) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-		gap = -log(u) * w->interval_ns;
-	}
-	w->next_start_ns += (uint64_t)gap;
-}
-
+/* A completed task, into the histograms and the count. The count goes to
+ * the worker's result slot (its own cache lines) at once, so a worker
+ * cancelled or killed in its next task still reports what it completed,
+ * as its histograms do. */
 static inline void record(struct mb_worker *w, uint64_t intended, uint64_t start,
 			  uint64_t end)
 {
 	mb_hist_record(w->lat, end - intended);
 	mb_hist_record(w->svc, end - start);
-	w->done++;
+	w->res->tasks = ++w->done;
 }
 
-static inline bool may_start(struct mb_worker *w, uint64_t now)
+/* A step's error: -ECANCELED while the run is stopping is a step cut
+ * short (its task did not complete; no error), anything else fails the
+ * worker. Returns true for the cut. */
+static bool step_cut(struct mb_worker *w, const struct mb_step *s, int rc)
 {
-	return w->started < w->quota && (!w->deadline_ns || now < w->deadline_ns) &&
-	       !w->error && !stop_requested(w);
+	if (rc == -ECANCELED && mb_worker_stopping(w))
+		return true;
+	mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
+	return false;
+}
+
+/* Sleeps until t (CLOCK_MONOTONIC), without the interpreter lock. */
+static void sleep_until(struct mb_worker *w, uint64_t t)
+{
+	struct timespec ts = { .tv_sec = (time_t)(t / MB_NS_PER_S),
+			       .tv_nsec = (long)(t % MB_NS_PER_S) };
+	if (w->gil)
+		mb_gil_release(w->gil);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+	if (w->gil)
+		mb_gil_acquire(w->gil);
 }
 
 /* ---- blocking executor: one task at a time, branches one after another */
@@ -84,7 +89,7 @@ static int run_step_blocking(struct mb_worker *w, struct mb_lane *lane,
 		if (mb_gil_acquire(w->gil) && w->run->trace)
 			mb_worker_trace_lock(w, a);
 	}
-	if (w->run->trace)
+	if (w->run->trace && rc >= 0)
 		mb_worker_trace(w, (s->kind->flags & MB_STEP_F_WAIT) ? MB_TRACE_WAIT : MB_TRACE_CPU,
 				w->started - 1, 0, stage, branch, pos, t0, mb_now_ns());
 	return rc;
@@ -98,36 +103,27 @@ static void run_blocking(struct mb_worker *w)
 	if (w->gil)
 		mb_gil_acquire(w->gil);
 	for (;;) {
-		uint64_t now = mb_now_ns(), intended = now;
-		if (!may_start(w, now))
+		uint64_t now = mb_now_ns(), intended;
+		enum mb_next nx = mb_next_task(w, now, &intended);
+		if (nx == MB_NEXT_NONE)
 			break;
-		if (w->interval_ns) {
-			intended = w->next_start_ns;
-			advance_schedule(w);
-			if (intended > now) {
-				struct timespec ts = { .tv_sec = (time_t)(intended / MB_NS_PER_S),
-						       .tv_nsec = (long)(intended % MB_NS_PER_S) };
-				if (w->gil)
-					mb_gil_release(w->gil);
-				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-				if (w->gil)
-					mb_gil_acquire(w->gil);
-				now = mb_now_ns();
-			}
+		if (nx == MB_NEXT_WAIT) {
+			sleep_until(w, w->next_start_ns);
+			continue;
 		}
-		w->started++;
+		mb_task_taken(w);
 		const struct mb_step *s;
 		MB_FOR_EACH_STEP_AT(r, s, i, b, j)
 		{
 			int rc = run_step_blocking(w, lane, s, i, b, j);
 			if (MB_UNLIKELY(rc < 0)) {
-				mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
+				step_cut(w, s, rc);
 				goto out;
 			}
 		}
 		uint64_t end = mb_now_ns();
 		if (w->run->trace)
-			mb_worker_trace(w, MB_TRACE_TASK, w->started - 1, 0, 0, 0, 0, now, end);
+			mb_worker_trace_task(w, w->started - 1, 0, intended, now, end);
 		record(w, intended, now, end);
 	}
 out:
@@ -139,13 +135,17 @@ out:
 
 static void stage_begin(struct mb_worker *w, struct mb_task *t);
 
+/* A task's last branch is done: recorded unless a step was cut short;
+ * its slot is free again either way. */
 static void task_end(struct mb_worker *w, struct mb_task *t)
 {
-	uint64_t end = mb_now_ns();
-	if (w->run->trace)
-		mb_worker_trace(w, MB_TRACE_TASK, t->seq, (unsigned)(t - w->tasks), 0, 0, 0,
-				t->start_ns, end);
-	record(w, t->intended_ns, t->start_ns, end);
+	if (!t->cut) {
+		uint64_t end = mb_now_ns();
+		if (w->run->trace)
+			mb_worker_trace_task(w, t->seq, (unsigned)(t - w->tasks), t->intended_ns,
+					     t->start_ns, end);
+		record(w, t->intended_ns, t->start_ns, end);
+	}
 	t->next_free = w->free_tasks;
 	w->free_tasks = t;
 }
@@ -154,10 +154,22 @@ static void branch_done(struct mb_worker *w, struct mb_task *t)
 {
 	if (--t->pending)
 		return;
-	if (++t->stage < w->run->recipe->nstages)
+	if (!t->cut && ++t->stage < w->run->recipe->nstages)
 		stage_begin(w, t);
 	else
 		task_end(w, t);
+}
+
+/* A step of the lane failed with rc: a cut ends the lane's branch (the
+ * task's other branches finish, then it ends unrecorded); a failure
+ * abandons the task, whose slot is not reused. */
+static void lane_failed(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s,
+			int rc)
+{
+	if (step_cut(w, s, rc)) {
+		lane->task->cut = true;
+		branch_done(w, lane->task);
+	}
 }
 
 static void trace_lane(struct mb_worker *w, struct mb_lane *lane, const struct mb_step *s)
@@ -173,7 +185,7 @@ static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
 	struct mb_task *t = lane->task;
 	const struct mb_branch *br = &w->run->recipe->st[t->stage].br[lane->branch];
 
-	while (lane->pos < br->nsteps) {
+	while (lane->pos < br->nsteps && !t->cut) {
 		const struct mb_step *s = &br->steps[lane->pos];
 		if (w->run->trace) {
 			lane->t0 = mb_now_ns();
@@ -184,8 +196,7 @@ static void lane_advance(struct mb_worker *w, struct mb_lane *lane)
 		if (rc == MB_Q_QUEUED)
 			return;
 		if (MB_UNLIKELY(rc < 0)) {
-			mb_worker_fail(w, rc, "%s step: %s", s->kind->name, strerror(-rc));
-			/* The task is abandoned: its slot is not reused. */
+			lane_failed(w, lane, s, rc);
 			return;
 		}
 		if (w->run->trace)
@@ -200,9 +211,9 @@ static void lane_done(struct mb_lane *lane, int res)
 {
 	struct mb_worker *w = lane->w;
 	if (MB_UNLIKELY(res < 0)) {
-		const struct mb_step *s =
-			&w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos];
-		mb_worker_fail(w, res, "%s step: %s", s->kind->name, strerror(-res));
+		lane_failed(w, lane,
+			    &w->run->recipe->st[lane->task->stage].br[lane->branch].steps[lane->pos],
+			    res);
 		return;
 	}
 	if (w->run->trace)
@@ -220,6 +231,10 @@ static void stage_begin(struct mb_worker *w, struct mb_task *t)
 	t->pending = st->nbranches + 1;
 	for (unsigned b = 0; b < st->nbranches; b++) {
 		struct mb_lane *lane = &t->lanes[b];
+		if (t->cut) { /* an earlier branch was cut: start no more */
+			t->pending--;
+			continue;
+		}
 		lane->branch = b;
 		lane->pos = 0;
 		lane_advance(w, lane);
@@ -244,44 +259,29 @@ static void run_async(struct mb_worker *w)
 		mb_loop_set_wait_hooks(w->loop, gil_release_hook, gil_acquire_hook, w->gil);
 	}
 	for (;;) {
-		uint64_t now = mb_now_ns();
-		uint64_t wait = UINT64_MAX;
-		while (w->free_tasks && may_start(w, now)) {
-			uint64_t intended = now;
-			if (w->interval_ns) {
-				if (w->next_start_ns > now) {
-					wait = w->next_start_ns - now;
-					break;
-				}
-				intended = w->next_start_ns;
-				advance_schedule(w);
-			}
+		uint64_t now = mb_now_ns(), intended;
+		enum mb_next nx = MB_NEXT_NONE;
+		while (w->free_tasks && (nx = mb_next_task(w, now, &intended)) == MB_NEXT_START) {
 			struct mb_task *t = w->free_tasks;
 			w->free_tasks = t->next_free;
 			t->intended_ns = intended;
 			t->start_ns = now;
-			t->seq = w->started++;
+			t->seq = w->started;
 			t->stage = 0;
+			t->cut = false;
+			mb_task_taken(w);
 			stage_begin(w, t);
 			now = mb_now_ns();
 		}
+		/* With a free slot, nx says what next: wait for the next
+		 * arrival, or start no more. */
+		uint64_t wait = nx == MB_NEXT_WAIT ? w->next_start_ns - now : UINT64_MAX;
 		if (!mb_loop_pending(w->loop)) {
-			if (w->free_tasks && may_start(w, now))
-				continue;
-			if (wait == UINT64_MAX)
+			if (nx != MB_NEXT_WAIT)
 				break;
-			struct timespec ts = { .tv_sec = (time_t)(wait / MB_NS_PER_S),
-					       .tv_nsec = (long)(wait % MB_NS_PER_S) };
-			if (w->gil)
-				mb_gil_release(w->gil);
-			nanosleep(&ts, NULL);
-			if (w->gil)
-				mb_gil_acquire(w->gil);
+			sleep_until(w, w->next_start_ns);
 			continue;
 		}
-		if (w->deadline_ns && wait == UINT64_MAX && w->started < w->quota &&
-		    now < w->deadline_ns)
-			wait = w->deadline_ns - now; /* wake to stop starting */
 		int rc = mb_loop_run_once(w->loop, wait);
 		if (MB_UNLIKELY(rc < 0)) {
 			mb_worker_fail(w, rc, "event loop: %s", strerror(-rc));
@@ -381,6 +381,7 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	 * default slack, so short waits are measured, not the slack. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	res->placement_ok = 1;
+	res->tasks = 0; /* record() keeps it up to date */
 	if (w->bind && (rc = mb_topo_bind_self(run->topo, w->pu)))
 		mb_worker_fail(w, rc, "binding to PU %u: %s", w->pu, strerror(-rc));
 	w->rng = run->seed * 0x9E3779B97F4A7C15ull + w->id + 1;
@@ -394,8 +395,7 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	getrusage(RUSAGE_THREAD, &r0);
 	res->start_ns = mb_now_ns();
 	if (!w->error) {
-		w->deadline_ns = run->duration_ns ? t0 + run->duration_ns : 0;
-		w->next_start_ns = t0;
+		mb_arrivals_init(w, t0);
 		if (run->mode->async)
 			run_async(w);
 		else
@@ -408,7 +408,6 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	res->last_cpu = cpu1;
 	if (w->bind && run->topo->this_system && (cpu0 != (int)w->pu || cpu1 != (int)w->pu))
 		res->placement_ok = 0;
-	res->tasks = w->done;
 	res->user_us = tv_us(r1.ru_utime) - tv_us(r0.ru_utime);
 	res->sys_us = tv_us(r1.ru_stime) - tv_us(r0.ru_stime);
 	res->nvcsw = (uint64_t)(r1.ru_nvcsw - r0.ru_nvcsw);

@@ -40,32 +40,50 @@ struct mb_task {
 	uint64_t start_ns, intended_ns;
 	uint64_t seq;
 	unsigned stage, pending;
+	bool cut; /* a step stopped before its end: the task will not complete */
 };
 
 /* Sets up, waits on the barrier (which returns the run's common start
  * time), runs and records one worker. Called in the worker's own thread or
- * process. A duration-bound run ends at the common start + duration for
- * every worker, however late each was woken. */
+ * process. A duration-bound run starts no task due at or after the common
+ * start + duration, for every worker however late it was woken: in a
+ * closed loop none from then on, in an open loop (run->rate) exactly the
+ * arrivals due before then, the W workers' schedules interleaved so one
+ * task is due every 1/rate (arrivals.h). */
 void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg);
 
-/* Appends a trace event (the caller checks that tracing is on). */
-static inline void mb_worker_trace(struct mb_worker *w, unsigned kind, uint64_t task,
-				   unsigned slot, unsigned stage, unsigned branch, unsigned pos,
-				   uint64_t t0, uint64_t t1)
+/* Appends a trace event due at t0 (the caller checks that tracing is on);
+ * returns it, or NULL when the buffer is full. */
+static inline struct mb_trace_event *mb_worker_trace(struct mb_worker *w, unsigned kind,
+						     uint64_t task, unsigned slot, unsigned stage,
+						     unsigned branch, unsigned pos, uint64_t t0,
+						     uint64_t t1)
 {
 	if (w->trace_n == w->trace_cap) {
 		w->trace_dropped++;
-		return;
+		return NULL;
 	}
 	struct mb_trace_event *e = &w->trace_ev[w->trace_n++];
 	e->t0 = t0;
 	e->t1 = t1;
+	e->due = t0;
 	e->task = (uint32_t)task;
 	e->slot = (uint16_t)slot;
 	e->kind = (uint8_t)kind;
 	e->stage = (uint8_t)stage;
 	e->branch = (uint8_t)branch;
 	e->pos = (uint8_t)pos;
+	return e;
+}
+
+/* Appends a task's event: it ran from start to end and was due at
+ * intended (its place in the open-loop schedule, else its start). */
+static inline void mb_worker_trace_task(struct mb_worker *w, uint64_t task, unsigned slot,
+					uint64_t intended, uint64_t start, uint64_t end)
+{
+	struct mb_trace_event *e = mb_worker_trace(w, MB_TRACE_TASK, task, slot, 0, 0, 0, start, end);
+	if (e)
+		e->due = intended;
 }
 
 /* Tracing: records a wait for the interpreter lock from t0 until now,

@@ -9,12 +9,14 @@
 #ifndef MB_REPORT_H
 #define MB_REPORT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "base.h"
 
-/* `modebench report [-o DIR] [--scripts DIR] [--no-charts] [-j N] CSV...`.
+/* `modebench report [-o DIR] [--format LIST] [--scripts DIR] [--no-charts]
+ * [-j N] [-q] CSV...`.
  * argv[0] is "report". Returns the process exit status: 0 report written,
  * 1 nothing to report (empty or all-failed input) or a chart failed to
  * render, 2 usage or input error (DIR left untouched). Prints to stderr. */
@@ -22,30 +24,95 @@ int mb_report_main(int argc, char **argv);
 
 /* ---- Input ------------------------------------------------------------ */
 
-/* One input row. text[c] is the field of column c (NULL when the file has
- * no such column, "" when the field is empty); num[c] is its value for
- * numeric columns (NAN when absent or empty, or for text columns). */
+/* The columns the reader parses as numbers, and the text columns (kept
+ * verbatim, never parsed); every column of schema.h is in exactly one
+ * list (checked when report_csv.c compiles). */
+#define MB_REPORT_NUMERIC(X)                                                 \
+	X(rep) X(warmup) X(cores) X(workers) X(concurrency) X(rate)          \
+	X(gil_us) X(work_units) X(tasks) X(wall_s) X(throughput)             \
+	X(lat_mean_us) X(lat_p50_us) X(lat_p90_us) X(lat_p99_us)             \
+	X(lat_p999_us) X(lat_max_us) X(user_s) X(sys_s) X(cpu_util)          \
+	X(ctx_vol) X(ctx_invol) X(max_rss_kb) X(outside_load)                \
+	X(io_fraction) X(svc_mean_us) X(svc_p50_us) X(svc_p99_us)            \
+	X(svc_p999_us) X(bytes_per_s)
+#define MB_REPORT_TEXT(X)                                                    \
+	X(schema) X(run_id) X(started_at) X(host) X(cpu_model) X(topology)   \
+	X(kernel) X(version) X(workload) X(recipe) X(mode) X(backend)        \
+	X(policy) X(cpuset) X(status) X(error) X(placement_ok) X(arrivals)   \
+	X(server_cpus) X(flags) X(ci_pct) X(label)
+
+enum mb_report_num_slot {
+#define MB_REPORT_NUM_SLOT(name) MB_REPORT_NUM_##name,
+	MB_REPORT_NUMERIC(MB_REPORT_NUM_SLOT)
+#undef MB_REPORT_NUM_SLOT
+	MB_REPORT_NNUM
+};
+
+enum mb_report_text_slot {
+#define MB_REPORT_TEXT_SLOT(name) MB_REPORT_TEXT_##name,
+	MB_REPORT_TEXT(MB_REPORT_TEXT_SLOT)
+#undef MB_REPORT_TEXT_SLOT
+	MB_REPORT_NTEXT
+};
+
+/* Where column c is kept in a row: 1 + its numeric slot (> 0), or
+ * -1 - its text slot (< 0). */
+extern const signed char mb_report_slot[MB_NCOLUMNS];
+
+/* One input row, compact: the text columns as strings interned in the
+ * input (equal strings are one pointer, so keys compare by pointer), the
+ * numeric columns as numbers only (their text is not kept). Read it with
+ * mb_report_text() and mb_report_num(). */
 struct mb_report_row {
-	char *text[MB_NCOLUMNS];
-	double num[MB_NCOLUMNS];
+	const char *str[MB_REPORT_NTEXT];
+	double val[MB_REPORT_NNUM];
 	const char *file; /* owned by the input (copy of the path) */
 	long line;        /* 1-based line where the record starts */
 };
+
+/* The field of text column c: NULL when the file has no such column, ""
+ * when the field is empty; NULL for a numeric column. */
+static inline const char *mb_report_text(const struct mb_report_row *r,
+					 enum mb_column c)
+{
+	int s = mb_report_slot[c];
+	return s < 0 ? r->str[-1 - s] : NULL;
+}
+
+/* The value of numeric column c: NAN when the file has no such column or
+ * the field is empty, and for a text column. */
+static inline double mb_report_num(const struct mb_report_row *r,
+				   enum mb_column c)
+{
+	int s = mb_report_slot[c];
+	return s > 0 ? r->val[s - 1] : NAN;
+}
+
+struct mb_report_pool; /* the interned strings (report_intern.c) */
 
 struct mb_report_input {
 	struct mb_report_row *rows;
 	size_t nrows, cap;
 	char **files; /* paths read, in order */
 	size_t nfiles;
+	struct mb_report_pool *pool;
 };
 
 /* Append the rows of the modebench CSV at path to in. Checks that the
- * header names the required columns (every column of the README's "CSV" contract; the schema.h
- * extensions are optional; unknown columns are ignored, order is free),
+ * header names the required columns (every column of the README's "CSV"
+ * contract; the schema.h extensions are optional; unknown columns are
+ * ignored, order is free), that quotes are well formed and no byte is NUL,
  * that every record has as many fields as the header and that numeric
  * fields parse completely. A status=ok, warmup=0 row must have a
  * throughput. A repeated header line (files joined with cat) is skipped.
- * On error returns -EINVAL (or -errno for I/O) with err set to one line. */
+ * On error returns -EINVAL (or -errno for I/O) with err set to one
+ * printable line; its LINE is the line the record starts on. A modebench
+ * CSV that holds no runs, a sweep's meta file (OUTPUT.meta.csv: header
+ * sweep_id,started_at,host,...) or a --trace file (label,worker,slot,
+ * task,kind,...), is read no further: returns 1 with err "PATH: what it
+ * is, not runs: skipped", in unchanged but for the path. Cost: one
+ * pass over the file (base's CSV reader); a row takes about 420 bytes
+ * plus the text fields that no earlier row had (interned). */
 int mb_report_read(struct mb_report_input *in, const char *path, char *err,
 		   size_t errlen);
 void mb_report_input_free(struct mb_report_input *in);
@@ -69,24 +136,51 @@ int mb_report_fit_amdahl(const double *k, const double *s, size_t n,
 
 /* ---- Aggregation (report_group.c) ------------------------------------- */
 
-/* One configuration: the ok, non-warmup runs sharing (host, workload,
- * recipe, mode, backend, policy, cores, concurrency, rate, gil_us,
- * io_fraction). Strings point into the input rows. */
+/* One machine as the report tells them apart: the runs' (host,
+ * cpu_model, topology, label). Two machines are never pooled, even when
+ * their hosts have one name (every cloud VM is "vm"). name is what the
+ * report calls it: the label when the runs have one, else the host; when
+ * machines share that, it is followed by the short CPU model ("vm
+ * (Xeon 8375C)"), or by the host for labels, or numbered ("vm", "vm#2"). */
+struct mb_report_machine {
+	const char *host, *cpu_model, *topology, *label; /* "" when absent */
+	const char *kernel, *version; /* of its first row */
+	char *name;                   /* owned by the summary */
+};
+
+/* One configuration: the ok, non-warmup runs sharing (machine, workload,
+ * recipe, mode, backend, policy, cores, concurrency, rate, arrivals,
+ * gil_us, io_fraction). Strings point into the input rows, but host is the
+ * machine's name (struct mb_report_machine), owned by the summary: the
+ * key of every chart, table and verdict; hostname is the runs' host. */
 struct mb_report_group {
 	const char *host, *workload, *recipe, *mode, *backend, *policy;
 	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
+	const char *arrivals; /* closed, constant, poisson; "closed" for a
+			       * closed loop without the column, "" unknown */
+	const char *hostname, *label;
 	const char *cpu_model, *topology, *kernel, *version;
 	size_t n_failed; /* rows of this configuration with status != ok */
 
 	struct mb_stat tp; /* throughput, tasks/s */
+	/* What tp's interval is: "order-statistic 95%", or below 6 runs
+	 * "range (75%)", the range and how often it covers the median
+	 * (tp.coverage). */
+	char ci_kind[32];
+	/* The sweep summary's warnings for these runs (base's
+	 * mb_stat_flags: CV >= 5%, outliers, few reps, short runs,
+	 * noisy(N)), joined by "; "; "" when none. */
+	char flags[64];
 	struct mb_stat p50, p99, p999; /* latency percentiles, us */
 	double lat_mean, lat_p90, lat_max; /* medians, us */
 	double cpu_util, bytes_per_s;      /* medians */
 
-	/* Against closed-loop sync at 1 core on the same host, workload,
+	/* Against closed-loop sync at 1 core on the same machine, workload,
 	 * recipe and io_fraction (preferring the same gil_us, backend,
 	 * policy); NAN without one, and for open-loop (rate > 0) runs, whose
-	 * throughput is the offered rate. lo/hi scale the throughput CI. */
+	 * throughput is the offered rate. lo/hi scale the throughput CI.
+	 * Efficiency (speedup / cores) is NAN for wait-bound panels, where
+	 * the speedup comes from overlapping waits, not from the cores. */
 	double speedup, speedup_lo, speedup_hi;
 	double efficiency, efficiency_lo, efficiency_hi;
 	double littles_bound; /* concurrency / median mean latency, tasks/s */
@@ -110,24 +204,38 @@ struct mb_report_group {
 	 * too few points. */
 	double usl_sigma, usl_kappa, amdahl_sigma, usl_base;
 	int fit_points;
+	/* A fit through as many core counts above 1 as it has parameters
+	 * (Amdahl 1, USL 2) passes through every point: exact, no freedom,
+	 * no test of the law. fit_note says that, and what a parameter
+	 * outside its range means (sigma < 0: superlinear, or noise; sigma
+	 * > 1: slower than one core; kappa < 0: not physical, noise); "" when
+	 * there is nothing to say. The values are kept as fitted; charts
+	 * draw them clamped to the valid range. */
+	int amdahl_exact, usl_exact;
+	char fit_note[192];
 
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
-	 * rate; hpanel = panel less host; iopanel = host, workload, gil_us,
-	 * rate; lpanel = panel less rate. File-name-safe slugs, owned by the
-	 * summary. */
+	 * rate, arrivals; hpanel = panel less host; iopanel = host, workload,
+	 * gil_us, rate, arrivals; lpanel = panel less rate. File-name-safe
+	 * slugs, owned by the summary. */
 	char *panel, *hpanel, *iopanel, *lpanel;
 };
 
 struct mb_report_summary {
-	struct mb_report_group *groups; /* sorted: host, workload, recipe,
-					 * io_fraction, gil_us, rate, mode (in
-					 * the modes table's order), backend, policy,
-					 * cores, concurrency */
+	struct mb_report_group *groups; /* sorted: host (the machine's name),
+					 * workload, recipe, io_fraction,
+					 * gil_us, rate, arrivals, mode (in
+					 * mb_mode_names' order, other names
+					 * after), backend, policy, cores,
+					 * concurrency */
 	size_t ngroups;
 	size_t nrows, n_ok, n_warmup, n_not_ok; /* n_not_ok: non-warmup */
 	const struct mb_report_row **not_ok;    /* the n_not_ok rows */
-	const char **hosts; /* distinct hosts, sorted */
+	const char **hosts; /* distinct machine names, sorted */
 	size_t nhosts;
+	struct mb_report_machine *machines; /* of the ok rows, by label or
+					     * host, then host, CPU, ... */
+	size_t nmachines;
 };
 
 /* Aggregates in into out (which the caller frees). -ENOMEM on allocation
@@ -137,15 +245,12 @@ int mb_report_aggregate(const struct mb_report_input *in,
 void mb_report_summary_free(struct mb_report_summary *s);
 
 /* The group of a configuration, matching the given fields (NULL or NAN
- * matches anything); the first in sort order, or NULL. */
+ * matches anything; host is the machine's name, e.g. "vm (Xeon 8375C)");
+ * the first in sort order, or NULL. */
 const struct mb_report_group *
 mb_report_find(const struct mb_report_summary *s, const char *host,
 	       const char *workload, const char *mode, double cores,
 	       double concurrency, double io_fraction);
-
-/* Position of a mode in the modes table's order (0..5), or -1 for other names. */
-int mb_report_mode_index(const char *mode);
-extern const char *const mb_report_modes[6];
 
 /* ---- Output ----------------------------------------------------------- */
 
@@ -176,17 +281,30 @@ int mb_report_plan_charts(const struct mb_report_summary *s,
 			  struct mb_report_charts *c);
 void mb_report_charts_free(struct mb_report_charts *c);
 
-/* Run gnuplot (the GNUPLOT environment variable or `gnuplot` on PATH) on
+/* gnuplot reads summary.csv line by line before it splits the fields,
+ * so a quoted newline (a host name with one) cuts a row in two and shifts
+ * every column after it, for every chart. This reads the summary CSV f
+ * from its start and counts the control characters inside quoted fields;
+ * with fix (f open for update) it also rewrites each as '?' in place
+ * (not a space: hosts.gp splits its list of hosts at spaces; not '_',
+ * which the charts' titles subscript). Returns the count (0: fine for
+ * gnuplot as it is) or -EIO. */
+long mb_report_chart_data(FILE *f, bool fix);
+
+/* Run gnuplot (mb_gnuplot: $GNUPLOT or `gnuplot` on PATH) on
  * scripts_dir/SCRIPT.gp for every planned chart, PNG and SVG, at most jobs
- * at a time, writing into dir; gnuplot's own stderr lines are copied to
- * errf prefixed with the chart name. Returns the number of charts that
- * failed, or -ENOENT when gnuplot cannot be run at all. */
+ * at a time, writing into dir; gnuplot's own stderr lines are copied,
+ * prefixed with the chart name, to errf when it failed and to notef when
+ * it drew the chart or said why it had nothing to draw (either may be
+ * NULL: not copied). Returns the number of charts that failed, or -ENOENT
+ * when gnuplot cannot be run at all. */
 int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     const char *dir, const char *scripts_dir, int jobs,
-		     FILE *errf);
+		     FILE *errf, FILE *notef);
 
-/* Plain-language verdict of one (host, workload, gil_us, rate): sentences
- * without markup, owned by the verdict. */
+/* Plain-language verdict of one (machine, workload, gil_us, rate,
+ * arrivals): sentences without markup, owned by the verdict. host is the
+ * machine's name. */
 struct mb_report_verdict {
 	const char *host, *workload;
 	const struct mb_report_group *first; /* first group of the unit */
@@ -206,6 +324,14 @@ int mb_report_write_md(const struct mb_report_summary *s,
 int mb_report_write_html(const struct mb_report_summary *s,
 			 const struct mb_report_verdict *v, size_t nv,
 			 const struct mb_report_charts *c, FILE *f);
+
+/* summary.json (docs/summary.schema.json): the summary rows with every
+ * summary.csv column (numbers as JSON numbers, as summary.csv rounds
+ * them; empty ones as null), the machines, the verdicts and the runs that
+ * failed, written with jansson one row at a time. Text that is not valid
+ * UTF-8 has each bad byte written as U+FFFD. 0, -ENOMEM or -EIO. */
+int mb_report_write_json(const struct mb_report_summary *s,
+			 const struct mb_report_verdict *v, size_t nv, FILE *f);
 
 /* Human formats shared by the writers: throughput ("61,234" or "951"),
  * latency in us ("412 us", "1.23 ms"). Return buf. */

@@ -1,37 +1,33 @@
-/* Reading run CSVs for the report: libcsv's push parser fed one physical
- * line at a time, so that every record knows the line it started on and an
- * error can name file, line and column. Columns are matched by name
+/* Reading run CSVs for the report: base's CSV reader (strict quoting, a
+ * NUL byte refused) hands over each record with the line it starts on, so
+ * an error can name file, line and column. Columns are matched by name
  * against schema.h; order is free and unknown columns are ignored. */
-#include "report.h"
+#include "report_int.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Columns whose fields are numbers. Text columns (placement_ok, cpuset,
- * server_cpus, flags...) are kept verbatim and never parsed. */
-static const enum mb_column numeric_columns[] = {
-	MB_COL_rep,         MB_COL_warmup,      MB_COL_cores,
-	MB_COL_workers,     MB_COL_concurrency, MB_COL_rate,
-	MB_COL_gil_us,      MB_COL_work_units,  MB_COL_tasks,
-	MB_COL_wall_s,      MB_COL_throughput,  MB_COL_lat_mean_us,
-	MB_COL_lat_p50_us,  MB_COL_lat_p90_us,  MB_COL_lat_p99_us,
-	MB_COL_lat_p999_us, MB_COL_lat_max_us,  MB_COL_user_s,
-	MB_COL_sys_s,       MB_COL_cpu_util,    MB_COL_ctx_vol,
-	MB_COL_ctx_invol,   MB_COL_max_rss_kb,  MB_COL_outside_load,
-	MB_COL_io_fraction, MB_COL_svc_mean_us, MB_COL_svc_p50_us,
-	MB_COL_svc_p99_us,  MB_COL_svc_p999_us, MB_COL_bytes_per_s,
+/* Where each column is kept in a row (report.h). Numeric columns are
+ * checked and parsed; text columns (placement_ok, cpuset, server_cpus,
+ * flags...) are kept verbatim, interned. */
+#define NUM_SLOT(name) [MB_COL_##name] = 1 + MB_REPORT_NUM_##name,
+#define TEXT_SLOT(name) [MB_COL_##name] = -1 - MB_REPORT_TEXT_##name,
+const signed char mb_report_slot[MB_NCOLUMNS] = {
+	MB_REPORT_NUMERIC(NUM_SLOT) MB_REPORT_TEXT(TEXT_SLOT)
 };
+#undef NUM_SLOT
+#undef TEXT_SLOT
+/* A column in both lists is a duplicate initialiser (an error under
+ * -Werror); one in neither breaks the count. */
+_Static_assert(MB_REPORT_NNUM + MB_REPORT_NTEXT == MB_NCOLUMNS,
+	       "every schema.h column is in MB_REPORT_NUMERIC or MB_REPORT_TEXT");
 
 int mb_report_column_numeric(int c)
 {
-	for (size_t i = 0; i < sizeof(numeric_columns) / sizeof(numeric_columns[0]); i++)
-		if ((int)numeric_columns[i] == c)
-			return 1;
-	return 0;
+	return c >= 0 && c < MB_NCOLUMNS && mb_report_slot[c] > 0;
 }
 
 /* Every column of the README's "CSV" contract is required; the extensions appended after
@@ -45,120 +41,97 @@ struct reader {
 	struct mb_report_input *in;
 	const char *path;   /* as given, for messages */
 	const char *file;   /* the input's copy, stored in rows */
-	long line;          /* physical line being fed */
-	long rec_line;      /* line the current record started on, 0: none */
-	char **fields;      /* current record */
-	size_t nfields, capfields;
+	long line;          /* line the record being checked starts on */
 	int *map;           /* file column -> enum mb_column or -1 */
 	char **header;      /* header names, for messages */
 	size_t nheader;     /* entries allocated in header */
 	size_t ncols;       /* 0 until the header is read */
-	int err;            /* first error, 0 if none */
 	char *errbuf;
 	size_t errlen;
 };
 
-static void fail(struct reader *r, int err, const char *fmt, ...)
+static int fail(struct reader *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Record the first error only; later callbacks see r->err and do nothing. */
-static void fail(struct reader *r, int err, const char *fmt, ...)
+/* "PATH:LINE: what" into the error buffer; returns err, which stops the
+ * read (mb_report_read makes the line printable). */
+static int fail(struct reader *r, int err, const char *fmt, ...)
 {
-	if (r->err)
-		return;
-	r->err = err;
-	int off = snprintf(r->errbuf, r->errlen, "%s:%ld: ", r->path,
-			   r->rec_line ? r->rec_line : r->line);
+	int off = snprintf(r->errbuf, r->errlen, "%s:%ld: ", r->path, r->line);
 	if (off < 0 || (size_t)off >= r->errlen)
-		return;
+		return err;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(r->errbuf + off, r->errlen - (size_t)off, fmt, ap);
 	va_end(ap);
-	/* One printable line whatever the file holds: control bytes and
-	 * non-ASCII become '?', and a long quote is cut. */
-	size_t n = strlen(r->errbuf);
+	return err;
+}
+
+/* One printable line whatever the file holds: control bytes and non-ASCII
+ * become '?', and a long quote is cut. */
+static void printable(char *err, size_t errlen)
+{
+	size_t n = strlen(err);
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)r->errbuf[i] < 0x20 || (unsigned char)r->errbuf[i] >= 0x7f)
-			r->errbuf[i] = '?';
+		if ((unsigned char)err[i] < 0x20 || (unsigned char)err[i] >= 0x7f)
+			err[i] = '?';
 	if (n > 200)
-		snprintf(r->errbuf + 196, r->errlen - 196, "...");
+		snprintf(err + 196, errlen - 196, "...");
 }
 
-static void on_field(void *s, size_t len, void *data)
+/* What a modebench CSV without runs is, from its header: a sweep's meta
+ * file (OUTPUT.meta.csv) or a --trace file; NULL for anything else. */
+static const char *other_file(char *const *h, size_t n)
 {
-	struct reader *r = data;
-	if (r->err)
-		return;
-	if (!r->rec_line)
-		r->rec_line = r->line;
-	if (r->nfields == r->capfields) {
-		size_t cap = r->capfields ? 2 * r->capfields : 64;
-		char **f = realloc(r->fields, cap * sizeof(*f));
-		if (!f) {
-			fail(r, -ENOMEM, "out of memory");
-			return;
-		}
-		r->fields = f;
-		r->capfields = cap;
-	}
-	char *copy = malloc(len + 1);
-	if (!copy) {
-		fail(r, -ENOMEM, "out of memory");
-		return;
-	}
-	if (len)
-		memcpy(copy, s, len);
-	copy[len] = '\0';
-	r->fields[r->nfields++] = copy;
+	static const char *const meta[] = {"sweep_id", "started_at", "host"};
+	static const char *const trace[] = {"label", "worker", "slot", "task", "kind"};
+	size_t i = 0;
+	while (i < n && i < 3 && !strcmp(h[i], meta[i]))
+		i++;
+	if (i == 3)
+		return "a sweep's meta file (the machine it ran on)";
+	for (i = 0; i < n && i < 5 && !strcmp(h[i], trace[i]); i++)
+		;
+	return i == 5 ? "a trace file (--trace)" : NULL;
 }
 
-static void clear_fields(struct reader *r)
+/* The header: takes the names, maps them to schema columns. */
+static int read_header(struct reader *r, char **field, size_t n)
 {
-	for (size_t i = 0; i < r->nfields; i++)
-		free(r->fields[i]);
-	r->nfields = 0;
-	r->rec_line = 0;
-}
-
-static void read_header(struct reader *r)
-{
-	r->map = malloc(r->nfields * sizeof(*r->map));
-	r->header = calloc(r->nfields, sizeof(*r->header));
-	r->nheader = r->header ? r->nfields : 0;
-	if (!r->map || !r->header) {
-		fail(r, -ENOMEM, "out of memory");
-		return;
-	}
+	r->map = malloc(n * sizeof(*r->map));
+	r->header = calloc(n, sizeof(*r->header));
+	r->nheader = r->header ? n : 0;
+	if (!r->map || !r->header)
+		return fail(r, -ENOMEM, "out of memory");
 	int seen[MB_NCOLUMNS] = {0};
-	for (size_t i = 0; i < r->nfields; i++) {
-		r->header[i] = r->fields[i];
-		r->fields[i] = NULL;
+	for (size_t i = 0; i < n; i++) {
+		r->header[i] = field[i];
+		field[i] = NULL;
 		int c = mb_column_find(r->header[i]);
 		r->map[i] = c;
 		if (c < 0)
 			continue;
-		if (seen[c]) {
-			fail(r, -EINVAL, "column %zu (%s): appears twice in the header",
-			     i + 1, r->header[i]);
-			return;
-		}
+		if (seen[c])
+			return fail(r, -EINVAL, "column %zu (%s): appears twice in the header",
+				    i + 1, r->header[i]);
 		seen[c] = 1;
 	}
-	r->ncols = r->nfields;
-	if (!seen[MB_COL_schema]) {
-		fail(r, -EINVAL,
-		     "column 1 (%s): not a modebench CSV (the header has no 'schema' column)",
-		     r->ncols ? r->header[0] : "");
-		return;
+	r->ncols = n;
+	const char *other = seen[MB_COL_schema] ? NULL : other_file(r->header, n);
+	if (other) {
+		snprintf(r->errbuf, r->errlen, "%s: %s, not runs: skipped", r->path, other);
+		return -ECANCELED; /* stops the read; mb_report_read returns 1 */
 	}
+	if (!seen[MB_COL_schema])
+		return fail(r, -EINVAL,
+			    "column 1 (%s): not a modebench CSV (the header has no 'schema' column)",
+			    r->header[0]);
 	for (int c = 0; c < MB_NCOLUMNS; c++)
-		if (mb_report_column_required(c) && !seen[c]) {
-			fail(r, -EINVAL,
-			     "column %s: required column missing from the header",
-			     mb_column_names[c]);
-			return;
-		}
+		if (mb_report_column_required(c) && !seen[c])
+			return fail(r, -EINVAL,
+				    "column %s: required column missing from the header",
+				    mb_column_names[c]);
+	return 0;
 }
 
 /* Strict decimal: optional sign, digits, point, exponent; all of it. */
@@ -179,85 +152,87 @@ static int parse_number(const char *s, double *v)
 	return 0;
 }
 
-static int is_header_again(const struct reader *r)
+static int is_header_again(const struct reader *r, char *const *field)
 {
-	for (size_t i = 0; i < r->nfields; i++)
-		if (strcmp(r->fields[i], r->header[i]) != 0)
+	for (size_t i = 0; i < r->ncols; i++)
+		if (strcmp(field[i], r->header[i]) != 0)
 			return 0;
 	return 1;
 }
 
-static void read_row(struct reader *r)
+/* A new row of in, NANs in every number and no text; NULL when out of
+ * memory. */
+static struct mb_report_row *new_row(struct mb_report_input *in)
 {
-	if (r->nfields != r->ncols) {
-		fail(r, -EINVAL,
-		     "column %zu: %zu fields where the header has %zu",
-		     r->nfields < r->ncols ? r->nfields : r->ncols + 1,
-		     r->nfields, r->ncols);
-		return;
-	}
-	if (is_header_again(r))
-		return;
-	struct mb_report_input *in = r->in;
 	if (in->nrows == in->cap) {
 		size_t cap = in->cap ? 2 * in->cap : 256;
 		struct mb_report_row *rows = realloc(in->rows, cap * sizeof(*rows));
-		if (!rows) {
-			fail(r, -ENOMEM, "out of memory");
-			return;
-		}
+		if (!rows)
+			return NULL;
 		in->rows = rows;
 		in->cap = cap;
 	}
 	struct mb_report_row *row = &in->rows[in->nrows];
 	memset(row, 0, sizeof(*row));
-	for (int c = 0; c < MB_NCOLUMNS; c++)
-		row->num[c] = NAN;
-	row->file = r->file;
-	row->line = r->rec_line;
-	in->nrows++; /* from here on freed with the input, even on error */
-	for (size_t i = 0; i < r->ncols; i++) {
-		int c = r->map[i];
-		if (c < 0)
-			continue;
-		row->text[c] = r->fields[i];
-		r->fields[i] = NULL;
-		if (mb_report_column_numeric(c) &&
-		    parse_number(row->text[c], &row->num[c]) < 0) {
-			fail(r, -EINVAL,
-			     "column %zu (%s): malformed number \"%.40s\"",
-			     i + 1, r->header[i], row->text[c]);
-			return;
-		}
-	}
-	const char *schema = row->text[MB_COL_schema];
-	char *end;
-	long version = strtol(schema, &end, 10);
-	if (end != schema && !*end && version > MB_SCHEMA_VERSION) {
-		fail(r, -EINVAL,
-		     "column schema: schema version %ld is newer than this report reads (%d)",
-		     version, MB_SCHEMA_VERSION);
-		return;
-	}
-	if (strcmp(row->text[MB_COL_status], "ok") == 0 &&
-	    row->num[MB_COL_warmup] != 1 && isnan(row->num[MB_COL_throughput])) {
-		fail(r, -EINVAL,
-		     "column throughput: empty in a row with status ok");
-		return;
-	}
+	for (int c = 0; c < MB_REPORT_NNUM; c++)
+		row->val[c] = NAN;
+	return row;
 }
 
-static void on_record(int c, void *data)
+/* Field i of the record into row: a number parsed, a text interned. */
+static int take_field(struct reader *r, struct mb_report_row *row, size_t i,
+		      const char *field)
 {
-	struct reader *r = data;
-	(void)c;
-	if (!r->err) {
-		if (!r->ncols)
-			read_header(r);
-		else
-			read_row(r);
+	int slot = mb_report_slot[r->map[i]];
+	if (slot > 0) {
+		if (parse_number(field, &row->val[slot - 1]) < 0)
+			return fail(r, -EINVAL, "column %zu (%s): malformed number \"%.40s\"",
+				    i + 1, r->header[i], field);
+		return 0;
 	}
-	clear_fields(r);
+	row->str[-1 - slot] = mb_rep_intern(&r->in->pool, field);
+	if (!row->str[-1 - slot])
+		return fail(r, -ENOMEM, "out of memory");
+	return 0;
+}
+
+static int read_row(struct reader *r, char **field, size_t n)
+{
+	if (n != r->ncols)
+		return fail(r, -EINVAL, "column %zu: %zu fields where the header has %zu",
+			    n < r->ncols ? n : r->ncols + 1, n, r->ncols);
+	if (is_header_again(r, field))
+		return 0;
+	struct mb_report_row *row = new_row(r->in);
+	if (!row)
+		return fail(r, -ENOMEM, "out of memory");
+	row->file = r->file;
+	row->line = r->line;
+	r->in->nrows++; /* from here on freed with the input, even on error */
+	for (size_t i = 0; i < r->ncols; i++) {
+		int ret = r->map[i] < 0 ? 0 : take_field(r, row, i, field[i]);
+		if (ret < 0)
+			return ret;
+	}
+	const char *schema = mb_report_text(row, MB_COL_schema);
+	char *end;
+	long version = strtol(schema, &end, 10);
+	if (end != schema && !*end && version > MB_SCHEMA_VERSION)
+		return fail(r, -EINVAL,
+			    "column schema: schema version %ld is newer than this report reads (%d)",
+			    version, MB_SCHEMA_VERSION);
+	if (strcmp(mb_report_text(row, MB_COL_status), "ok") == 0 &&
+	    mb_report_num(row, MB_COL_warmup) != 1 &&
+	    isnan(mb_report_num(row, MB_COL_throughput)))
+		return fail(r, -EINVAL, "column throughput: empty in a row with status ok");
+	return 0;
+}
+
+static int on_record(char **field, size_t n, long line, void *arg)
+{
+	struct reader *r = arg;
+	r->line = line;
+	return r->ncols ? read_row(r, field, n) : read_header(r, field, n);
 }
 
 static int add_file(struct mb_report_input *in, const char *path,
@@ -277,12 +252,13 @@ static int add_file(struct mb_report_input *in, const char *path,
 int mb_report_read(struct mb_report_input *in, const char *path, char *err,
 		   size_t errlen)
 {
-	struct reader r = {.in = in, .path = path, .errbuf = err,
-			   .errlen = errlen};
-	struct csv_parser p;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct reader r = {.in = in, .path = path, .errbuf = err, .errlen = errlen};
+	const struct mb_csv_opts opts = {
+		.flags = MB_CSV_STRICT,
+		.nul_error = "column 1: not a modebench CSV (binary data)",
+		.record = on_record,
+		.arg = &r,
+	};
 	int ret;
 
 	if (errlen)
@@ -298,50 +274,26 @@ int mb_report_read(struct mb_report_input *in, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	while (!r.err && (len = getline(&line, &cap, f)) > 0) {
-		r.line++;
-		if (memchr(line, '\0', (size_t)len)) {
-			fail(&r, -EINVAL,
-			     "column 1: not a modebench CSV (binary data)");
-			break;
-		}
-		if ((size_t)len != csv_parse(&p, line, (size_t)len, on_field,
-					     on_record, &r) && !r.err)
-			fail(&r, -EINVAL, "not valid CSV: %s",
-			     csv_strerror(csv_error(&p)));
-	}
-	if (!r.err && ferror(f))
-		fail(&r, -EIO, "read error");
-	if (!r.err && r.line == 0)
-		fail(&r, -EINVAL, "column 1: not a modebench CSV (the file is empty)");
-	if (!r.err && csv_fini(&p, on_field, on_record, &r) != 0)
-		fail(&r, -EINVAL, "not valid CSV: %s (unterminated quote?)",
-		     csv_strerror(csv_error(&p)));
-	csv_free(&p);
-	free(line);
+	ret = mb_csv_read_stream(f, path, &opts, err, errlen);
 	fclose(f);
-	clear_fields(&r);
-	free(r.fields);
+	int skipped = ret == -ECANCELED; /* not runs: err says what it is */
+	if (ret == 0) /* no line at all */
+		ret = fail(&r, -EINVAL, "column 1: not a modebench CSV (the file is empty)");
+	if ((ret < 0 || skipped) && errlen)
+		printable(err, errlen);
 	for (size_t i = 0; i < r.nheader; i++)
 		free(r.header[i]);
 	free(r.header);
 	free(r.map);
-	return r.err;
+	return skipped ? 1 : ret < 0 ? ret : 0;
 }
 
 void mb_report_input_free(struct mb_report_input *in)
 {
-	for (size_t i = 0; i < in->nrows; i++)
-		for (int c = 0; c < MB_NCOLUMNS; c++)
-			free(in->rows[i].text[c]);
 	free(in->rows);
 	for (size_t i = 0; i < in->nfiles; i++)
 		free(in->files[i]);
 	free(in->files);
+	mb_rep_pool_free(in->pool);
 	memset(in, 0, sizeof(*in));
 }

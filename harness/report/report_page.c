@@ -8,11 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define NCELL 13
+#define NCELL 14
 static const char *const heads[NCELL] = {
 	"mode", "backend", "cores", "in flight", "I/O fraction",
-	"throughput (tasks/s)", "95% CI", "speedup", "efficiency",
-	"p50", "p99", "p99.9", "CPU busy",
+	"throughput (tasks/s)", "95% CI, or range", "speedup", "efficiency",
+	"p50", "p99", "p99.9", "CPU busy", "flags",
 };
 
 static void cells(const struct mb_report_group *g, char c[NCELL][64])
@@ -24,10 +24,16 @@ static void cells(const struct mb_report_group *g, char c[NCELL][64])
 	mb_rep_g(c[3], 64, g->concurrency);
 	mb_rep_g(c[4], 64, g->io_fraction);
 	mb_report_fmt_rate(c[5], 64, g->tp.median);
-	snprintf(c[6], 64, "%s - %s (n=%zu%s)",
-		 mb_report_fmt_rate(a, sizeof(a), g->tp.lo),
-		 mb_report_fmt_rate(b, sizeof(b), g->tp.hi), g->tp.n,
-		 g->n_failed ? ", some failed" : "");
+	if (g->tp.n >= MB_STAT_CI_MIN_N)
+		snprintf(c[6], 64, "%s - %s (n=%zu%s)",
+			 mb_report_fmt_rate(a, sizeof(a), g->tp.lo),
+			 mb_report_fmt_rate(b, sizeof(b), g->tp.hi), g->tp.n,
+			 g->n_failed ? ", some failed" : "");
+	else /* the range: say so, and how often it covers the median */
+		snprintf(c[6], 64, "%s - %s (range of %zu: %.4g%%%s)",
+			 mb_report_fmt_rate(a, sizeof(a), g->tp.lo),
+			 mb_report_fmt_rate(b, sizeof(b), g->tp.hi), g->tp.n,
+			 100 * g->tp.coverage, g->n_failed ? ", some failed" : "");
 	if (isfinite(g->speedup))
 		snprintf(c[7], 64, "%.2fx", g->speedup);
 	else
@@ -43,7 +49,23 @@ static void cells(const struct mb_report_group *g, char c[NCELL][64])
 		snprintf(c[12], 64, "%.0f%%", 100 * g->cpu_util);
 	else
 		c[12][0] = '\0';
+	snprintf(c[13], 64, "%s", g->flags);
 }
+
+/* What the tables' intervals are, for the text above them. */
+static const char intervals_text[] =
+	"The interval of a throughput median is its 95% confidence interval "
+	"from order statistics when there are 6 runs or more; with fewer it "
+	"is the range of the runs, which covers the median with probability "
+	"1 - 2^(1-n) (0% at n = 1, 50% at 2, 75% at 3, 93.75% at 5), shown "
+	"as \"range of n: coverage\" (summary.csv: ci_kind, ci_coverage). A "
+	"speedup's interval is a 95% percentile bootstrap of the ratio of the "
+	"two medians, resampling both the configuration's and the baseline's "
+	"runs (2000 resamples, seeded per configuration). With fewer than 5 "
+	"runs the verdicts name no winner. Flags, as the run command's summary "
+	"prints them: throughput CV of 5% or more, outliers (modified Z-score "
+	"over 3.5; kept), few reps (under 5), short runs (under 100 ms), "
+	"noisy(N) runs where other processes took over 5% of the cores.";
 
 static int in_unit(const struct mb_report_verdict *v,
 		   const struct mb_report_group *g)
@@ -52,10 +74,10 @@ static int in_unit(const struct mb_report_verdict *v,
 	return mb_rep_str_eq(g->host, f->host) &&
 	       mb_rep_str_eq(g->workload, f->workload) &&
 	       mb_rep_num_eq(g->gil_us, f->gil_us) &&
-	       mb_rep_num_eq(g->rate, f->rate);
+	       mb_rep_num_eq(g->rate, f->rate) && mb_rep_same_arrivals(g, f);
 }
 
-/* "hostB: mixed, GIL 5000 us, open loop 2000/s" */
+/* "hostB: mixed, GIL 5000 us, open loop 2000 tasks/s, Poisson arrivals" */
 static void unit_name(char *buf, size_t len, const struct mb_report_verdict *v)
 {
 	const struct mb_report_group *f = v->first;
@@ -63,18 +85,34 @@ static void unit_name(char *buf, size_t len, const struct mb_report_verdict *v)
 	if (o > 0 && (size_t)o < len && !mb_rep_off(f->gil_us))
 		o += snprintf(buf + o, len - (size_t)o, ", GIL %g us", f->gil_us);
 	if (o > 0 && (size_t)o < len && !mb_rep_off(f->rate))
-		snprintf(buf + o, len - (size_t)o, ", open loop %g tasks/s",
-			 f->rate);
+		o += snprintf(buf + o, len - (size_t)o, ", open loop %g tasks/s",
+			      f->rate);
+	if (o > 0 && (size_t)o < len && mb_rep_poisson(f))
+		snprintf(buf + o, len - (size_t)o, ", Poisson arrivals");
 }
 
-/* First group of each host, for the machine facts. */
-static const struct mb_report_group *
-host_group(const struct mb_report_summary *s, const char *host)
+/* The Machines table's cells of machine m: the name the report gives
+ * it, then what it is. */
+#define NMCELL 7
+static const char *const mheads[NMCELL] = {
+	"machine", "host", "label", "CPU", "topology", "kernel", "modebench",
+};
+
+static void machine_cells(const struct mb_report_machine *m,
+			  const char *c[NMCELL])
 {
-	for (size_t i = 0; i < s->ngroups; i++)
-		if (!strcmp(s->groups[i].host, host))
-			return &s->groups[i];
-	return NULL;
+	const char *v[NMCELL] = {m->name, m->host, m->label, m->cpu_model,
+				 m->topology, m->kernel, m->version};
+	memcpy(c, v, sizeof(v));
+}
+
+/* Column c of a failed run as text: a numeric column's text is not kept,
+ * so its number is written back ("%.6g"; "" when empty or absent). */
+static const char *row_field(const struct mb_report_row *r, enum mb_column c,
+			     char *buf, size_t len)
+{
+	const char *t = mb_report_text(r, c);
+	return t ? t : mb_rep_g(buf, len, mb_report_num(r, c));
 }
 
 static int io_err(FILE *f)
@@ -86,12 +124,72 @@ static int io_err(FILE *f)
 
 /* ---- Markdown --------------------------------------------------------- */
 
+/* Text from the input or derived from it, escaped (mb_md_esc). */
 static void md(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		if (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
+	mb_md_esc(f, s);
+}
+
+/* The scalability fits: one row per (panel, mode) with a fit, its note
+ * saying when it is exact or out of range. */
+static void md_fits(const struct mb_report_summary *s, FILE *f)
+{
+	fprintf(f, "\n## Scalability fits\n\n"
+		"Per panel and mode, against the mode's own 1-core run: "
+		"S(k) = k / (1 + σ(k-1) + κk(k-1)) (USL), κ = 0 (Amdahl). "
+		"σ: contention (serial fraction); κ: coherency (crosstalk); "
+		"with κ > 0 throughput peaks at k* = sqrt((1-σ)/κ). A law fitted "
+		"through as many core counts above 1 as it has parameters (Amdahl 1, "
+		"USL 2) is exact: it has no freedom and tests nothing. σ < 0 means "
+		"superlinear scaling, or noise; σ > 1 slower than on one core; κ < 0 "
+		"is not physical (noise); the charts draw such fits clamped to σ in "
+		"[0, 1] and κ >= 0.\n\n"
+		"| panel | mode | core counts | USL σ | USL κ | peak k* | Amdahl σ | note |\n"
+		"|---|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct mb_report_group *g = &s->groups[i];
+		if (!g->pick_cpu || g->fit_points < 2)
+			continue;
+		char a[32], b[32], k[32], d[32];
+		mb_rep_g(a, sizeof(a), g->usl_sigma);
+		mb_rep_g(b, sizeof(b), g->usl_kappa);
+		mb_rep_g(d, sizeof(d), g->amdahl_sigma);
+		k[0] = '\0';
+		if (g->usl_kappa > 0 && g->usl_sigma < 1)
+			snprintf(k, sizeof(k), "%.3g",
+				 sqrt((1 - g->usl_sigma) / g->usl_kappa));
+		fputs("| ", f); md(f, g->panel);
+		fputs(" | ", f); md(f, g->mode);
+		fprintf(f, " | %d | %s | %s | %s | %s | ", g->fit_points, a[0] ? a : "too few points", b, k, d);
+		md(f, g->fit_note);
+		fputs(" |\n", f);
+	}
+}
+
+/* One unit's table: a row per configuration. */
+static void md_unit_table(const struct mb_report_verdict *v, FILE *f)
+{
+	char name[256], cl[NCELL][64];
+	unit_name(name, sizeof(name), v);
+	fputs("\n## ", f); md(f, name);
+	fputs("\n\nMedians of the runs; intervals and flags as in \"How to read the "
+	      "tables\".\n\n|", f);
+	for (int k = 0; k < NCELL; k++)
+		fprintf(f, " %s |", heads[k]);
+	fputs("\n|", f);
+	for (int k = 0; k < NCELL; k++)
+		fputs(k < 5 || k == NCELL - 1 ? "---|" : "--:|", f);
+	fputc('\n', f);
+	for (size_t j = 0; j < v->ngroups; j++) {
+		const struct mb_report_group *g = &v->first[j];
+		if (!in_unit(v, g))
+			continue;
+		cells(g, cl);
+		fputc('|', f);
+		for (int k = 0; k < NCELL; k++) {
+			fputc(' ', f); md(f, cl[k]); fputs(" |", f);
+		}
+		fputc('\n', f);
 	}
 }
 
@@ -99,19 +197,21 @@ int mb_report_write_md(const struct mb_report_summary *s,
 		       const struct mb_report_verdict *v, size_t nv,
 		       const struct mb_report_charts *c, FILE *f)
 {
-	char name[256], cl[NCELL][64];
+	char name[256];
 	fprintf(f, "# modebench report\n\n");
 	fprintf(f, "%zu runs read: %zu ok, %zu warm-up, %zu not ok; %zu configurations.\n\n",
 		s->nrows, s->n_ok, s->n_warmup, s->n_not_ok, s->ngroups);
-	fprintf(f, "## Machines\n\n| host | CPU | topology | kernel | modebench |\n|---|---|---|---|---|\n");
-	for (size_t h = 0; h < s->nhosts; h++) {
-		const struct mb_report_group *g = host_group(s, s->hosts[h]);
-		fputs("| ", f); md(f, g->host);
-		fputs(" | ", f); md(f, g->cpu_model);
-		fputs(" | ", f); md(f, g->topology);
-		fputs(" | ", f); md(f, g->kernel);
-		fputs(" | ", f); md(f, g->version);
-		fputs(" |\n", f);
+	fputs("## Machines\n\n|", f);
+	for (int k = 0; k < NMCELL; k++)
+		fprintf(f, " %s |", mheads[k]);
+	fputs("\n|---|---|---|---|---|---|---|\n", f);
+	for (size_t h = 0; h < s->nmachines; h++) {
+		const char *mc[NMCELL];
+		machine_cells(&s->machines[h], mc);
+		for (int k = 0; k < NMCELL; k++) {
+			fputs("| ", f); md(f, mc[k]); fputc(' ', f);
+		}
+		fputs("|\n", f);
 	}
 	fprintf(f, "\n## Verdicts\n\n");
 	for (size_t i = 0; i < nv; i++) {
@@ -131,50 +231,12 @@ int mb_report_write_md(const struct mb_report_summary *s,
 	for (size_t i = 0; c && i < c->nnotes; i++) {
 		fputs("- note: ", f); md(f, c->notes[i]); fputc('\n', f);
 	}
-	fprintf(f, "\n## Scalability fits\n\n"
-		"Per panel and mode, against the mode's own 1-core run: "
-		"S(k) = k / (1 + σ(k-1) + κk(k-1)) (USL), κ = 0 (Amdahl). "
-		"σ: contention (serial fraction); κ: coherency (crosstalk); "
-		"with κ > 0 throughput peaks at k* = sqrt((1-σ)/κ).\n\n"
-		"| panel | mode | core counts | USL σ | USL κ | peak k* | Amdahl σ |\n|---|---|---|---|---|---|---|\n");
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct mb_report_group *g = &s->groups[i];
-		if (!g->pick_cpu || g->fit_points < 2)
-			continue;
-		char a[32], b[32], k[32], d[32];
-		mb_rep_g(a, sizeof(a), g->usl_sigma);
-		mb_rep_g(b, sizeof(b), g->usl_kappa);
-		mb_rep_g(d, sizeof(d), g->amdahl_sigma);
-		k[0] = '\0';
-		if (g->usl_kappa > 0 && g->usl_sigma < 1)
-			snprintf(k, sizeof(k), "%.3g",
-				 sqrt((1 - g->usl_sigma) / g->usl_kappa));
-		fputs("| ", f); md(f, g->panel);
-		fprintf(f, " | %s | %d | %s | %s | %s | %s |\n", g->mode,
-			g->fit_points, a[0] ? a : "too few points", b, k, d);
-	}
-	for (size_t i = 0; i < nv; i++) {
-		unit_name(name, sizeof(name), &v[i]);
-		fputs("\n## ", f); md(f, name);
-		fputs("\n\nMedians of the runs; 95% CI of the throughput median by order statistics.\n\n|", f);
-		for (int k = 0; k < NCELL; k++)
-			fprintf(f, " %s |", heads[k]);
-		fputs("\n|", f);
-		for (int k = 0; k < NCELL; k++)
-			fputs(k < 5 ? "---|" : "--:|", f);
-		fputc('\n', f);
-		for (size_t j = 0; j < v[i].ngroups; j++) {
-			const struct mb_report_group *g = &v[i].first[j];
-			if (!in_unit(&v[i], g))
-				continue;
-			cells(g, cl);
-			fputc('|', f);
-			for (int k = 0; k < NCELL; k++) {
-				fputc(' ', f); md(f, cl[k]); fputs(" |", f);
-			}
-			fputc('\n', f);
-		}
-	}
+	md_fits(s, f);
+	fputs("\n## How to read the tables\n\n", f);
+	md(f, intervals_text);
+	fputc('\n', f);
+	for (size_t i = 0; i < nv; i++)
+		md_unit_table(&v[i], f);
 	if (s->n_not_ok) {
 		fprintf(f, "\n## Runs that failed\n\n| where | host | workload | mode | cores | status | error |\n|---|---|---|---|---|---|---|\n");
 		for (size_t i = 0; i < s->n_not_ok; i++) {
@@ -185,8 +247,10 @@ int mb_report_write_md(const struct mb_report_summary *s,
 			static const enum mb_column cols[] = {
 				MB_COL_host, MB_COL_workload, MB_COL_mode,
 				MB_COL_cores, MB_COL_status, MB_COL_error};
+			char cell[64];
 			for (size_t k = 0; k < 6; k++) {
-				fputs(" | ", f); md(f, r->text[cols[k]]);
+				fputs(" | ", f);
+				md(f, row_field(r, cols[k], cell, sizeof(cell)));
 			}
 			fputs(" |\n", f);
 		}
@@ -214,14 +278,15 @@ int mb_report_write_html(const struct mb_report_summary *s,
 	char name[256], cl[NCELL][64];
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		"<title>modebench report</title><style>%s</style></head><body>\n", css);
-	fprintf(f, "<h1>modebench report</h1>\n<div class=\"top\"><div><h2>Machines</h2>\n"
-		"<table><tr><th>host</th><th>CPU</th><th>topology</th><th>kernel</th><th>modebench</th></tr>\n");
-	for (size_t h = 0; h < s->nhosts; h++) {
-		const struct mb_report_group *g = host_group(s, s->hosts[h]);
-		const char *vals[5] = {g->host, g->cpu_model, g->topology,
-				       g->kernel, g->version};
+	fprintf(f, "<h1>modebench report</h1>\n<div class=\"top\"><div><h2>Machines</h2>\n<table><tr>");
+	for (int k = 0; k < NMCELL; k++)
+		fprintf(f, "<th>%s</th>", mheads[k]);
+	fputs("</tr>\n", f);
+	for (size_t h = 0; h < s->nmachines; h++) {
+		const char *vals[NMCELL];
+		machine_cells(&s->machines[h], vals);
 		fputs("<tr>", f);
-		for (int k = 0; k < 5; k++) {
+		for (int k = 0; k < NMCELL; k++) {
 			fputs("<td>", f); mb_html_esc(f, vals[k]); fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
@@ -257,9 +322,9 @@ int mb_report_write_html(const struct mb_report_summary *s,
 	for (size_t i = 0; c && i < c->nnotes; i++) {
 		fputs("<p class=\"note\">", f); mb_html_esc(f, c->notes[i]); fputs("</p>\n", f);
 	}
-	fputs("<h2>Summary tables</h2>\n<p>Medians of the runs; 95% confidence interval of the "
-	      "throughput median by order statistics; speedup against sync on one core; "
-	      "USL σ and κ per panel and mode are in <a href=\"summary.md\">summary.md</a>.</p>\n", f);
+	fputs("<h2>Summary tables</h2>\n<p>Medians of the runs; speedup against sync on one core. ", f);
+	mb_html_esc(f, intervals_text);
+	fputs(" USL σ and κ per panel and mode are in <a href=\"summary.md\">summary.md</a>.</p>\n", f);
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);
 		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3>\n<table><tr>", f);
@@ -273,7 +338,7 @@ int mb_report_write_html(const struct mb_report_summary *s,
 			cells(g, cl);
 			fputs("<tr>", f);
 			for (int k = 0; k < NCELL; k++) {
-				fputs(k >= 2 ? "<td class=\"n\">" : "<td>", f);
+				fputs(k >= 2 && k < NCELL - 1 ? "<td class=\"n\">" : "<td>", f);
 				mb_html_esc(f, cl[k]);
 				fputs("</td>", f);
 			}
@@ -292,7 +357,9 @@ int mb_report_write_html(const struct mb_report_summary *s,
 			fputs("<tr><td>", f); mb_html_esc(f, r->file);
 			fprintf(f, ":%ld</td>", r->line);
 			for (size_t k = 0; k < 6; k++) {
-				fputs("<td>", f); mb_html_esc(f, r->text[cols[k]]); fputs("</td>", f);
+				fputs("<td>", f);
+				mb_html_esc(f, row_field(r, cols[k], cl[0], sizeof(cl[0])));
+				fputs("</td>", f);
 			}
 			fputs("</tr>\n", f);
 		}

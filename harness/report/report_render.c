@@ -3,13 +3,16 @@
  * in scripts/ run on summary.csv for one unit (a value of the script's
  * unit column), once for PNG and once for SVG:
  *   gnuplot -e "data='DIR/summary.csv'; out='DIR/F.png'; panel='U'" S.gp
- * gnuplot runs with stdin from /dev/null, stdout and stderr into a
- * temporary file that is copied to errf afterwards, and a 60 s limit, so
- * a script waiting for input or looping cannot hang the report. */
+ * gnuplot (mb_gnuplot) runs through mb_gp_spawn with stdin from
+ * /dev/null, stdout and stderr into a temporary file that is copied to
+ * errf afterwards, and a 60 s limit, so a script waiting for input or
+ * looping cannot hang the report. It writes each chart to a temporary
+ * file in DIR (mb_tmp_create) that is renamed over DIR/F.png once drawn,
+ * so a link planted at the chart's name is replaced, not written
+ * through. */
 #include "report_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -57,16 +60,89 @@ static int seen_value(double *vals, int *n, double v)
 	return 0;
 }
 
-static void gather(const struct mb_report_summary *s, enum unit u,
-		   const char *value, struct facts *f)
+/* The groups of each unit value of one kind: idx holds the group indices
+ * sorted by unit value, then summary order; unit k (units in the order of
+ * their first group) is idx[start[k] .. end[k]). Cost: one sort. */
+struct units {
+	size_t *idx, *start, *end;
+	size_t n;
+};
+
+struct unit_sort {
+	const struct mb_report_summary *s;
+	enum unit u;
+};
+
+static int by_unit_index(const void *pa, const void *pb, void *arg)
+{
+	const struct unit_sort *c = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int d = strcmp(unit_value(&c->s->groups[a], c->u),
+		       unit_value(&c->s->groups[b], c->u));
+	return d ? d : (a > b) - (a < b);
+}
+
+static int by_first(const void *pa, const void *pb, void *arg)
+{
+	const size_t *idx = arg;
+	size_t a = idx[*(const size_t *)pa], b = idx[*(const size_t *)pb];
+	return (a > b) - (a < b);
+}
+
+static void units_free(struct units *un)
+{
+	free(un->idx);
+	free(un->start);
+	free(un->end);
+	memset(un, 0, sizeof(*un));
+}
+
+static int units_make(const struct mb_report_summary *s, enum unit u,
+		      struct units *un)
+{
+	size_t n = s->ngroups;
+	struct unit_sort c = {s, u};
+	un->n = 0;
+	un->idx = malloc((n + 1) * sizeof(*un->idx));
+	un->start = malloc((n + 1) * sizeof(*un->start));
+	un->end = malloc((n + 1) * sizeof(*un->end));
+	if (!un->idx || !un->start || !un->end) {
+		units_free(un);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		un->idx[i] = i;
+	qsort_r(un->idx, n, sizeof(*un->idx), by_unit_index, &c);
+	size_t *len = un->end; /* unit sizes by start, for now */
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || strcmp(unit_value(&s->groups[un->idx[i - 1]], u),
+				     unit_value(&s->groups[un->idx[i]], u)))
+			un->start[un->n++] = i;
+		len[un->start[un->n - 1]] = i + 1;
+	}
+	/* units in the order of their first group; end from the sizes */
+	qsort_r(un->start, un->n, sizeof(*un->start), by_first, un->idx);
+	size_t *end = malloc((un->n + 1) * sizeof(*end));
+	if (!end) {
+		units_free(un);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < un->n; k++)
+		end[k] = len[un->start[k]];
+	free(un->end);
+	un->end = end;
+	return 0;
+}
+
+/* The facts of unit k, over its groups in summary order. */
+static void gather(const struct mb_report_summary *s, const struct units *un,
+		   size_t k, struct facts *f)
 {
 	double ks[256], ksp[256], rates[256];
 	int nk = 0, nksp = 0, nr = 0;
 	memset(f, 0, sizeof(*f));
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct mb_report_group *g = &s->groups[i];
-		if (strcmp(unit_value(g, u), value) != 0)
-			continue;
+	for (size_t i = un->start[k]; i < un->end[k]; i++) {
+		const struct mb_report_group *g = &s->groups[un->idx[i]];
 		if (g->pick_cores && !isnan(g->cores)) {
 			seen_value(ks, &nk, g->cores);
 			if (isfinite(g->speedup))
@@ -107,6 +183,12 @@ static int w_speedup(const struct facts *f)
 {
 	return f->ncores_sp >= 2 && !f->rate_on;
 }
+/* Speedup / cores is no efficiency where the speedup comes from
+ * overlapping waits: not drawn for wait-bound panels. */
+static int w_efficiency(const struct facts *f)
+{
+	return w_speedup(f) && !f->wait_bound;
+}
 static int w_conc(const struct facts *f) { return f->conc_sweep; }
 static int w_littles(const struct facts *f)
 {
@@ -127,9 +209,10 @@ static const struct script scripts[] = {
 	{"speedup", U_PANEL, "Speedup vs cores, Amdahl and USL fits", w_speedup,
 	 "no closed-loop configuration ran at two or more core counts "
 	 "with a sync run at 1 core to compare with"},
-	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_speedup,
-	 "no closed-loop configuration ran at two or more core counts "
-	 "with a sync run at 1 core to compare with"},
+	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_efficiency,
+	 "no closed-loop CPU-bound configuration ran at two or more core "
+	 "counts with a sync run at 1 core to compare with (wait-bound "
+	 "workloads have no efficiency)"},
 	{"latency_cores", U_PANEL, "Latency percentiles vs cores", w_cores,
 	 "no configuration ran at two or more core counts"},
 	{"latency_conc", U_PANEL, "Latency percentiles vs concurrency", w_conc,
@@ -190,47 +273,39 @@ static int add_note(struct mb_report_charts *c, const char *fmt, ...)
 	return 0;
 }
 
-/* First group of each unit value, in summary order. */
-static int first_of_unit(const struct mb_report_summary *s, size_t i,
-			 enum unit u)
+/* The charts of one script, one per unit that has the data for it, and
+ * a note when no unit has. */
+static int plan_script(const struct mb_report_summary *s, const struct script *sc,
+		       const struct units *un, struct mb_report_charts *c,
+		       size_t *cap)
 {
-	const char *v = unit_value(&s->groups[i], u);
-	for (size_t j = 0; j < i; j++)
-		if (!strcmp(unit_value(&s->groups[j], u), v))
-			return 0;
-	return 1;
+	size_t before = c->n;
+	for (size_t k = 0; k < un->n; k++) {
+		struct facts f;
+		gather(s, un, k, &f);
+		if (sc->wanted(&f) &&
+		    add_chart(c, cap, sc, &s->groups[un->idx[un->start[k]]]) < 0)
+			return -ENOMEM;
+	}
+	/* One line per chart the input has no data for at all. */
+	if (c->n == before && s->ngroups &&
+	    add_note(c, "no %s chart (%s): %s", sc->name, sc->caption,
+		     sc->absent) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
-int mb_report_plan_charts(const struct mb_report_summary *s,
-			  struct mb_report_charts *c)
+/* Say why a closed-loop panel lacks the scaling charts, the usual
+ * surprise. */
+static int panel_notes(const struct mb_report_summary *s, const struct units *un,
+		       struct mb_report_charts *c)
 {
-	size_t cap = 0;
-	memset(c, 0, sizeof(*c));
-	for (size_t k = 0; k < NSCRIPTS; k++) {
-		const struct script *sc = &scripts[k];
-		size_t before = c->n;
-		for (size_t i = 0; i < s->ngroups; i++) {
-			if (!first_of_unit(s, i, sc->unit))
-				continue;
-			struct facts f;
-			gather(s, sc->unit, unit_value(&s->groups[i], sc->unit),
-			       &f);
-			if (sc->wanted(&f) && add_chart(c, &cap, sc, &s->groups[i]) < 0)
-				goto nomem;
-		}
-		/* One line per chart the input has no data for at all. */
-		if (c->n == before && s->ngroups &&
-		    add_note(c, "no %s chart (%s): %s", sc->name, sc->caption,
-			     sc->absent) < 0)
-			goto nomem;
-	}
-	/* Say why a panel lacks the scaling charts, the usual surprise. */
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct mb_report_group *g = &s->groups[i];
+	for (size_t k = 0; k < un->n; k++) {
+		const struct mb_report_group *g = &s->groups[un->idx[un->start[k]]];
 		struct facts f;
-		if (!first_of_unit(s, i, U_PANEL) || !mb_rep_off(g->rate))
+		if (!mb_rep_off(g->rate))
 			continue;
-		gather(s, U_PANEL, g->panel, &f);
+		gather(s, un, k, &f);
 		int r = 0;
 		if (f.ncores < 2)
 			r = add_note(c, "%s: one core count only, so no scaling, "
@@ -241,12 +316,29 @@ int mb_report_plan_charts(const struct mb_report_summary *s,
 				     "with, so no speedup or efficiency chart",
 				     g->panel);
 		if (r < 0)
-			goto nomem;
+			return -ENOMEM;
 	}
 	return 0;
-nomem:
-	mb_report_charts_free(c);
-	return -ENOMEM;
+}
+
+int mb_report_plan_charts(const struct mb_report_summary *s,
+			  struct mb_report_charts *c)
+{
+	struct units un[U_LPANEL + 1] = {{0}};
+	size_t cap = 0;
+	int ret = 0;
+	memset(c, 0, sizeof(*c));
+	for (int u = 0; u <= U_LPANEL && ret == 0; u++)
+		ret = units_make(s, (enum unit)u, &un[u]);
+	for (size_t k = 0; k < NSCRIPTS && ret == 0; k++)
+		ret = plan_script(s, &scripts[k], &un[scripts[k].unit], c, &cap);
+	if (ret == 0)
+		ret = panel_notes(s, &un[U_PANEL], c);
+	for (int u = 0; u <= U_LPANEL; u++)
+		units_free(&un[u]);
+	if (ret < 0)
+		mb_report_charts_free(c);
+	return ret;
 }
 
 void mb_report_charts_free(struct mb_report_charts *c)
@@ -258,91 +350,103 @@ void mb_report_charts_free(struct mb_report_charts *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* ---- What gnuplot reads ----------------------------------------------- */
+
+long mb_report_chart_data(FILE *f, bool fix)
+{
+	char buf[65536];
+	long n = 0;
+	int quoted = 0;
+	size_t got;
+	rewind(f);
+	for (long off = 0; (got = fread(buf, 1, sizeof(buf), f)) > 0; off += (long)got) {
+		size_t fixed = 0;
+		for (size_t i = 0; i < got; i++) {
+			unsigned char c = (unsigned char)buf[i];
+			if (c == '"')
+				quoted = !quoted; /* a doubled "" toggles twice */
+			else if (quoted && (c < 0x20 || c == 0x7f)) {
+				buf[i] = '?';
+				fixed++;
+			}
+		}
+		n += (long)fixed;
+		/* the same bytes back where they were read */
+		if (fix && fixed && (fseek(f, off, SEEK_SET) != 0 ||
+				     fwrite(buf, 1, got, f) != got ||
+				     fseek(f, off + (long)got, SEEK_SET) != 0))
+			return -EIO;
+	}
+	if (ferror(f) || (fix && fflush(f) != 0))
+		return -EIO;
+	return n;
+}
+
 /* ---- Running gnuplot -------------------------------------------------- */
 
-/* Whether gnuplot (a path, or a name looked up on PATH) can be executed. */
-static int can_exec(const char *prog)
-{
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
-	const char *path = getenv("PATH");
-	if (!path)
-		path = "/usr/bin:/bin";
-	char buf[4096];
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n,
-			 n ? path : ".", prog);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
-/* gnuplot string literal in single quotes: ' doubles. */
-static void gp_quote(char *dst, size_t len, const char *src)
-{
-	size_t n = 0;
-	if (len < 3)
-		return;
-	dst[n++] = '\'';
-	for (; *src && n + 3 < len; src++) {
-		if (*src == '\'')
-			dst[n++] = '\'';
-		dst[n++] = *src;
-	}
-	dst[n++] = '\'';
-	dst[n] = '\0';
-}
-
-/* One gnuplot process: chart index, format, its output captured in log. */
+/* One gnuplot process: chart index, format, the temporary file it draws
+ * into, its output captured in log. */
 struct job {
 	pid_t pid;
 	size_t chart;
 	int svg;
 	FILE *log;
 	time_t start;
+	char tmp[4096];
 };
 
-static int spawn(struct job *j, const char *gnuplot, const char *script,
-		 const char *expr)
+/* What every job of one render shares. */
+struct render {
+	const char *gnuplot, *dir, *scripts_dir;
+	FILE *errf, *notef;
+	char qdata[8200]; /* the data file as a gnuplot string */
+};
+
+/* Starts gnuplot on chart ch, format svg, drawing into a new temporary
+ * file in the output folder (a stale chart is removed first: it must not
+ * count as drawn). 0 or -errno. */
+static int spawn(struct job *j, const struct render *rd,
+		 const struct mb_report_chart *ch, const char *unit, int svg)
 {
+	/* A quoted path of up to 4095 bytes fits (each ' doubled); a panel
+	 * slug is at most 200 bytes without quotes. */
+	char qout[8200], qpanel[420], name[200], script[4096];
+	char expr[sizeof(rd->qdata) + sizeof(qout) + sizeof(qpanel) + 32];
+	snprintf(script, sizeof(script), "%s/%s.gp", rd->scripts_dir, ch->script);
+	snprintf(name, sizeof(name), "%s.%s", ch->file, svg ? "svg" : "png");
+	snprintf(qout, sizeof(qout), "%s/%s", rd->dir, name);
+	unlink(qout);
+	int fd = mb_tmp_create(rd->dir, name, j->tmp, sizeof(j->tmp));
+	if (fd < 0)
+		return fd;
+	close(fd);
+	mb_gp_quote(qout, sizeof(qout), j->tmp);
+	mb_gp_quote(qpanel, sizeof(qpanel), unit);
+	snprintf(expr, sizeof(expr), "data=%s; out=%s; panel=%s", rd->qdata,
+		 qout, qpanel);
 	j->log = tmpfile();
-	if (!j->log)
-		return -errno;
-	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0) {
+	if (!j->log) {
 		int e = -errno;
-		fclose(j->log);
+		unlink(j->tmp);
 		return e;
 	}
-	fflush(NULL);
-	pid_t pid = fork();
+	pid_t pid = mb_gp_spawn(rd->gnuplot, expr, script, fileno(j->log));
 	if (pid < 0) {
-		int e = -errno;
-		close(devnull);
 		fclose(j->log);
-		return e;
+		unlink(j->tmp);
+		return (int)pid;
 	}
-	if (pid == 0) {
-		int lfd = fileno(j->log);
-		if (dup2(devnull, 0) < 0 || dup2(lfd, 1) < 0 || dup2(lfd, 2) < 0)
-			_exit(127);
-		execlp(gnuplot, gnuplot, "-e", expr, script, (char *)NULL);
-		dprintf(2, "cannot run %s: %s\n", gnuplot, strerror(errno));
-		_exit(127);
-	}
-	close(devnull);
 	j->pid = pid;
 	j->start = time(NULL);
 	return 0;
 }
 
+/* A drawn chart: a regular file (not a link put in its place), not
+ * empty. */
 static int file_ok(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
 /* Copy gnuplot's output to errf, one prefixed line each; returns the
@@ -365,13 +469,30 @@ static int copy_log(FILE *log, FILE *errf, const char *file, int svg)
 	return n;
 }
 
+/* The job is over: its chart into place when drawn (1), else its
+ * temporary file removed (0). */
+static int settle(struct job *j, const struct mb_report_chart *ch,
+		  const char *dir, int clean, FILE *errf)
+{
+	char name[200];
+	snprintf(name, sizeof(name), "%s.%s", ch->file, j->svg ? "svg" : "png");
+	if (!clean || !file_ok(j->tmp)) {
+		unlink(j->tmp);
+		return 0;
+	}
+	int r = mb_tmp_commit(j->tmp, dir, name);
+	if (r < 0 && errf)
+		fprintf(errf, "%s: %s/%s: %s\n", name, dir, name, strerror(-r));
+	return r == 0;
+}
+
 /* Wait for any job; count it in ok[chart] when it drew its file, in
  * skip[chart] when the script exited cleanly without drawing (no data:
- * its one line, from the PNG run only, is the note). Returns the finished
+ * its one line, from the PNG run only, is the note). gnuplot's lines go
+ * to rd->errf when it failed, else to rd->notef. Returns the finished
  * job's index. */
-static size_t reap(struct job *jobs, size_t njobs,
-		   struct mb_report_charts *c, const char *dir, FILE *errf,
-		   int *ok, int *skip)
+static size_t reap(struct job *jobs, size_t njobs, struct mb_report_charts *c,
+		   const struct render *rd, int *ok, int *skip)
 {
 	for (;;) {
 		for (size_t i = 0; i < njobs; i++) {
@@ -380,26 +501,23 @@ static size_t reap(struct job *jobs, size_t njobs,
 			if (p == 0 && time(NULL) - jobs[i].start > RENDER_TIMEOUT_S) {
 				kill(jobs[i].pid, SIGKILL);
 				p = waitpid(jobs[i].pid, &st, 0);
-				if (errf)
-					fprintf(errf, "%s: gnuplot killed after %d s\n",
+				if (rd->errf)
+					fprintf(rd->errf, "%s: gnuplot killed after %d s\n",
 						c->v[jobs[i].chart].file,
 						RENDER_TIMEOUT_S);
 			}
 			if (p != jobs[i].pid)
 				continue;
 			struct mb_report_chart *ch = &c->v[jobs[i].chart];
-			char path[4096];
-			snprintf(path, sizeof(path), "%s/%s.%s", dir, ch->file,
-				 jobs[i].svg ? "svg" : "png");
 			int clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-			int good = clean && file_ok(path);
+			int good = settle(&jobs[i], ch, rd->dir, clean, rd->errf);
 			int lines = 0;
 			if (good || !clean || !jobs[i].svg)
-				lines = copy_log(jobs[i].log, errf, ch->file,
-						 jobs[i].svg);
+				lines = copy_log(jobs[i].log, clean ? rd->notef : rd->errf,
+						 ch->file, jobs[i].svg);
 			fclose(jobs[i].log);
-			if (!good && !clean && lines == 0 && errf)
-				fprintf(errf, "%s.%s: gnuplot failed\n",
+			if (!good && !clean && lines == 0 && rd->errf)
+				fprintf(rd->errf, "%s.%s: gnuplot failed\n",
 					ch->file, jobs[i].svg ? "svg" : "png");
 			ok[jobs[i].chart] += good;
 			skip[jobs[i].chart] |= clean && !good;
@@ -412,12 +530,13 @@ static size_t reap(struct job *jobs, size_t njobs,
 
 int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     const char *dir, const char *scripts_dir, int jobs,
-		     FILE *errf)
+		     FILE *errf, FILE *notef)
 {
-	const char *gnuplot = getenv("GNUPLOT");
-	if (!gnuplot || !*gnuplot)
-		gnuplot = "gnuplot";
-	if (!can_exec(gnuplot))
+	bool have;
+	struct render rd = {.dir = dir, .scripts_dir = scripts_dir, .errf = errf,
+			    .notef = notef};
+	rd.gnuplot = mb_gnuplot(&have);
+	if (!have)
 		return -ENOENT;
 	if (jobs < 1)
 		jobs = 1;
@@ -430,10 +549,8 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		free(skip);
 		return -ENOMEM;
 	}
-	char qdata[4200], qout[4200], qpanel[400], out[4096], script[4096];
-	char expr[9000];
 	size_t nrun = 0;
-	gp_quote(qdata, sizeof(qdata), summary_csv);
+	mb_gp_quote(rd.qdata, sizeof(rd.qdata), summary_csv);
 	for (size_t t = 0; t < 2 * c->n; t++) {
 		size_t i = t / 2;
 		int svg = (int)(t % 2);
@@ -442,23 +559,14 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		for (size_t k = 0; k < NSCRIPTS; k++)
 			if (!strcmp(scripts[k].name, ch->script))
 				sc = &scripts[k];
-		snprintf(script, sizeof(script), "%s/%s.gp", scripts_dir,
-			 ch->script);
-		snprintf(out, sizeof(out), "%s/%s.%s", dir, ch->file,
-			 svg ? "svg" : "png");
-		unlink(out); /* a stale file must not count as drawn */
-		gp_quote(qout, sizeof(qout), out);
-		gp_quote(qpanel, sizeof(qpanel),
-			 unit_value(ch->first, sc ? sc->unit : U_PANEL));
-		snprintf(expr, sizeof(expr), "data=%s; out=%s; panel=%s",
-			 qdata, qout, qpanel);
 		if (nrun == (size_t)jobs) {
-			size_t k = reap(run, nrun, c, dir, errf, ok, skip);
+			size_t k = reap(run, nrun, c, &rd, ok, skip);
 			run[k] = run[--nrun];
 		}
 		run[nrun].chart = i;
 		run[nrun].svg = svg;
-		int r = spawn(&run[nrun], gnuplot, script, expr);
+		int r = spawn(&run[nrun], &rd, ch,
+			      unit_value(ch->first, sc ? sc->unit : U_PANEL), svg);
 		if (r < 0) {
 			if (errf)
 				fprintf(errf, "%s: cannot run gnuplot: %s\n",
@@ -468,7 +576,7 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		nrun++;
 	}
 	while (nrun) {
-		size_t k = reap(run, nrun, c, dir, errf, ok, skip);
+		size_t k = reap(run, nrun, c, &rd, ok, skip);
 		run[k] = run[--nrun];
 	}
 	int failed = 0;

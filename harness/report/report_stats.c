@@ -1,11 +1,16 @@
-/* Statistics for the report: medians with a distribution-free confidence
- * interval, the coefficient of variation, and the Amdahl / Universal
- * Scalability Law fits. Benchmarks give few, skewed repetitions, so the
- * report summarises with medians and order statistics, never mean +- sd. */
-#include "report.h"
+/* The report's scalability fits: Amdahl and the Universal Scalability Law
+ * over the speedups of one (panel, mode) (README, "Report"). The medians,
+ * their intervals and the coefficient of variation they are fitted to are
+ * base's (stats.h): benchmarks give few, skewed repetitions, so the
+ * report summarises with medians and order statistics, never mean +- sd.
+ * Cost: O(n) per Levenberg-Marquardt iteration, at most 200 of them.
+ * Then what each fit means: exact fits and parameters out of range. */
+#include "report_int.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,4 +153,82 @@ int mb_report_fit_amdahl(const double *k, const double *y, size_t n,
 		return ret;
 	*sigma = s;
 	return 0;
+}
+
+/* ---- What a fit means ---------------------------------------------------- */
+
+/* Core counts above 1 among the speedups the fits of g's (panel, mode)
+ * used (the pick_cores groups with a speedup): k = 1 only fixes S(1). */
+static int points_above1(const struct mb_report_summary *s,
+			 const struct mb_report_group *g)
+{
+	int n = 0;
+	for (size_t j = 0; j < s->ngroups; j++) {
+		const struct mb_report_group *h = &s->groups[j];
+		n += h->pick_cores && h->speedup > 0 && h->cores > 1 &&
+		     !strcmp(h->panel, g->panel) && !strcmp(h->mode, g->mode);
+	}
+	return n;
+}
+
+static void note(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Append "; " and the sentence to buf. */
+static void note(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t o = strlen(buf);
+	if (o && o + 2 < len)
+		o += (size_t)snprintf(buf + o, len - o, "; ");
+	if (o >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + o, len - o, fmt, ap);
+	va_end(ap);
+}
+
+static void sigma_note(char *buf, size_t len, const char *law, double sg)
+{
+	if (sg < 0)
+		note(buf, len, "%s sigma < 0: superlinear, or noise", law);
+	else if (sg > 1)
+		note(buf, len, "%s sigma > 1: slower than on one core, not a serial fraction",
+		     law);
+}
+
+static void fit_note(struct mb_report_group *g, int above1)
+{
+	char *b = g->fit_note;
+	size_t len = sizeof(g->fit_note);
+	b[0] = '\0';
+	g->amdahl_exact = above1 == 1 && !isnan(g->amdahl_sigma);
+	g->usl_exact = above1 == 2 && !isnan(g->usl_sigma);
+	if (g->amdahl_exact)
+		note(b, len, "Amdahl exact: 1 core count above 1, no freedom");
+	if (g->usl_exact)
+		note(b, len, "USL exact: 2 core counts above 1, no freedom");
+	sigma_note(b, len, "Amdahl", g->amdahl_sigma);
+	sigma_note(b, len, "USL", g->usl_sigma);
+	if (g->usl_kappa < 0)
+		note(b, len, "USL kappa < 0: not physical, noise");
+}
+
+void mb_rep_fit_notes(struct mb_report_summary *s)
+{
+	for (size_t i = 0; i < s->ngroups; i++) {
+		struct mb_report_group *g = &s->groups[i];
+		const struct mb_report_group *same = NULL;
+		for (size_t j = 0; j < i && !same; j++)
+			if (!strcmp(s->groups[j].panel, g->panel) &&
+			    !strcmp(s->groups[j].mode, g->mode))
+				same = &s->groups[j];
+		if (same) { /* a (panel, mode) fact: computed once */
+			g->amdahl_exact = same->amdahl_exact;
+			g->usl_exact = same->usl_exact;
+			memcpy(g->fit_note, same->fit_note, sizeof(g->fit_note));
+		} else {
+			fit_note(g, points_above1(s, g));
+		}
+	}
 }

@@ -1,7 +1,9 @@
 /* summary.csv: one row per configuration, every column named in the
  * header, so that the gnuplot scripts (and anyone else) read it by column
  * name. Medians unless the name says otherwise; empty means "not
- * defined" (no sync baseline, too few points for a fit...). */
+ * defined" (no sync baseline, too few points for a fit...). The
+ * throughput interval is what ci_kind says; speedup_ci_lo/hi is a
+ * percentile bootstrap of the ratio of the two medians. */
 #include "report_int.h"
 
 #include <csv.h>
@@ -9,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum kind { STR, DBL, INT, SIZE };
+enum kind { STR, TXT, DBL, INT, SIZE }; /* TXT: a char array in the group */
 
 struct column {
 	const char *name;
@@ -79,6 +81,22 @@ static const struct column columns[] = {
 	{"topology", STR, G(topology)},
 	{"kernel", STR, G(kernel)},
 	{"version", STR, G(version)},
+	/* host above is the machine's name in this report (the runs' host,
+	 * or their label, made unique); these say what it is. */
+	{"hostname", STR, G(hostname)},
+	{"label", STR, G(label)},
+	{"arrivals", STR, G(arrivals)},
+	/* What throughput_ci_lo/hi is: "order-statistic 95%", or with
+	 * fewer than 6 runs "range (75%)", the range and its coverage. */
+	{"ci_kind", TXT, G(ci_kind)},
+	{"ci_coverage", DBL, G(tp.coverage)},
+	/* The fits: exact (no freedom) and parameters out of range. */
+	{"amdahl_exact", INT, G(amdahl_exact)},
+	{"usl_exact", INT, G(usl_exact)},
+	{"fit_note", TXT, G(fit_note)},
+	/* The sweep summary's warnings, "cv 7%; 1 outlier; few reps; short
+	 * runs; noisy(2)", computed from the runs with base's rules. */
+	{"flags", TXT, G(flags)},
 };
 #undef G
 
@@ -88,8 +106,9 @@ static int write_field(FILE *f, const struct mb_report_group *g,
 	const char *p = (const char *)g + c->off;
 	char buf[64];
 	switch (c->kind) {
-	case STR: {
-		const char *s = *(const char *const *)p;
+	case STR:
+	case TXT: {
+		const char *s = c->kind == TXT ? p : *(const char *const *)p;
 		if (!s)
 			s = "";
 		return csv_fwrite(f, s, strlen(s));
@@ -124,4 +143,18 @@ int mb_report_write_summary_csv(const struct mb_report_summary *s, FILE *f)
 		return e ? -e : -EIO;
 	}
 	return 0;
+}
+
+/* The columns for summary.json (report_int.h). */
+size_t mb_rep_summary_column(size_t i, struct mb_rep_column *out)
+{
+	_Static_assert((int)STR == MB_REP_STR && (int)TXT == MB_REP_TXT && (int)DBL == MB_REP_DBL &&
+		       (int)INT == MB_REP_INT && (int)SIZE == MB_REP_SIZE,
+		       "summary.csv's column kinds are report_int.h's");
+	const size_t n = sizeof(columns) / sizeof(columns[0]);
+	if (i < n)
+		*out = (struct mb_rep_column){columns[i].name,
+					      (enum mb_rep_kind)columns[i].kind,
+					      columns[i].off};
+	return n;
 }

@@ -1,13 +1,19 @@
-/* Plain-language verdicts: per (host, workload, gil_us, rate), which mode
- * gets the most done, by how much, at what p99 latency and CPU cost, and
- * where the answer changes with cores, concurrency or I/O fraction. The
+/* Plain-language verdicts: per (machine, workload, gil_us, rate,
+ * arrivals), which mode gets the most done, by how much, at what p99
+ * latency and CPU cost, and where the answer changes with cores,
+ * concurrency or I/O fraction. The
  * numbers are the summary's medians; "within noise" means the 95%
- * intervals of the two medians overlap. Cost: O(groups^2) per unit. */
+ * intervals of the two medians overlap. With fewer than MB_STAT_FEW_RUNS
+ * runs a configuration's interval is a range that covers its median at
+ * most 87.5% of the time, so no winner is named from intervals: the
+ * verdict says there are too few runs to tell. Cost: O(groups^2) per
+ * unit. */
 #include "report_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 char *mb_report_fmt_rate(char *buf, size_t len, double v)
@@ -54,7 +60,7 @@ static int same_unit(const struct mb_report_group *a,
 	return mb_rep_str_eq(a->host, b->host) &&
 	       mb_rep_str_eq(a->workload, b->workload) &&
 	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
-	       mb_rep_num_eq(a->rate, b->rate);
+	       mb_rep_num_eq(a->rate, b->rate) && mb_rep_same_arrivals(a, b);
 }
 
 static int add_line(struct mb_report_verdict *v, const char *fmt, ...)
@@ -82,8 +88,9 @@ static const char *where(char *buf, size_t len, const struct mb_report_group *g)
 {
 	size_t o = 0;
 	buf[0] = '\0';
-	if (!isnan(g->cores) && !(g->cores == 1 && mb_report_mode_index(g->mode) >= 0 &&
-				  mb_report_mode_index(g->mode) < 2))
+	int m = mb_mode_name_index(g->mode);
+	if (!isnan(g->cores) &&
+	    !(g->cores == 1 && (m == MB_MODE_NAME_SYNC || m == MB_MODE_NAME_ASYNC)))
 		o += (size_t)snprintf(buf, len, " on %g core%s", g->cores,
 				      g->cores == 1 ? "" : "s");
 	if (!isnan(g->concurrency) && g->concurrency != g->cores && o < len)
@@ -156,12 +163,8 @@ static int f_keeps_up(const struct mb_report_group *g,
 	return f_panel(g, ref, x) && g->tp.median >= 0.9 * ref->tp.median;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	return mb_rep_num_cmp(*(const double *)a, *(const double *)b);
-}
-
-/* Distinct values of field (offset) over the filtered groups, sorted. */
+/* Distinct values of field (offset) over the filtered groups, sorted,
+ * NAN (absent) first. */
 static size_t values(const struct mb_report_verdict *v, filter_fn f,
 		     const struct mb_report_group *ref, size_t off,
 		     double *out, size_t max)
@@ -178,7 +181,7 @@ static size_t values(const struct mb_report_verdict *v, filter_fn f,
 		if (k == n && n < max)
 			out[n++] = x;
 	}
-	qsort(out, n, sizeof(*out), cmp_dbl);
+	qsort(out, n, sizeof(*out), mb_stat_cmp_double);
 	return n;
 }
 
@@ -211,6 +214,54 @@ static int still_leads(const struct mb_report_verdict *v, filter_fn f,
 	return w && m && (m == w || !(m->tp.hi < w->tp.lo));
 }
 
+/* The fewest runs of any group of the unit that f passes at some x. */
+static size_t fewest_runs(const struct mb_report_verdict *v, filter_fn f,
+			  const struct mb_report_group *ref, const double *xs,
+			  size_t n)
+{
+	size_t fewest = SIZE_MAX;
+	for (size_t i = 0; i < v->ngroups; i++) {
+		const struct mb_report_group *g = &v->first[i];
+		for (size_t k = 0; k < n && same_unit(g, v->first); k++)
+			if (f(g, ref, xs[k]) && g->tp.n < fewest)
+				fewest = g->tp.n;
+	}
+	return fewest;
+}
+
+/* With too few runs to compare intervals: the mode with the highest
+ * median at each x, consecutive equal ones merged, and that it cannot be
+ * told apart from the others. */
+static int changes_few(struct mb_report_verdict *v, filter_fn f,
+		       const struct mb_report_group *ref, const double *xs,
+		       size_t n, const char *what, const char *unit,
+		       size_t fewest)
+{
+	char buf[1024];
+	size_t o = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct mb_report_group *w = best(v, f, ref, xs[i], NULL, 0);
+		for (j = i + 1; w && j < n; j++) {
+			const struct mb_report_group *u = best(v, f, ref, xs[j], NULL, 0);
+			if (!u || strcmp(u->mode, w->mode))
+				break;
+		}
+		if (!w || o >= sizeof(buf))
+			continue;
+		if (j - i == 1)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s at %g",
+					      o ? "; " : "", w->mode, xs[i]);
+		else
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s from %g to %g",
+					      o ? "; " : "", w->mode, xs[i], xs[j - 1]);
+	}
+	if (!o)
+		return 0;
+	return add_line(v, "Highest median by %s%s%s%s: %s; too few runs to tell the modes apart (%zu at the fewest; %d or more per configuration are needed).",
+			what, *unit ? " (" : "", unit, *unit ? ")" : "", buf,
+			fewest, MB_STAT_FEW_RUNS);
+}
+
 /* "async at 1; procs from 2 to 16" over xs: the leader at each x, kept
  * while it stays within noise of the best, so that near-equal modes do
  * not make the answer flap; prefer (the headline winner) leads wherever
@@ -224,6 +275,9 @@ static int changes(struct mb_report_verdict *v, filter_fn f,
 	size_t o = 0;
 	int nruns = 0;
 	const char *lead = NULL;
+	size_t fewest = fewest_runs(v, f, ref, xs, n);
+	if (fewest < MB_STAT_FEW_RUNS)
+		return changes_few(v, f, ref, xs, n, what, unit, fewest);
 	for (size_t i = 0; i < n;) {
 		const struct mb_report_group *w = best(v, f, ref, xs[i], NULL, 0);
 		size_t j = i + 1;
@@ -259,12 +313,42 @@ static int changes(struct mb_report_verdict *v, filter_fn f,
 			what, buf, *unit ? " (" : "", unit, *unit ? ")" : "");
 }
 
+/* How the winner w compares with the runner-up r: within noise when
+ * their intervals overlap; with too few runs, not told at all. */
+static int runner_up(struct mb_report_verdict *v, const struct mb_report_group *w,
+		     const struct mb_report_group *r, int few)
+{
+	char r2[32], l2[32], w2[64], tail[160];
+	if (few)
+		snprintf(tail, sizeof(tail), ": too few runs to tell which is faster (n = %zu and %zu; %d or more each are needed)",
+			 w->tp.n, r->tp.n, MB_STAT_FEW_RUNS);
+	else
+		snprintf(tail, sizeof(tail), "%s", !(w->tp.lo > r->tp.hi) ?
+			 ": within the noise of the runs (95% intervals overlap)" : "");
+	return add_line(v, "That is %.2fx the runner-up, %s (%s tasks/s%s, p99 %s)%s.",
+			w->tp.median / r->tp.median, r->mode,
+			mb_report_fmt_rate(r2, sizeof(r2), r->tp.median),
+			where(w2, sizeof(w2), r),
+			mb_report_fmt_us(l2, sizeof(l2), r->p99.median), tail);
+}
+
+/* The speedup against sync at 1 core, with its bootstrap interval when
+ * there is one. */
+static int speedup_line(struct mb_report_verdict *v, const struct mb_report_group *w)
+{
+	if (isfinite(w->speedup_lo) && isfinite(w->speedup_hi))
+		return add_line(v, "Against sync on one core: %.2fx the throughput (95%% bootstrap interval %.2fx to %.2fx).",
+				w->speedup, w->speedup_lo, w->speedup_hi);
+	return add_line(v, "Against sync on one core: %.2fx the throughput.",
+			w->speedup);
+}
+
 /* Headline and change lines of one panel (prefix names it in a unit with
  * several). */
 static int panel_lines(struct mb_report_verdict *v,
 		       const struct mb_report_group *p, const char *prefix)
 {
-	char r1[32], r2[32], l1[32], l2[32], w1[64], w2[64];
+	char r1[32], l1[32], l2[32], w1[64];
 	int ret = 0;
 	const struct mb_report_group *w = best(v, f_panel, p, NAN, NULL, 0);
 	if (!w)
@@ -279,24 +363,18 @@ static int panel_lines(struct mb_report_verdict *v,
 				       mb_report_fmt_us(l2, sizeof(l2), k->p50.median));
 		return ret;
 	}
-	ret = add_line(v, "%s%s gets the most done: %s tasks/s%s, p99 latency %s, CPU busy %.0f%%.",
-		       prefix, w->mode, mb_report_fmt_rate(r1, sizeof(r1), w->tp.median),
+	const struct mb_report_group *r = best(v, f_panel, p, NAN, w->mode, 0);
+	int few = r && (w->tp.n < MB_STAT_FEW_RUNS || r->tp.n < MB_STAT_FEW_RUNS);
+	ret = add_line(v, "%s%s %s: %s tasks/s%s, p99 latency %s, CPU busy %.0f%%.",
+		       prefix, w->mode, few ? "has the highest median" : "gets the most done",
+		       mb_report_fmt_rate(r1, sizeof(r1), w->tp.median),
 		       where(w1, sizeof(w1), w),
 		       mb_report_fmt_us(l1, sizeof(l1), w->p99.median),
 		       100 * w->cpu_util);
-	const struct mb_report_group *r = best(v, f_panel, p, NAN, w->mode, 0);
-	if (!ret && r) {
-		int overlap = !(w->tp.lo > r->tp.hi);
-		ret = add_line(v, "That is %.2fx the runner-up, %s (%s tasks/s%s, p99 %s)%s.",
-			       w->tp.median / r->tp.median, r->mode,
-			       mb_report_fmt_rate(r2, sizeof(r2), r->tp.median),
-			       where(w2, sizeof(w2), r),
-			       mb_report_fmt_us(l2, sizeof(l2), r->p99.median),
-			       overlap ? ": within the noise of the runs (95% intervals overlap)" : "");
-	}
+	if (!ret && r)
+		ret = runner_up(v, w, r, few);
 	if (!ret && isfinite(w->speedup) && strcmp(w->mode, "sync"))
-		ret = add_line(v, "Against sync on one core: %.2fx the throughput.",
-			       w->speedup);
+		ret = speedup_line(v, w);
 	const struct mb_report_group *lo = best(v, f_panel, p, NAN, NULL, 1);
 	if (!ret && lo && strcmp(lo->mode, w->mode) && lo->p99.median < 0.9 * w->p99.median)
 		ret = add_line(v, "Lowest p99 latency: %s, %s%s (at %s tasks/s).",

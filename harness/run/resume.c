@@ -1,6 +1,9 @@
+/* --resume (resume.h): the completed runs of a CSV, read back through
+ * base's CSV reader, kept as one key string per run. Lenient on purpose:
+ * the file may end in a row torn by a kill, and what cannot be read is
+ * simply not resumed. Cost: a lookup is a linear scan over the runs. */
 #include "resume.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,103 +23,102 @@ static const enum mb_column key_cols[] = {
 
 struct reader {
 	struct mb_resume *r;
-	int map[MB_NCOLUMNS]; /* file column -> our column */
-	char *vals[MB_NCOLUMNS];
-	unsigned field, line;
+	int map[MB_NCOLUMNS]; /* file column -> our column; the first
+			       * MB_NCOLUMNS file columns only */
 	bool header_done, bad;
 };
 
-static void on_field(void *s, size_t len, void *data)
+/* The header: maps names to columns; bad when a key column is missing. */
+static void read_header(struct reader *rd, char *const *field, size_t n)
 {
-	struct reader *rd = data;
-	unsigned f = rd->field++;
-	if (!rd->header_done) {
-		char name[64];
-		snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), (char *)s);
-		if (f < MB_NCOLUMNS)
-			rd->map[f] = mb_column_find(name);
-		return;
-	}
-	if (f < MB_NCOLUMNS && rd->map[f] >= 0) {
-		int c = rd->map[f];
-		free(rd->vals[c]);
-		rd->vals[c] = strndup(s, len);
+	for (size_t f = 0; f < n && f < MB_NCOLUMNS; f++)
+		rd->map[f] = mb_column_find(field[f]);
+	rd->header_done = true;
+	for (unsigned i = 0; i < MB_ARRAY_SIZE(key_cols); i++) {
+		bool found = false;
+		for (unsigned f = 0; f < MB_NCOLUMNS; f++)
+			found |= rd->map[f] == (int)key_cols[i];
+		rd->bad |= !found;
 	}
 }
 
-static void on_row(int ch, void *data)
+/* "workload|...|gil_us#REP#WARMUP" of a completed run into r. */
+static int add_key(struct mb_resume *r, char *const *vals)
 {
-	struct reader *rd = data;
-	rd->line++;
-	rd->field = 0;
+	char key[1024];
+	size_t pos = 0;
+	for (unsigned i = 0; i < MB_ARRAY_SIZE(key_cols); i++) {
+		const char *v = vals[key_cols[i]];
+		pos += (size_t)snprintf(key + pos, sizeof(key) - pos, "%s%s", i ? "|" : "",
+					v ? v : "");
+		if (pos >= sizeof(key))
+			break;
+	}
+	if (pos >= sizeof(key))
+		pos = sizeof(key) - 1;
+	snprintf(key + pos, sizeof(key) - pos, "#%s#%s", vals[MB_COL_rep], vals[MB_COL_warmup]);
+	if (r->n == r->cap) {
+		unsigned cap = r->cap ? 2 * r->cap : 64;
+		char **keys = realloc(r->keys, cap * sizeof(*keys));
+		if (!keys)
+			return -ENOMEM;
+		r->keys = keys;
+		r->cap = cap;
+	}
+	if (!(r->keys[r->n] = strdup(key)))
+		return -ENOMEM;
+	r->n++;
+	return 0;
+}
+
+static int on_record(char **field, size_t n, long line, void *arg)
+{
+	struct reader *rd = arg;
+	char *vals[MB_NCOLUMNS] = { 0 };
+	(void)line;
 	if (!rd->header_done) {
-		rd->header_done = true;
-		bool ok = true;
-		for (unsigned i = 0; i < MB_ARRAY_SIZE(key_cols); i++) {
-			bool found = false;
-			for (unsigned f = 0; f < MB_NCOLUMNS; f++)
-				found |= rd->map[f] == (int)key_cols[i];
-			ok &= found;
-		}
-		rd->bad = !ok;
-		return;
+		read_header(rd, field, n);
+		return rd->bad ? -EINVAL : 0;
 	}
-	const char *st = rd->vals[MB_COL_status], *rep = rd->vals[MB_COL_rep],
-		   *wu = rd->vals[MB_COL_warmup];
-	if (st && rep && wu && strcmp(st, "interrupted") && *st) {
-		char key[1024];
-		size_t pos = 0;
-		for (unsigned i = 0; i < MB_ARRAY_SIZE(key_cols); i++) {
-			const char *v = rd->vals[key_cols[i]];
-			pos += (size_t)snprintf(key + pos, sizeof(key) - pos, "%s%s", i ? "|" : "",
-						v ? v : "");
-			if (pos >= sizeof(key))
-				break;
-		}
-		snprintf(key + (pos < sizeof(key) ? pos : sizeof(key) - 1),
-			 sizeof(key) - (pos < sizeof(key) ? pos : sizeof(key) - 1), "#%s#%s", rep, wu);
-		struct mb_resume *r = rd->r;
-		if (r->n == r->cap) {
-			r->cap = r->cap ? 2 * r->cap : 64;
-			r->keys = realloc(r->keys, r->cap * sizeof(*r->keys));
-		}
-		r->keys[r->n++] = strdup(key);
-	}
-	for (unsigned i = 0; i < MB_NCOLUMNS; i++) {
-		free(rd->vals[i]);
-		rd->vals[i] = NULL;
-	}
+	/* A column named twice: the last one counts. */
+	for (size_t f = 0; f < n && f < MB_NCOLUMNS; f++)
+		if (rd->map[f] >= 0)
+			vals[rd->map[f]] = field[f];
+	const char *st = vals[MB_COL_status];
+	if (!st || !vals[MB_COL_rep] || !vals[MB_COL_warmup] || !*st ||
+	    !strcmp(st, "interrupted"))
+		return 0;
+	return add_key(rd->r, vals);
 }
 
 int mb_resume_load(struct mb_resume **out, const char *path, char *err, unsigned errlen)
 {
 	struct mb_resume *r = calloc(1, sizeof(*r));
 	struct reader rd = { .r = r };
-	struct csv_parser p;
-	char buf[65536];
-	size_t n;
+	const struct mb_csv_opts opts = { .record = on_record, .arg = &rd };
 	FILE *f;
+	int rc;
 
 	*out = r;
+	if (!r) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
 	for (unsigned i = 0; i < MB_NCOLUMNS; i++)
 		rd.map[i] = -1;
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	csv_init(&p, CSV_APPEND_NULL);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (csv_parse(&p, buf, n, on_field, on_row, &rd) != n)
-			break;
-	csv_fini(&p, on_field, on_row, &rd);
-	csv_free(&p);
+	rc = mb_csv_read_stream(f, path, &opts, err, errlen);
 	fclose(f);
-	for (unsigned i = 0; i < MB_NCOLUMNS; i++)
-		free(rd.vals[i]);
 	if (rd.bad) {
 		snprintf(err, errlen, "%s is not a modebench CSV (its header lacks the "
 			 "configuration columns)", path);
 		return -EINVAL;
 	}
+	if (rc == -ENOMEM)
+		return rc; /* err says so */
+	/* Any other failure (a read error, a directory) ends the set there. */
 	return (int)r->n;
 }
 

@@ -287,13 +287,69 @@ static void test_fmt(void **state)
 {
 	(void)state;
 	char b[64];
-	struct cl_ci c = { 2.154, 2.01, 2.3, 5 };
+	struct cl_ci c = { .est = 2.154, .lo = 2.01, .hi = 2.3, .n = 5 };
 	assert_string_equal(cl_fmt(b, sizeof(b), 13357.4), "13357");
 	assert_string_equal(cl_fmt(b, sizeof(b), 21.74), "21.7");
 	assert_string_equal(cl_fmt(b, sizeof(b), 0.6561), "0.656");
 	assert_string_equal(cl_fmt_ci(b, sizeof(b), &c, 1, "x"), "2.15x [2.01, 2.30]");
 	c.n = 0;
 	assert_string_equal(cl_fmt_ci(b, sizeof(b), &c, 1, "x"), "n/a");
+
+	/* beside a threshold a bound never looks like it meets it */
+	assert_string_equal(cl_fmt(b, sizeof(b), 1.2452), "1.25");
+	assert_string_equal(cl_fmt_vs(b, sizeof(b), 1.2452, CL_THR(1.25)), "1.245");
+	assert_string_equal(cl_fmt_vs(b, sizeof(b), 1.25, CL_THR(1.25)), "1.25");
+	assert_string_equal(cl_fmt_vs(b, sizeof(b), 1.2549, CL_THR(1.25)), "1.255"); /* above: says so */
+	assert_string_equal(cl_fmt_vs(b, sizeof(b), 0.99996, CL_THR(1)), "0.99996");
+	assert_string_equal(cl_fmt_vs(b, sizeof(b), 1.00004, CL_THR(1)), "1.00004");
+	assert_string_equal(cl_fmt_vs(b, sizeof(b), 4.996, CL_THR(5)), "4.996");
+	assert_string_equal(cl_fmt_vs(b, sizeof(b), 249.7, CL_THR(250)), "249.7");
+	struct cl_ci s = { .est = 1.3, .lo = 1.2452, .hi = 1.36, .n = 5 };
+	assert_string_equal(cl_fmt_ci_vs(b, sizeof(b), &s, 1, "x", CL_THR(1.25)),
+			    "1.30x [1.245, 1.36]");
+	struct cl_ci share = { .est = 0.93, .lo = 0.89996, .hi = 0.95, .n = 3 };
+	assert_string_equal(cl_fmt_ci_vs(b, sizeof(b), &share, 100, "%", CL_THR(0.9)),
+			    "93.0% [89.996, 95.0]");
+	/* resamples where the statistic was undefined are said */
+	s.n_undef = 12;
+	s.nboot = 2000;
+	assert_string_equal(cl_fmt_ci(b, sizeof(b), &s, 1, "x"),
+			    "1.30x [1.25, 1.36] (12 of 2000 resamples undefined)");
+}
+
+/* A fresh stream per interval, from its statistic and its runs; the
+ * undefined resamples counted. */
+static void test_boot_streams(void **state)
+{
+	(void)state;
+	double a[] = { 10, 12, 11, 13, 9 }, b[] = { 5, 5.5, 4.5, 5, 6 }, b2[] = { 5, 5.5, 4.5, 5, 7 };
+	struct cl_sample s1[2] = { { a, 5, 1 }, { b, 5, 1 } }, s2[2] = { { a, 5, 1 }, { b2, 5, 1 } };
+	assert_true(cl_boot_seed("ratio", s1, 2) == cl_boot_seed("ratio", s1, 2));
+	assert_true(cl_boot_seed("ratio", s1, 2) != cl_boot_seed("ratio", s2, 2));
+	assert_true(cl_boot_seed("ratio", s1, 2) != cl_boot_seed("median", s1, 2));
+	assert_true(cl_boot_seed("ratio", s1, 1) != cl_boot_seed("ratio", s1, 2));
+
+	/* half the baseline's runs are 0: resamples with a zero median are
+	 * undefined, counted, and said beside the interval */
+	double z[] = { 0, 0, 0, 1, 1, 1 };
+	struct cl_ci c;
+	char buf[128];
+	cl_ci_ratio(a, 5, z, 6, &c);
+	assert_int_equal(c.nboot, CL_BOOT);
+	assert_true(c.n_undef > 0 && c.n_undef < CL_BOOT);
+	assert_non_null(strstr(cl_fmt_ci(buf, sizeof(buf), &c, 1, "x"), " resamples undefined)"));
+	cl_ci_ratio(a, 5, b, 5, &c);
+	assert_int_equal(c.n_undef, 0);
+}
+
+/* Latencies within one histogram bucket (1/128) are not told apart. */
+static void test_same_bucket(void **state)
+{
+	(void)state;
+	assert_true(cl_same_bucket(1000, 1007));
+	assert_true(cl_same_bucket(1007, 1000));
+	assert_false(cl_same_bucket(1000, 1009));
+	assert_true(cl_same_bucket(5000, 5000));
 }
 
 /* ---- reading CSVs back ------------------------------------------------------------- */
@@ -362,6 +418,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ci_ratio),     cmocka_unit_test(test_ci_median),
 		cmocka_unit_test(test_fmt),	     cmocka_unit_test(test_table_select),
+		cmocka_unit_test(test_boot_streams), cmocka_unit_test(test_same_bucket),
 		cmocka_unit_test(test_bad_options),  cmocka_unit_test(test_quick_suite),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

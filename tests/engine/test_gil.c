@@ -447,7 +447,7 @@ static void test_drop_request_within_one_unit(void **state)
 #define TR_RECIPE "cpu:2+(sleep:200us|sleep:300us)+cpu:1"
 #define TR_TASKS 40
 #define HANG_LIMIT_S 300 /* a sweep this long is a hang, not a slow machine */
-#define TRACE_HEADER "label,worker,slot,task,kind,stage,branch,step,start_us,end_us"
+#define TRACE_HEADER "label,worker,slot,task,kind,stage,branch,step,start_us,end_us,intended_us"
 
 /* The recipe's steps as the trace names them: stage, branch, step, kind,
  * and the sleep's length (a wait cannot end sooner). */
@@ -778,7 +778,7 @@ static void test_trace_nesting(void **state)
 			assert_string_not_equal(ri[q].id, ri[r].id);
 	}
 
-	/* The trace: the exact header, once, then ten fields a row. */
+	/* The trace: the exact header, once, then eleven fields a row. */
 	{
 		char line[256];
 		FILE *f = fopen(trace, "r");
@@ -789,7 +789,7 @@ static void test_trace_nesting(void **state)
 	}
 	mb_test_read_csv(trace, &t);
 	mb_test_assert_rectangular(trace, &t);
-	assert_int_equal(t.ncols, 10);
+	assert_int_equal(t.ncols, 11);
 	struct ev *evs = calloc(t.nrows ? t.nrows : 1, sizeof(*evs));
 	assert_non_null(evs);
 	for (unsigned r = 0; r < t.nrows; r++) {
@@ -820,6 +820,11 @@ static void test_trace_nesting(void **state)
 		e->step = (unsigned)parse_uint(row[7], "step");
 		e->t0 = parse_us(row[8], "start_us");
 		e->t1 = parse_us(row[9], "end_us");
+		/* A closed loop: every task was due when it started, and a
+		 * step's or lock wait's due time is its start. */
+		if (parse_us(row[10], "intended_us") != e->t0)
+			fail_msg("trace row %u: intended_us %s is not start_us %s", r + 2, row[10],
+				 row[8]);
 		if (e->kind == MB_TRACE_TASK)
 			assert_true(e->stage == 0 && e->branch == 0 && e->step == 0);
 	}

@@ -186,6 +186,18 @@ static void every_mode_every_recipe(enum mb_backend be, bool async_only)
 	free(r);
 }
 
+/* The engine's mode table and base's list of mode names (the CSV's mode
+ * values, which the report and scripts/modes.gp follow) agree name by
+ * name, in order. */
+static void test_mode_names_are_base(void **state)
+{
+	assert_int_equal((int)MB_NMODES, (int)MB_NMODE_NAMES);
+	for (unsigned i = 0; i < MB_NMODES; i++) {
+		assert_string_equal(mb_modes[i].name, mb_mode_names[i]);
+		assert_ptr_equal(mb_mode_find(mb_mode_names[i]), &mb_modes[i]);
+	}
+}
+
 static void test_registry(void **state)
 {
 	assert_int_equal(MB_NMODES, 6);
@@ -326,6 +338,7 @@ static void test_unsupported_kinds_say_why(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mode_names_are_base),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_every_mode_epoll),
 		cmocka_unit_test(test_async_modes_io_uring),

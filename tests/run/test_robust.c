@@ -660,16 +660,17 @@ static void test_output_removed(void **state)
 
 /* ---- (g) worker threads that cannot be stopped stop the sweep */
 
-/* One mem step streams 1 TiB (mem:1024GiB) and looks at no stop flag on the way, and a
- * thread computing is no cancellation point: past --timeout the runner
- * gives up on the thread (mb_mode_run's -EDEADLK). The row keeps its
+/* Every step stops when asked now, so the test injects the fault: with
+ * MB_FAULT_STUCK_THREADS=1 a worker thread never returns after its task
+ * and cannot be cancelled, as one stuck in an uninterruptible call would
+ * be: past --timeout the runner gives up on it (mb_mode_run's -EDEADLK). The row keeps its
  * timeout status and the sweep stops there, one line saying why, instead
  * of measuring the second repetition beside a thread still running. */
 static void test_stuck_threads_stop_sweep(void **state)
 {
 	struct ctx *c = *state;
 	static const char *const args[] = {
-		"run", "-w", "mem:1024GiB", "-m", "threads", "-c", "1", "-C", "1", "-n", "1",
+		"run", "-w", "cpu:1", "-m", "threads", "-c", "1", "-C", "1", "-n", "1",
 		"-r", "2", "--warmup", "0", "--timeout", "1s", "-o", "out.csv", "-q",
 		"--progress", "never", NULL,
 	};
@@ -682,7 +683,9 @@ static void test_stuck_threads_stop_sweep(void **state)
 	char *saved = asan ? strdup(asan) : NULL, opt[1024];
 	snprintf(opt, sizeof(opt), "%s%sdetect_leaks=0", asan ? asan : "", asan ? ":" : "");
 	setenv("ASAN_OPTIONS", opt, 1);
+	setenv("MB_FAULT_STUCK_THREADS", "1", 1);
 	pid_t pid = start(c->dir, "stuck", args);
+	unsetenv("MB_FAULT_STUCK_THREADS");
 	if (saved)
 		setenv("ASAN_OPTIONS", saved, 1);
 	else

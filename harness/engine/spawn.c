@@ -188,8 +188,12 @@ static unsigned reap(struct mb_runner *rn)
 				continue;
 			if (r == rn->pids[i])
 				note_exit(&rn->slots[i], i, st);
-		} else if (pthread_tryjoin_np(rn->threads[i], NULL) != 0) {
-			continue;
+		} else {
+			void *ret = NULL;
+			if (pthread_tryjoin_np(rn->threads[i], &ret) != 0)
+				continue;
+			if (ret == PTHREAD_CANCELED)
+				mb_worker_reclaim(&rn->workers[i]);
 		}
 		rn->reaped[i] = true;
 		n++;

@@ -52,6 +52,14 @@ struct mb_task {
  * task is due every 1/rate (arrivals.h). */
 void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barrier_arg);
 
+/* Releases what a worker thread that was cancelled (and joined) held, as
+ * its own teardown would have: buffers, connections, its loop. The
+ * exception is a loop whose backend completes operations into our buffers
+ * (io_uring) with operations still in flight: the kernel may still write
+ * into those buffers, so they stay allocated, on purpose (and are shown
+ * to LeakSanitizer as such). Called by the runner after the join. */
+void mb_worker_reclaim(struct mb_worker *w);
+
 /* Appends a trace event due at t0 (the caller checks that tracing is on);
  * returns it, or NULL when the buffer is full. */
 static inline struct mb_trace_event *mb_worker_trace(struct mb_worker *w, unsigned kind,

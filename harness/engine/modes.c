@@ -263,6 +263,11 @@ static void collect(struct mb_runner *rn)
 
 	out->placement_ok = true;
 	for (unsigned i = 0; i < rn->started; i++) {
+		/* A thread the runner gave up on (stuck, never joined) may
+		 * still be writing its records: they are left out, unread
+		 * (the row says some threads could not be stopped). */
+		if (!rn->m->procs && !rn->reaped[i])
+			continue;
 		collect_worker(rn, i);
 		if (rn->slots[i].res.end_ns > t1)
 			t1 = rn->slots[i].res.end_ns;
@@ -272,7 +277,7 @@ static void collect(struct mb_runner *rn)
 	if (!rn->m->procs)
 		out->maxrss_kb = vm_hwm_kb();
 	out->wall_s = t1 > t0 ? (double)(t1 - t0) / 1e9 : 0;
-	if (rn->ctl->stop == 2 && out->status == MB_ST_OK) {
+	if (__atomic_load_n(&rn->ctl->stop, __ATOMIC_RELAXED) == 2 && out->status == MB_ST_OK) {
 		out->status = MB_ST_INTERRUPTED;
 		snprintf(out->error, sizeof(out->error), "interrupted");
 	}

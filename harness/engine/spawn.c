@@ -15,12 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The stop word of the run in progress, for mb_mode_interrupt. */
-static int *volatile current_stop;
+/* The stop word of the run in progress, for mb_mode_interrupt: set and
+ * read atomically, since the interrupt may come from a signal handler or
+ * another thread. */
+static int *current_stop;
 
 void mb_mode_interrupt(void)
 {
-	int *s = current_stop;
+	int *s = __atomic_load_n(&current_stop, __ATOMIC_ACQUIRE);
 	if (s)
 		__atomic_store_n(s, 2, __ATOMIC_RELAXED);
 }
@@ -131,7 +133,7 @@ void mb_runner_spawn(struct mb_runner *rn)
 {
 	const struct mb_mode *m = rn->m;
 
-	current_stop = &rn->ctl->stop;
+	__atomic_store_n(&current_stop, &rn->ctl->stop, __ATOMIC_RELEASE);
 	fflush(NULL); /* or forked children would write parent buffers again */
 	int rc = m->procs ? spawn_procs(rn) : spawn_threads(rn);
 	if (rc) {
@@ -276,5 +278,5 @@ void mb_runner_wait(struct mb_runner *rn)
 	 * on measuring honestly, so the sweep must stop. */
 	if (rn->stuck)
 		rn->rc = -EDEADLK;
-	current_stop = NULL;
+	__atomic_store_n(&current_stop, NULL, __ATOMIC_RELEASE);
 }

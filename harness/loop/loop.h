@@ -20,7 +20,14 @@
  *
  * Dispatch: the loop never calls a callback from inside a submission;
  * every completion is dispatched from mb_loop_run_once, so callbacks may
- * submit freely (what they submit completes in a later round). */
+ * submit freely (what they submit completes in a later round).
+ *
+ * Batching: submissions are only queued; a round hands the whole batch to
+ * the kernel in the same call that waits for completions (io_uring: one
+ * io_uring_enter per round, however many operations were queued), and
+ * collects every completion that call found, not just the first. A round
+ * that finds completions already there and nothing to submit makes no
+ * system call at all. */
 #ifndef MB_LOOP_H
 #define MB_LOOP_H
 
@@ -156,5 +163,26 @@ int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns);
 /* Operations submitted and not yet dispatched (pending timers included,
  * cancelled ones not). */
 unsigned mb_loop_pending(const struct mb_loop *l);
+
+/* What a loop did since it was created: debug counters kept in the loop's
+ * own memory (one loop, one thread: plain increments, no atomics, no line
+ * shared with another loop), for benchmarks (scripts/bench-uring) and
+ * tests. Kernel calls are the ones the backend makes to hand over
+ * submissions or to wait (io_uring_enter, epoll_wait); epoll's
+ * non-blocking recv/send/accept are not counted. */
+struct mb_loop_stats {
+	uint64_t rounds;	/* mb_loop_run_once calls that found something pending */
+	uint64_t submitted;	/* operations accepted (timers not counted) */
+	uint64_t enters;	/* kernel calls */
+	uint64_t enters_submit; /* ... that handed over at least one operation */
+	uint64_t enter_sqes;	/* operations those calls handed over */
+	uint64_t enters_wait;	/* ... that could block (a wait longer than 0) */
+	uint64_t reaps;		/* wake-ups that collected at least one completion */
+	uint64_t reaped;	/* completions collected (io_uring: CQEs; epoll: parked ops
+				 * completed on readiness) */
+	uint64_t reaped_max;	/* the most collected by one wake-up */
+	uint64_t dispatched;	/* callbacks run (timers included) */
+};
+void mb_loop_stats(const struct mb_loop *l, struct mb_loop_stats *out);
 
 #endif

@@ -55,24 +55,25 @@ static int uring_init(struct mb_loop *l, unsigned max_ops)
 		free(be);
 		return rc;
 	}
-	mb_loop_set_backend_state(l, be);
+	l->be = be;
 	return 0;
 }
 
 static void uring_fini(struct mb_loop *l)
 {
-	struct uring_be *be = mb_loop_backend_state(l);
+	struct uring_be *be = l->be;
 	io_uring_queue_exit(&be->ring);
 	free(be);
 }
 
 static int uring_submit(struct mb_loop *l, struct mb_op *op)
 {
-	struct uring_be *be = mb_loop_backend_state(l);
+	struct uring_be *be = l->be;
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&be->ring);
 	if (!sqe) {
 		/* Ring full: hand the batch to the kernel and try again. */
-		io_uring_submit(&be->ring);
+		int n = io_uring_submit(&be->ring);
+		mb_loop_count_enter(l, n > 0 ? (unsigned)n : 0, false);
 		be->unsubmitted = 0;
 		sqe = io_uring_get_sqe(&be->ring);
 		if (!sqe)
@@ -101,17 +102,22 @@ static int uring_submit(struct mb_loop *l, struct mb_op *op)
 
 static int uring_wait(struct mb_loop *l, uint64_t timeout_ns)
 {
-	struct uring_be *be = mb_loop_backend_state(l);
+	struct uring_be *be = l->be;
 	struct io_uring_cqe *cqe;
 	struct __kernel_timespec ts = { .tv_sec = (long long)(timeout_ns / 1000000000ull),
 					.tv_nsec = (long long)(timeout_ns % 1000000000ull) };
 	int rc;
 
 	if (timeout_ns == 0) {
-		if (be->unsubmitted)
+		if (be->unsubmitted) {
 			io_uring_submit(&be->ring);
+			mb_loop_count_enter(l, be->unsubmitted, false);
+		}
 		rc = 0;
 	} else {
+		/* Enters unless nothing is queued and a CQE is already there. */
+		if (be->unsubmitted || !io_uring_cq_ready(&be->ring))
+			mb_loop_count_enter(l, be->unsubmitted, true);
 		rc = io_uring_submit_and_wait_timeout(&be->ring, &cqe, 1,
 						      timeout_ns == UINT64_MAX ? NULL : &ts,
 						      NULL);
@@ -126,6 +132,7 @@ static int uring_wait(struct mb_loop *l, uint64_t timeout_ns)
 		n++;
 	}
 	io_uring_cq_advance(&be->ring, n);
+	mb_loop_count_reaped(l, n);
 	return 0;
 }
 

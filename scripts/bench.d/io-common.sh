@@ -89,12 +89,13 @@ EOF
 }
 
 # fio's settings. Common: the same file, whole, random 4 KiB reads with no
-# random map (as modebench: independent uniform offsets), the job a thread
-# of fio's process (as modebench's worker), latencies timed per I/O (fio's
-# default; modebench times every task too).
+# random map (as modebench: independent uniform offsets), latencies timed
+# per I/O (fio's default; modebench times every task too). Add --thread
+# where modebench's workers are threads (fio's jobs are then threads of
+# its process) and leave it out where they are processes.
 fio_common() {
 	echo "--name=mb --filename=$FILE --size=$FSIZE --rw=randread --bs=4k --norandommap" \
-		"--randrepeat=0 --thread --output-format=json"
+		"--randrepeat=0 --output-format=json"
 }
 # io_uring at fio's defaults: one I/O handed over per io_uring_enter and
 # one completion awaited.

@@ -54,6 +54,26 @@ print("%.3f %.3f %.3f" % ((u + s) / n * 1e6, u / n * 1e6, s / n * 1e6))
 EOF
 }
 
+# srv_watch TAG CMD...: runs CMD (a client run of TAG) and writes the
+# delay service's CPU per request during it, in us, to TAG.srv (requests:
+# wrk's count, or every row of modebench's CSV, warmup included).
+srv_watch() {
+	local tag=$1 t0
+	shift
+	t0=$(awk '{print $14 + $15}' "/proc/$srv_pid/stat")
+	"$@"
+	python3 - "$OUT/$tag" "$t0" "$(awk '{print $14 + $15}' "/proc/$srv_pid/stat")" \
+		"$(getconf CLK_TCK)" <<'EOF' >"$OUT/$tag.srv"
+import csv, os, re, sys
+base, t0, t1, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+if os.path.exists(base + ".csv"):
+    n = sum(float(r["tasks"]) for r in csv.DictReader(open(base + ".csv")))
+else:
+    n = int(re.search(r"(\d+) requests in", open(base + ".txt").read()).group(1))
+print("%.2f" % ((t1 - t0) / hz / max(n, 1) * 1e6))
+EOF
+}
+
 ROWS=()
 NOTES=()
 section() { ROWS+=("section|$1"); echo "bench-io: $1" >&2; }
@@ -84,8 +104,14 @@ note() {
 			$(cat "$OUT/$pt.args") --io_size=$((n * 4096)))"
 	fi
 	NOTES+=("$(python3 - "$name" "$OUT/$mt" "$OUT/$pt" "$DUR" "$extra" <<'EOF'
-import sys
+import os, sys
 name, m, p, dur, extra = sys.argv[1:]
+if os.path.exists(m + ".outside"):
+    extra += "; other processes took %.0f%% of modebench's cores during its run" % (
+        100 * float(open(m + ".outside").read()))
+if os.path.exists(m + ".srv") and os.path.exists(p + ".srv"):
+    extra += "; the delay service's CPU per request: %s us for modebench, %s us for the peer" % (
+        open(m + ".srv").read().strip(), open(p + ".srv").read().strip())
 def get(base):
     v = float(open(base + ".value").read())
     c = list(map(float, open(base + ".cpu").read().split()))

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -409,6 +410,26 @@ static void test_del_fd(void **state)
 	default:
 		fail_msg("no expectation for backend %s: add one", mb_backend_name(mb_loop_backend(l)));
 	}
+}
+
+/* A descriptor registered with the loop (a fixed file on io_uring), then
+ * forgotten and closed, is closed: its peer reads end of file, so the
+ * loop keeps no reference of its own after mb_loop_del_fd. */
+static void test_del_fd_releases(void **state)
+{
+	struct mb_loop *l = loop_of(state);
+	struct fx *f = *state;
+	struct pollfd p;
+	int sv[2];
+	char c;
+
+	socket_pair(state, l, sv);
+	mb_loop_del_fd(l, sv[0]);
+	close(sv[0]);
+	f->fds[f->nfds - 2] = -1;
+	p = (struct pollfd){ .fd = sv[1], .events = POLLIN };
+	assert_int_equal(poll(&p, 1, (int)(HANG_NS / MB_NS_PER_MS)), 1);
+	assert_int_equal(recv(sv[1], &c, 1, MSG_DONTWAIT), 0);
 }
 
 /* A listening socket: accept parks until a client connects, then
@@ -839,7 +860,8 @@ int main(void)
 	} features[] = {
 #define F(f) { #f, f }
 		F(test_timer_order),	      F(test_timer_cancel), F(test_recv_parks_until_data),
-		F(test_del_fd),		      F(test_accept),	    F(test_dispatch_order),
+		F(test_del_fd),		      F(test_del_fd_releases), F(test_accept),
+		F(test_dispatch_order),
 		F(test_pending),	      F(test_wait_hooks),   F(test_file_read),
 		F(test_batch_reads),	      F(test_reap_all),	    F(test_poll_collects),
 		F(test_stats_timers),

@@ -34,10 +34,13 @@ fiorun() {
 }
 
 # wrkrun TAG PU CONNECTIONS URL: wrk with one thread pinned to PU; its CPU
-# (the process's user + sys) per request.
+# (the process's user + sys) per request, read by a python3 wrapper
+# (commands.txt names wrk's own command).
 wrkrun() {
 	local tag=$1 pu=$2 c=$3 url=$4
-	logged "$tag" python3 -c '
+	printf '%s: taskset -c %s wrk -t1 -c%s -d%ss %q\n' "$tag" "$pu" "$c" "$DUR" "$url" \
+		>>"$OUT/commands.txt"
+	python3 -c '
 import resource, subprocess, sys
 out = open(sys.argv[1], "w")
 subprocess.run(sys.argv[2:], stdout=out, check=True)
@@ -83,7 +86,7 @@ section() { ROWS+=("section|$1"); echo "bench-io: $1" >&2; }
 enters_per_io() {
 	local tag=$1 ios=$2
 	shift 2
-	logged "$tag" strace -f -c -e trace=io_uring_enter -o "$OUT/$tag.strace" "$@" \
+	[ -s "$OUT/$tag.strace" ] || logged "$tag" strace -f -c -e trace=io_uring_enter -o "$OUT/$tag.strace" "$@" \
 		>/dev/null 2>&1
 	awk -v n="$ios" '$NF == "io_uring_enter" { printf "%.3f", $4 / n }' "$OUT/$tag.strace"
 }

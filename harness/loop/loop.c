@@ -71,7 +71,7 @@ int mb_loop_create(struct mb_loop **out, enum mb_backend b, unsigned max_ops)
 
 	if (b >= MB_BACKEND_COUNT)
 		return -EINVAL;
-	l = calloc(1, sizeof(*l));
+	l = mb_loop_zalloc_lines(sizeof(*l));
 	if (!l)
 		return -ENOMEM;
 	l->ops = backends[b];

@@ -44,7 +44,7 @@ static const char *epoll_probe(void)
 
 static int epoll_init(struct mb_loop *l, unsigned max_ops)
 {
-	struct epoll_be *be = calloc(1, sizeof(*be));
+	struct epoll_be *be = mb_loop_zalloc_lines(sizeof(*be));
 	if (!be)
 		return -ENOMEM;
 	be->epfd = epoll_create1(EPOLL_CLOEXEC);

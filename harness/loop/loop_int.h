@@ -6,6 +6,9 @@
 
 #include "loop.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 /* Backend table entry; one file each (loop_epoll.c, loop_uring.c). */
 struct mb_loop_ops {
 	const char *name;
@@ -46,6 +49,19 @@ struct mb_loop {
 	void *hook_arg;
 	struct mb_loop_stats stats;
 };
+
+/* Zeroed memory of whole cache lines (64-byte aligned, size rounded up),
+ * for the loop's and the backends' state, which the loop's thread writes
+ * on every operation: no line is shared with another thread's data.
+ * Released with free(). NULL when out of memory. */
+static inline void *mb_loop_zalloc_lines(size_t size)
+{
+	size_t n = (size + 63) / 64 * 64;
+	void *p = aligned_alloc(64, n);
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
 
 /* For backends: queue op's completion with result res. O(1). */
 static inline void mb_loop_complete(struct mb_loop *l, struct mb_op *op, int res)

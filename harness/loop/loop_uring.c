@@ -108,7 +108,7 @@ static void fixed_init(struct uring_be *be, unsigned max_ops)
 
 static int uring_init(struct mb_loop *l, unsigned max_ops)
 {
-	struct uring_be *be = calloc(1, sizeof(*be));
+	struct uring_be *be = mb_loop_zalloc_lines(sizeof(*be));
 	unsigned entries = 64;
 	if (!be)
 		return -ENOMEM;

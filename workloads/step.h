@@ -36,6 +36,7 @@ struct mb_gil;
 struct mb_task;
 struct mb_worker_result;
 struct mb_trace_event;
+struct mb_runtime;
 
 struct mb_worker;
 struct mb_lane;
@@ -211,6 +212,7 @@ int mb_preset_mixed(double f, const char *io_kind, char *buf, unsigned len);
 struct mb_run {
 	const struct mb_recipe *recipe;
 	const struct mb_mode *mode;  /* engine */
+	const struct mb_runtime *runtime; /* engine: NULL runs the C executors */
 	enum mb_backend backend;     /* MB_BACKEND_NONE for blocking modes */
 	const struct mb_topo *topo;  /* engine */
 	int policy;		     /* engine: enum mb_policy */

@@ -5,6 +5,8 @@
  *             -> collect) and the run's result
  *   hist.h    the per-worker latency histogram and its percentiles
  *   calib.h   calibration of cpu:DUR on this machine
+ *   runtime.h another runtime's hooks into the workers (NULL run->runtime:
+ *             the engine's own C executors) and what it records through
  * Inside, and not for other subsystems: runner.h and spawn.c (a run's
  * phases: spawning, the gate, reaping), worker.c (the executors),
  * arrivals.h (when the executors start tasks: the open-loop schedule), gil.c
@@ -18,6 +20,7 @@
 #include "calib.h"
 #include "hist.h"
 #include "modes.h"
+#include "runtime.h"
 #include "topo.h"
 
 #endif

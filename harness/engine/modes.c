@@ -1,7 +1,8 @@
 /* The modes and mb_mode_run, one run in named phases (README, "How it
  * measures"):
  *   prepare  the MAP_SHARED region (control block, per-worker slots with
- *            their histograms, trace buffers), the workers, the lock
+ *            their histograms, trace buffers), the workers, the lock;
+ *            a runtime's run_begin (runtime.h; run_end after collect)
  *   spawn    threads or forked processes (spawn.c); they set up, then
  *            wait at the gate
  *   gate     opens once every started worker arrived: the run's start
@@ -23,6 +24,7 @@
 
 #include "gil.h"
 #include "runner.h"
+#include "runtime.h"
 
 const struct mb_mode mb_modes[MB_NMODES] = {
 #define MB_MODE_ENTRY(n, id, a, p, r, h) { n, MB_MODE_##id, a, p, r, h },
@@ -170,7 +172,8 @@ static int prepare_workers(struct mb_runner *rn)
 		return -ENOMEM;
 	}
 	memset(rn->workers, 0, W * sizeof(*rn->workers));
-	if (run->gil_ns && !rn->m->procs) {
+	/* A runtime of its own (runtime.h) brings its own lock, if any. */
+	if (run->gil_ns && !rn->m->procs && !run->runtime) {
 		rn->gil = malloc(sizeof(*rn->gil));
 		if (!rn->gil || mb_gil_init(rn->gil, run->gil_ns)) {
 			free(rn->gil);
@@ -319,9 +322,12 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 	out->status = MB_ST_OK;
 	out->error[0] = 0;
 
+	const struct mb_runtime *rt = run->runtime;
 	rc = prepare_shared(&rn);
 	if (!rc)
 		rc = prepare_workers(&rn);
+	if (!rc && rt && rt->run_begin)
+		rc = rt->run_begin(run, out->error, sizeof(out->error));
 	if (!rc) {
 		window_open(&rn);
 		mb_runner_spawn(&rn);
@@ -330,6 +336,8 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 		window_close(&rn);
 		collect(&rn);
 		rc = rn.stuck ? -EDEADLK : 0;
+		if (!rn.stuck && rt && rt->run_end)
+			rt->run_end(run);
 	}
 	release(&rn);
 	return rc;
@@ -337,6 +345,8 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 
 const char *mb_run_unsupported(const struct mb_run *run)
 {
+	if (run->runtime) /* its own checks replace the C runtime's */
+		return run->runtime->unsupported ? run->runtime->unsupported(run) : NULL;
 	/* MB_BACKEND_NONE is a blocking mode's: it runs no loop. */
 	bool loop = run->backend != MB_BACKEND_NONE;
 	unsigned caps = mb_backend_caps(run->backend);

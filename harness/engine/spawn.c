@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime.h"
+
 /* The stop word of the run in progress, for mb_mode_interrupt: set and
  * read atomically, since the interrupt may come from a signal handler or
  * another thread. */
@@ -91,17 +93,33 @@ static _Noreturn void proc_main(struct mb_runner *rn, struct mb_worker *w)
 	_exit(w->res->error ? 1 : 0);
 }
 
+/* A runtime's hooks around each fork (runtime.h); the C runtime has none. */
+static void fork_hook(void (*hook)(void))
+{
+	if (hook)
+		hook();
+}
+
 static int spawn_procs(struct mb_runner *rn)
 {
+	const struct mb_runtime *rt = rn->run->runtime;
 	rn->pids = calloc(rn->nworkers, sizeof(*rn->pids));
 	if (!rn->pids)
 		return -ENOMEM;
 	for (; rn->started < rn->nworkers; rn->started++) {
+		if (rt)
+			fork_hook(rt->before_fork);
 		pid_t pid = fork();
-		if (pid == 0)
+		if (pid == 0) {
+			if (rt)
+				fork_hook(rt->after_fork_child);
 			proc_main(rn, &rn->workers[rn->started]);
+		}
+		int e = errno;
+		if (rt)
+			fork_hook(rt->after_fork_parent);
 		if (pid < 0)
-			return -errno;
+			return -e;
 		rn->pids[rn->started] = pid;
 	}
 	return 0;
@@ -116,7 +134,8 @@ static int spawn_threads(struct mb_runner *rn)
 	if (!rn->threads)
 		return -ENOMEM;
 	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
+	const struct mb_runtime *rt = rn->run->runtime;
+	pthread_attr_setstacksize(&attr, rt && rt->thread_stack ? rt->thread_stack : 256 * 1024);
 	for (; rn->started < rn->nworkers; rn->started++) {
 		int e = pthread_create(&rn->threads[rn->started], &attr, thread_main,
 				       &rn->workers[rn->started]);
@@ -204,14 +223,16 @@ static unsigned reap(struct mb_runner *rn)
 }
 
 /* Kills the processes, cancels the threads not reaped yet (every wait a
- * step makes is a cancellation point). */
+ * step makes is a cancellation point), unless the runtime's threads must
+ * not be cancelled (runtime.h): those are only waited for. */
 static void kill_left(struct mb_runner *rn)
 {
+	const struct mb_runtime *rt = rn->run->runtime;
 	for (unsigned i = 0; i < rn->started; i++)
 		if (!rn->reaped[i]) {
 			if (rn->m->procs)
 				kill(rn->pids[i], SIGKILL);
-			else
+			else if (!rt || rt->cancellable)
 				pthread_cancel(rn->threads[i]);
 		}
 }

@@ -27,18 +27,7 @@
 
 #include "arrivals.h"
 #include "modes.h"
-
-/* A completed task, into the histograms and the count. The count goes to
- * the worker's result slot (its own cache lines) at once, so a worker
- * cancelled or killed in its next task still reports what it completed,
- * as its histograms do. */
-static inline void record(struct mb_worker *w, uint64_t intended, uint64_t start,
-			  uint64_t end)
-{
-	mb_hist_record(w->lat, end - intended);
-	mb_hist_record(w->svc, end - start);
-	w->res->tasks = ++w->done;
-}
+#include "runtime.h"
 
 /* A step's error: -ECANCELED while the run is stopping is a step cut
  * short (its task did not complete; no error), anything else fails the
@@ -137,7 +126,7 @@ static void run_blocking(struct mb_worker *w)
 		uint64_t end = mb_now_ns();
 		if (w->run->trace)
 			mb_worker_trace_task(w, w->started - 1, 0, intended, now, end);
-		record(w, intended, now, end);
+		mb_worker_record(w, intended, now, end);
 	}
 out:
 	if (w->gil)
@@ -157,7 +146,7 @@ static void task_end(struct mb_worker *w, struct mb_task *t)
 		if (w->run->trace)
 			mb_worker_trace_task(w, t->seq, (unsigned)(t - w->tasks), t->intended_ns,
 					     t->start_ns, end);
-		record(w, t->intended_ns, t->start_ns, end);
+		mb_worker_record(w, t->intended_ns, t->start_ns, end);
 	}
 	t->next_free = w->free_tasks;
 	w->free_tasks = t;
@@ -407,12 +396,13 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	 * default slack, so short waits are measured, not the slack. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	res->placement_ok = 1;
-	res->tasks = 0; /* record() keeps it up to date */
+	res->tasks = 0; /* mb_worker_record() keeps it up to date */
 	if (w->bind && (rc = mb_topo_bind_self(run->topo, w->pu)))
 		mb_worker_fail(w, rc, "binding to PU %u: %s", w->pu, strerror(-rc));
 	w->rng = run->seed * 0x9E3779B97F4A7C15ull + w->id + 1;
 	w->checksum = w->rng;
-	if (!w->error && (rc = setup(w)) && !w->error)
+	const struct mb_runtime *rt = run->runtime;
+	if (!w->error && (rc = rt ? rt->worker_setup(w) : setup(w)) && !w->error)
 		mb_worker_fail(w, rc, "worker setup: %s", strerror(-rc));
 
 	uint64_t t0 = barrier(barrier_arg);
@@ -422,7 +412,9 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	res->start_ns = mb_now_ns();
 	if (!w->error) {
 		mb_arrivals_init(w, t0);
-		if (run->mode->async)
+		if (rt)
+			rt->worker_run(w);
+		else if (run->mode->async)
 			run_async(w);
 		else
 			run_blocking(w);
@@ -442,7 +434,10 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	res->bytes = w->bytes;
 	res->trace_n = w->trace_n;
 	res->trace_dropped = w->trace_dropped;
-	teardown(w);
+	if (rt)
+		rt->worker_teardown(w);
+	else
+		teardown(w);
 	res->error = w->error;
 	if (w->error)
 		snprintf(res->errmsg, sizeof(res->errmsg), "%s", w->errmsg);

@@ -60,6 +60,18 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
  * to LeakSanitizer as such). Called by the runner after the join. */
 void mb_worker_reclaim(struct mb_worker *w);
 
+/* A completed task, into the histograms and the count. The count goes to
+ * the worker's result slot (its own cache lines) at once, so a worker
+ * cancelled or killed in its next task still reports what it completed,
+ * as its histograms do. */
+static inline void mb_worker_record(struct mb_worker *w, uint64_t intended, uint64_t start,
+				    uint64_t end)
+{
+	mb_hist_record(w->lat, end - intended);
+	mb_hist_record(w->svc, end - start);
+	w->res->tasks = ++w->done;
+}
+
 /* Appends a trace event due at t0 (the caller checks that tracing is on);
  * returns it, or NULL when the buffer is full. */
 static inline struct mb_trace_event *mb_worker_trace(struct mb_worker *w, unsigned kind,

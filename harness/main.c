@@ -10,6 +10,7 @@
 #include "base.h"
 #include "engine.h"
 #include "step.h"
+#include "python.h"
 #include "report.h"
 #include "serve.h"
 #include "run.h"
@@ -65,6 +66,11 @@ static int cmd_list(void)
 	printf("modes (-m LIST):\n");
 	for (unsigned i = 0; i < MB_NMODES; i++)
 		printf("  %-14s %s\n", mb_modes[i].name, mb_modes[i].help);
+	printf("runtimes (--runtime LIST):\n");
+	printf("  %-10s %s\n", "c", "the engine's executors (the default)");
+	const char *pywhy = mb_python_unavailable();
+	printf("  %-10s %s%s\n", "python", pywhy ? pywhy : "embedded CPython ",
+	       pywhy ? "" : mb_python_version());
 	printf("backends (--backend LIST):\n");
 	for (int b = 0; b < MB_BACKEND_COUNT; b++) {
 		const char *why = mb_backend_unsupported(b);
@@ -298,8 +304,18 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	const struct command *c = find_command(cmd);
-	if (c)
-		return c->main(argc - 1, argv + 1);
+	if (c) {
+		int rc = c->main(argc - 1, argv + 1);
+		/* The interpreter a Python run started (python.h) is finalised
+		 * here, by the thread that started it; a failure to is a
+		 * failure of the command. */
+		if (mb_python_finalize() && rc == MB_EXIT_OK) {
+			fprintf(stderr, "modebench: the Python interpreter could not be "
+				"finalised cleanly\n");
+			rc = MB_EXIT_FAILED;
+		}
+		return rc;
+	}
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help"))
 		return cmd_help(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

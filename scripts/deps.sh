@@ -3,6 +3,8 @@
 # them and stops.
 # A script that needs more sets MB_EXTRA_PACKAGES before mb_install_deps
 # (read when it is called, not when this file is sourced).
+# libpython3-dev is CPython's embedding library: without it modebench still
+# builds, without --runtime python (harness/python/CMakeLists.txt).
 MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev libjansson-dev gnuplot-nox"
 
 mb_missing_packages() {

@@ -30,7 +30,10 @@
 	X(ci_pct, result)                                                    \
 	/* label: a name the user gives the machine or variant (run --label);  \
 	 * the report names groups by it and never pools different labels. */  \
-	X(label, identity)
+	X(label, identity)                                                    \
+	/* runtime: what ran the recipe, c (the engine's executors) or python \
+	 * (embedded CPython, run --runtime); empty in older files means c. */ \
+	X(runtime, config)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

@@ -111,6 +111,21 @@ static int opt_backend(struct cli_parse *p, const char *a)
 	return cli_parse_list(p, a, cli_add_backend, "--backend");
 }
 
+static int opt_runtime(struct cli_parse *p, const char *a)
+{
+	p->o->nruntimes = 0;
+	return cli_parse_list(p, a, cli_add_runtime, "--runtime");
+}
+
+static int opt_switch(struct cli_parse *p, const char *a)
+{
+	if (mb_parse_duration(a, &p->o->switch_ns, 0))
+		CLI_FAIL("--switch-interval: '%s' is not a positive duration with a unit "
+			 "(e.g. 5ms)", a);
+	p->switch_given |= p->in_argv;
+	return 0;
+}
+
 static int opt_policy(struct cli_parse *p, const char *a)
 {
 	if (mb_policy_parse(a, &p->o->policy))
@@ -305,7 +320,12 @@ const struct run_opt run_opts[] = {
 	{ "rate", 0, REQ, "LIST", "open loop: task starts per second", NULL, NULL, opt_rate },
 	{ "arrivals", 0, REQ, "A", "open loop: constant|poisson", "constant", NULL, opt_arrivals },
 	{ "gil", 0, optional_argument, "DUR", "interpreter-lock emulation in thread modes; DUR "
-	  "is the switch interval", NULL, "5ms", opt_gil },
+	  "is the switch interval (--runtime c only)", NULL, "5ms", opt_gil },
+	{ "runtime", 0, REQ, "LIST", "what runs the recipes: c, or python (embedded CPython, "
+	  "its real lock; async modes use asyncio's own loop whatever --backend says)", "c",
+	  NULL, opt_runtime },
+	{ "switch-interval", 0, REQ, "DUR", "--runtime python: CPython's switch interval "
+	  "(sys.setswitchinterval)", "5ms", NULL, opt_switch },
 	{ "timeout", 0, REQ, "DUR", "per run (default 2 x duration + 30s; 600s with -n)", NULL,
 	  NULL, opt_timeout },
 	{ "server", 0, REQ, "HOST:PORT", "use this delay service instead of starting one", NULL,
@@ -403,6 +423,18 @@ static int finish(struct cli_parse *p, int argc, char **argv)
 		CLI_FAIL("--topology: plans for another machine can only be shown; add --dry-run");
 	if (o->append && !o->trace[0])
 		CLI_FAIL("--append: adds to a --trace file; give --trace FILE too");
+	bool c_rt = false, py_rt = false;
+	for (unsigned i = 0; i < o->nruntimes; i++) {
+		c_rt |= o->runtimes[i] == MB_RT_C;
+		py_rt |= o->runtimes[i] == MB_RT_PYTHON;
+	}
+	if (o->gil_ns && !c_rt)
+		CLI_FAIL("--gil: the real interpreter lock is already there under --runtime python "
+			 "(--gil emulates one for --runtime c; set CPython's switch interval with "
+			 "--switch-interval)");
+	if (p->switch_given && !py_rt)
+		CLI_FAIL("--switch-interval: sets CPython's switch interval under --runtime "
+			 "python (the C runtime's emulated lock takes --gil=DUR)");
 	if (p->tasks_given && p->duration_given)
 		CLI_FAIL("-n/--tasks and -d/--duration: a run ends after N tasks or after a "
 			 "duration, not both; give one of them");

@@ -16,6 +16,7 @@ struct cli_parse {
 	const char *workloads, *modes, *fractions;
 	bool in_argv;		  /* false while the defaults are applied */
 	bool tasks_given, duration_given; /* -n and -d on the command line */
+	bool switch_given;		  /* --switch-interval on the command line */
 };
 
 /* Writes the usage error into p->err and returns -EINVAL from the caller,
@@ -55,6 +56,7 @@ int cli_add_workload(const char *item, void *arg);
 int cli_add_mode(const char *item, void *arg);
 int cli_add_conc(const char *item, void *arg);
 int cli_add_backend(const char *item, void *arg);
+int cli_add_runtime(const char *item, void *arg);
 int cli_add_rate(const char *item, void *arg);
 int cli_add_fraction(const char *item, void *arg);
 

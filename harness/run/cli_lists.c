@@ -92,6 +92,31 @@ int cli_add_backend(const char *item, void *arg)
 	return 0;
 }
 
+const char *mb_runtime_kind_name(enum mb_runtime_kind k)
+{
+	return k == MB_RT_PYTHON ? "python" : "c";
+}
+
+/* c or python; python only when this build embeds CPython. */
+int cli_add_runtime(const char *item, void *arg)
+{
+	struct cli_parse *p = arg;
+	enum mb_runtime_kind k;
+	if (!strcmp(item, "c"))
+		k = MB_RT_C;
+	else if (!strcmp(item, "python"))
+		k = MB_RT_PYTHON;
+	else
+		CLI_FAIL("--runtime: unknown runtime '%s' (accepted: c, python)", item);
+	if (k == MB_RT_PYTHON && mb_python_unavailable())
+		CLI_FAIL("--runtime: %s", mb_python_unavailable());
+	for (unsigned i = 0; i < p->o->nruntimes; i++)
+		if (p->o->runtimes[i] == k)
+			return 0;
+	p->o->runtimes[p->o->nruntimes++] = k;
+	return 0;
+}
+
 int cli_add_rate(const char *item, void *arg)
 {
 	struct cli_parse *p = arg;

@@ -42,7 +42,7 @@ static void read_header(struct reader *rd, char *const *field, size_t n)
 	}
 }
 
-/* "workload|...|gil_us#REP#WARMUP" of a completed run into r. */
+/* "workload|...|gil_us[|python]#REP#WARMUP" of a completed run into r. */
 static int add_key(struct mb_resume *r, char *const *vals)
 {
 	char key[1024];
@@ -54,6 +54,11 @@ static int add_key(struct mb_resume *r, char *const *vals)
 		if (pos >= sizeof(key))
 			break;
 	}
+	/* The runtime, as the sweep's keys have it: none for c (and for rows
+	 * from before the column). */
+	const char *rt = vals[MB_COL_runtime];
+	if (rt && *rt && strcmp(rt, "c") && pos < sizeof(key))
+		pos += (size_t)snprintf(key + pos, sizeof(key) - pos, "|%s", rt);
 	if (pos >= sizeof(key))
 		pos = sizeof(key) - 1;
 	snprintf(key + pos, sizeof(key) - pos, "#%s#%s", vals[MB_COL_rep], vals[MB_COL_warmup]);

@@ -8,6 +8,7 @@
 
 #include "loop.h"
 #include "engine.h"
+#include "python.h"
 #include "step.h"
 
 #define MB_MAX_LIST 64
@@ -17,6 +18,11 @@ struct mb_workload {
 	char recipe[MB_RECIPE_TEXT];
 	double io_fraction; /* mixed only, else -1 */
 };
+
+/* What runs the recipes (--runtime): the engine's C executors, or
+ * embedded CPython (harness/python). The CSV's runtime column. */
+enum mb_runtime_kind { MB_RT_C, MB_RT_PYTHON, MB_RT_COUNT };
+const char *mb_runtime_kind_name(enum mb_runtime_kind k);
 
 struct mb_opts {
 	struct mb_workload workloads[MB_MAX_LIST];
@@ -30,6 +36,9 @@ struct mb_opts {
 	unsigned nconc;
 	enum mb_backend backends[MB_BACKEND_COUNT];
 	unsigned nbackends;
+	enum mb_runtime_kind runtimes[MB_RT_COUNT];
+	unsigned nruntimes;
+	uint64_t switch_ns; /* --switch-interval: CPython's, for python runs */
 	double rates[MB_MAX_LIST]; /* empty: closed loop */
 	unsigned nrates;
 	double io_fractions[MB_MAX_LIST];

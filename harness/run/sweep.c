@@ -98,6 +98,7 @@ static struct mb_run make_run(const struct sw_sweep *s, unsigned pi, const char 
 	return (struct mb_run){
 		.recipe = c->recipe,
 		.mode = c->mode,
+		.runtime = c->rt == MB_RT_PYTHON ? mb_python_runtime() : NULL,
 		.backend = c->backend,
 		.topo = s->topo,
 		.policy = o->policy,
@@ -343,6 +344,7 @@ static void release(struct sw_sweep *s)
 	free(s->cfgs);
 	free(s->plan);
 	free(s->recipes);
+	free(s->py_recipes);
 	free(s->lat);
 	free(s->svc);
 	free(s->cur);
@@ -365,6 +367,7 @@ int mb_sweep_main(int argc, char **argv)
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
+	mb_python_set_switch_interval(o.switch_ns);
 	status = sw_plan(&s);
 	if (!status && o.dry_run) {
 		sw_print_plan(&s);

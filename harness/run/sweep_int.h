@@ -30,6 +30,7 @@ struct sw_config {
 	unsigned wl;	 /* index into opts->workloads */
 	struct mb_recipe *recipe;
 	const struct mb_mode *mode;
+	enum mb_runtime_kind rt; /* c, or python */
 	enum mb_backend backend;
 	unsigned k, c, w;
 	double rate;
@@ -64,6 +65,9 @@ struct sw_sweep {
 	/* the plan (sw_plan) */
 	struct mb_topo *topo;
 	struct mb_recipe *recipes; /* one per o->workloads[] */
+	/* The same for --runtime python, whose cpu:DUR steps are calibrated
+	 * in the Python kernel's units; NULL without python runs. */
+	struct mb_recipe *py_recipes;
 	struct sw_config *cfgs;
 	unsigned ncfg;
 	struct sw_planned *plan; /* in the order the runs execute */
@@ -101,6 +105,10 @@ int sw_plan(struct sw_sweep *s);
 
 /* Shuffles p[0..n) with mb_rand seeded by seed (Fisher-Yates). */
 void sw_shuffle(struct sw_planned *p, unsigned n, uint64_t seed);
+
+/* Whether some configuration runs under --runtime python (the console's
+ * tables then have a runtime column). */
+bool sw_has_python(const struct sw_sweep *s);
 
 /* --dry-run: the matrix and each configuration's placement, on stdout. */
 void sw_print_plan(const struct sw_sweep *s);

@@ -106,25 +106,42 @@ static void expand_workloads(struct mb_opts *o)
 	o->nworkloads = n;
 }
 
+static bool has_runtime(const struct mb_opts *o, enum mb_runtime_kind k)
+{
+	for (unsigned i = 0; i < o->nruntimes; i++)
+		if (o->runtimes[i] == k)
+			return true;
+	return false;
+}
+
+/* The recipes; python runs get copies of their own (py_recipes), since
+ * cpu:DUR becomes a different number of units in each runtime. */
 static int parse_recipes(struct sw_sweep *s)
 {
 	const struct mb_opts *o = s->o;
 	char err[MB_ERRLEN];
-	s->recipes = calloc(o->nworkloads ? o->nworkloads : 1, sizeof(*s->recipes));
-	if (!s->recipes)
+	size_t n = o->nworkloads ? o->nworkloads : 1;
+	s->recipes = calloc(n, sizeof(*s->recipes));
+	if (has_runtime(o, MB_RT_PYTHON))
+		s->py_recipes = calloc(n, sizeof(*s->py_recipes));
+	if (!s->recipes || (has_runtime(o, MB_RT_PYTHON) && !s->py_recipes))
 		return sw_nomem("the recipes (%u workloads)", o->nworkloads);
-	for (unsigned i = 0; i < o->nworkloads; i++)
+	for (unsigned i = 0; i < o->nworkloads; i++) {
 		if (mb_recipe_parse(o->workloads[i].recipe, &s->recipes[i], err, sizeof(err))) {
 			fprintf(stderr, "modebench: -w/--workload: %s\n", err);
 			return MB_EXIT_USAGE;
 		}
+		if (s->py_recipes)
+			s->py_recipes[i] = s->recipes[i];
+	}
 	return 0;
 }
 
 /* Appends one configuration, its placement planned. conc 0 is "k" (the
  * default): as many tasks as cores, 1 in the one-core modes. */
-static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, const struct mb_mode *m,
-		      enum mb_backend backend, unsigned k, unsigned conc, double rate)
+static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, enum mb_runtime_kind rt,
+		      const struct mb_mode *m, enum mb_backend backend, unsigned k, unsigned conc,
+		      double rate)
 {
 	const struct mb_opts *o = s->o;
 	if (s->ncfg == *cap) {
@@ -138,31 +155,41 @@ static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, const stru
 	struct sw_config *c = &s->cfgs[s->ncfg++];
 	memset(c, 0, sizeof(*c));
 	c->wl = wi;
-	c->recipe = &s->recipes[wi];
+	c->rt = rt;
+	c->recipe = rt == MB_RT_PYTHON ? &s->py_recipes[wi] : &s->recipes[wi];
 	c->mode = m;
 	c->backend = backend;
 	c->k = k;
 	c->c = m->id == MB_MODE_SYNC ? 1 : conc ? conc : (mb_mode_one_core(m) ? 1 : k);
 	c->w = mb_mode_workers(m, k, c->c);
 	c->rate = rate;
-	c->gil_ns = (m->id == MB_MODE_THREADS || m->id == MB_MODE_ASYNC_THREADS) ? o->gil_ns : 0;
+	/* gil_us: the switch interval of the lock the workers share: --gil's
+	 * emulated one for C, CPython's own for python; 0 where they share
+	 * none (one worker, or processes). */
+	bool shared = m->id == MB_MODE_THREADS || m->id == MB_MODE_ASYNC_THREADS;
+	c->gil_ns = !shared ? 0 : rt == MB_RT_PYTHON ? o->switch_ns : o->gil_ns;
 	mb_topo_plan(s->topo, k, o->policy, o->smt, c->pus);
 	mb_topo_cpulist(c->pus, k, c->cpuset, sizeof(c->cpuset));
-	snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s|%s|%u|%u|%.6g|%.6g", o->workloads[wi].name,
+	/* --resume's key (resume.c builds the same from a row); the C
+	 * runtime's has no runtime field, as rows from before it. */
+	snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s|%s|%u|%u|%.6g|%.6g%s", o->workloads[wi].name,
 		 o->workloads[wi].recipe, m->name, mb_backend_name(backend),
-		 mb_policy_name(o->policy), k, c->c, c->rate, c->gil_ns / 1e3);
+		 mb_policy_name(o->policy), k, c->c, c->rate, c->gil_ns / 1e3,
+		 rt == MB_RT_PYTHON ? "|python" : "");
 	return 0;
 }
 
-/* Every configuration of workload wi in mode m. Backends multiply only
- * the async modes, core counts only the modes that use more than one
- * core, concurrency every mode but sync (always 1). */
+/* Every configuration of workload wi in mode m under runtime rt.
+ * Backends multiply only the C runtime's async modes (python's run
+ * asyncio's own loop, whose selector is epoll), core counts only the
+ * modes that use more than one core, concurrency every mode but sync
+ * (always 1). */
 static int add_mode_configs(struct sw_sweep *s, unsigned *cap, unsigned wi,
-			    const struct mb_mode *m)
+			    enum mb_runtime_kind rt, const struct mb_mode *m)
 {
 	const struct mb_opts *o = s->o;
 	bool one_core = mb_mode_one_core(m);
-	unsigned nb = m->async ? o->nbackends : 1;
+	unsigned nb = m->async && rt == MB_RT_C ? o->nbackends : 1;
 	unsigned nk = one_core && o->ncores ? 1 : o->ncores;
 	unsigned nc = m->id == MB_MODE_SYNC || !o->nconc ? 1 : o->nconc;
 	unsigned nr = o->nrates ? o->nrates : 1;
@@ -170,9 +197,12 @@ static int add_mode_configs(struct sw_sweep *s, unsigned *cap, unsigned wi,
 		for (unsigned ki = 0; ki < nk; ki++)
 			for (unsigned ci = 0; ci < nc; ci++)
 				for (unsigned ri = 0; ri < nr; ri++) {
+					enum mb_backend be =
+						!m->async ? MB_BACKEND_NONE :
+						rt == MB_RT_C ? o->backends[bi] :
+								MB_BACKEND_EPOLL;
 					int rc = add_config(
-						s, cap, wi, m,
-						m->async ? o->backends[bi] : MB_BACKEND_NONE,
+						s, cap, wi, rt, m, be,
 						one_core ? 1 : o->cores[ki],
 						o->nconc ? o->conc[ci] : 0,
 						o->nrates ? o->rates[ri] : 0);
@@ -182,16 +212,18 @@ static int add_mode_configs(struct sw_sweep *s, unsigned *cap, unsigned wi,
 	return 0;
 }
 
-/* The cross product, in the order workloads x modes x backends x cores x
- * concurrency x rates. */
+/* The cross product, in the order workloads x runtimes x modes x
+ * backends x cores x concurrency x rates. */
 static int build_matrix(struct sw_sweep *s)
 {
 	unsigned cap = 0;
 	int rc;
 	for (unsigned wi = 0; wi < s->o->nworkloads; wi++)
-		for (unsigned mi = 0; mi < s->o->nmodes; mi++)
-			if ((rc = add_mode_configs(s, &cap, wi, s->o->modes[mi])))
-				return rc;
+		for (unsigned ri = 0; ri < s->o->nruntimes; ri++)
+			for (unsigned mi = 0; mi < s->o->nmodes; mi++)
+				if ((rc = add_mode_configs(s, &cap, wi, s->o->runtimes[ri],
+							   s->o->modes[mi])))
+					return rc;
 	return 0;
 }
 
@@ -283,6 +315,14 @@ int sw_plan(struct sw_sweep *s)
 	return 0;
 }
 
+bool sw_has_python(const struct sw_sweep *s)
+{
+	for (unsigned i = 0; i < s->ncfg; i++)
+		if (s->cfgs[i].rt == MB_RT_PYTHON)
+			return true;
+	return false;
+}
+
 void sw_print_plan(const struct sw_sweep *s)
 {
 	const struct mb_opts *o = s->o;
@@ -291,15 +331,19 @@ void sw_print_plan(const struct sw_sweep *s)
 	       s->topo->desc, s->ncfg, o->warmup, o->reps, s->nplan,
 	       o->tasks ? "by task count" : "by duration");
 	sw_print_estimate(s, stdout);
-	printf("%-10s %-*s %-13s %-8s %4s %6s %7s  %s\n", "workload", (int)rw, "recipe", "mode",
-	       "backend", "k", "C", "workers", "cpuset (PU OS indexes, in assignment order)");
+	bool py = sw_has_python(s);
+	printf("%-10s %-*s %-13s %s%-8s %4s %6s %7s  %s\n", "workload", (int)rw, "recipe", "mode",
+	       py ? "runtime " : "", "backend", "k", "C", "workers",
+	       "cpuset (PU OS indexes, in assignment order)");
 	for (unsigned i = 0; i < s->ncfg; i++) {
 		const struct sw_config *c = &s->cfgs[i];
 		const struct mb_workload *wl = &o->workloads[c->wl];
 		char recipe[400];
 		sw_recipe_cell(wl->recipe, rw, 11, recipe, sizeof(recipe));
-		printf("%-10s %s %-13s %-8s %4u %6u %7u  ", wl->name, recipe, c->mode->name,
-		       mb_backend_name(c->backend), c->k, c->c, c->w);
+		printf("%-10s %s %-13s ", wl->name, recipe, c->mode->name);
+		if (py)
+			printf("%-7s ", mb_runtime_kind_name(c->rt));
+		printf("%-8s %4u %6u %7u  ", mb_backend_name(c->backend), c->k, c->c, c->w);
 		for (unsigned j = 0; j < c->k; j++)
 			printf("%s%u", j ? "," : "", c->pus[j]);
 		printf("%s\n", o->policy == MB_POLICY_NONE ? " (not bound)" : "");

@@ -61,27 +61,35 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 		   (unsigned long long)mb_recipe_work_units(c->recipe));
 	if (wl->io_fraction >= 0)
 		sw_row_set(r, MB_COL_io_fraction, "%.6g", wl->io_fraction);
+	sw_row_set(r, MB_COL_runtime, "%s", mb_runtime_kind_name(c->rt));
 	sw_row_set(r, MB_COL_arrivals, "%s",
 		   c->rate > 0 ? (o->poisson ? "poisson" : "constant") : "closed");
 }
 
-/* status, error and flags: written for every run, unsupported included. */
-static void row_status(struct sw_row *r, const struct mb_run_result *res)
+/* status, error and flags: written for every run, unsupported included.
+ * flags: a noisy neighbour, dropped trace events, and what a python run
+ * did differently (mb_python_row_note), joined by "; ". */
+static void row_status(struct sw_row *r, const struct mb_run_result *res,
+		       const struct sw_config *c)
 {
+	const char *py = c->rt == MB_RT_PYTHON ? mb_python_row_note(c->recipe, c->mode) : NULL;
+	char dropped[48] = "";
 	sw_row_set(r, MB_COL_status, "%s", mb_status_name(res->status));
 	if (res->error[0])
 		sw_row_set(r, MB_COL_error, "%s", res->error);
-	if (res->outside_note[0] || res->trace_dropped)
-		sw_row_set(r, MB_COL_flags, "%s%s%.0llu%s", res->outside_note,
-			   res->outside_note[0] && res->trace_dropped ? "; " : "",
-			   (unsigned long long)res->trace_dropped,
-			   res->trace_dropped ? " trace events dropped" : "");
+	if (res->trace_dropped)
+		snprintf(dropped, sizeof(dropped), "%llu trace events dropped",
+			 (unsigned long long)res->trace_dropped);
+	if (res->outside_note[0] || dropped[0] || py)
+		sw_row_set(r, MB_COL_flags, "%s%s%s%s%s", res->outside_note,
+			   res->outside_note[0] && dropped[0] ? "; " : "", dropped,
+			   (res->outside_note[0] || dropped[0]) && py ? "; " : "", py ? py : "");
 }
 
 void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const struct sw_config *c,
 		   const struct mb_io *io)
 {
-	row_status(r, res);
+	row_status(r, res, c);
 	if (res->status == MB_ST_UNSUPPORTED)
 		return;
 	unsigned used = mb_mode_one_core(c->mode) ? 1 : c->k;

@@ -139,10 +139,14 @@ int sw_open_outputs(struct sw_sweep *s)
 	return 0;
 }
 
-/* Calibrates cpu:DUR once, on the first planned core. */
+/* Calibrates cpu:DUR once per runtime in the sweep, on the first planned
+ * core: the C kernel for the C runs' recipes, the Python kernel for the
+ * python runs' copies. A Python calibration that fails leaves those
+ * recipes at 1 unit per step and says why (their runs then fail alike). */
 void sw_calibrate(struct sw_sweep *s)
 {
-	bool need = false;
+	bool need = false, c_rt = false;
+	unsigned pu = s->ncfg ? s->cfgs[0].pus[0] : 0;
 	for (unsigned i = 0; i < s->o->nworkloads; i++) {
 		const struct mb_step *st;
 		MB_FOR_EACH_STEP(&s->recipes[i], st)
@@ -150,14 +154,31 @@ void sw_calibrate(struct sw_sweep *s)
 			need |= (st->kind->flags & MB_STEP_F_WORK_UNITS) && st->dur_ns;
 		}
 	}
+	for (unsigned i = 0; i < s->ncfg; i++)
+		c_rt |= s->cfgs[i].rt == MB_RT_C;
 	if (!need)
 		return;
-	double ups = mb_cpu_calibrate(s->topo, s->cfgs[0].pus[0]);
-	if (!s->o->quiet)
-		fprintf(stderr, "calibrated: %.0f cpu work units per second on PU %u\n", ups,
-			s->cfgs[0].pus[0]);
-	for (unsigned i = 0; i < s->o->nworkloads; i++)
-		mb_recipe_calibrate(&s->recipes[i], ups);
+	if (c_rt) {
+		double ups = mb_cpu_calibrate(s->topo, pu);
+		if (!s->o->quiet)
+			fprintf(stderr, "calibrated: %.0f cpu work units per second on PU %u\n",
+				ups, pu);
+		for (unsigned i = 0; i < s->o->nworkloads; i++)
+			mb_recipe_calibrate(&s->recipes[i], ups);
+	}
+	if (s->py_recipes) {
+		char err[MB_ERRLEN];
+		double ups;
+		if (mb_python_calibrate(s->topo, pu, &ups, err, sizeof(err))) {
+			fprintf(stderr, "modebench: calibrating the Python kernel: %s\n", err);
+			return;
+		}
+		if (!s->o->quiet)
+			fprintf(stderr, "calibrated: %.0f python work units per second on PU %u\n",
+				ups, pu);
+		for (unsigned i = 0; i < s->o->nworkloads; i++)
+			mb_recipe_calibrate(&s->py_recipes[i], ups);
+	}
 }
 
 /* The sweep's identity (sweep_id, kernel, version) and its row in

@@ -84,9 +84,10 @@ void sw_print_summary(const struct sw_sweep *s, FILE *f)
 {
 	const struct mb_opts *o = s->o;
 	unsigned rw = sw_recipe_width(s, 32);
-	fprintf(f, "\n%-10s %-*s %-13s %-8s %3s %5s %6s %12s %10s %10s %6s  %s\n", "workload",
-		(int)rw, "recipe", "mode", "backend", "k", "C", "reps", "tasks/s", "p50", "p99",
-		"cpu%", "status");
+	bool py = sw_has_python(s);
+	fprintf(f, "\n%-10s %-*s %-13s %s%-8s %3s %5s %6s %12s %10s %10s %6s  %s\n", "workload",
+		(int)rw, "recipe", "mode", py ? "runtime " : "", "backend", "k", "C", "reps",
+		"tasks/s", "p50", "p99", "cpu%", "status");
 	for (unsigned i = 0; i < s->ncfg; i++) {
 		const struct sw_config *c = &s->cfgs[i];
 		const struct mb_workload *wl = &o->workloads[c->wl];
@@ -101,9 +102,12 @@ void sw_print_summary(const struct sw_sweep *s, FILE *f)
 		sw_fmt_us(median_of(c->p50, c->nres), p50, sizeof(p50));
 		sw_fmt_us(median_of(c->p99, c->nres), p99, sizeof(p99));
 		sw_recipe_cell(wl->recipe, rw, 11, recipe, sizeof(recipe));
-		fprintf(f, "%-10s %s %-13s %-8s %3u %5u %6u %12.6g %10s %10s %6.1f  %s\n",
-			wl->name, recipe, c->mode->name, mb_backend_name(c->backend), c->k, c->c,
-			c->nres, median_of(c->thr, c->nres), p50, p99,
-			100 * median_of(c->util, c->nres), status);
+		fprintf(f, "%-10s %s %-13s ", wl->name, recipe, c->mode->name);
+		if (py)
+			fprintf(f, "%-7s ", mb_runtime_kind_name(c->rt));
+		fprintf(f, "%-8s %3u %5u %6u %12.6g %10s %10s %6.1f  %s\n",
+			mb_backend_name(c->backend), c->k, c->c, c->nres,
+			median_of(c->thr, c->nres), p50, p99, 100 * median_of(c->util, c->nres),
+			status);
 	}
 }

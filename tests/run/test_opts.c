@@ -29,6 +29,7 @@ static const char *const every_option[] = {
 	"--gil",      "--timeout",     "--server",   "--file-dir", "--file-size",   "--direct",
 	"--output",   "--resume",      "--trace",    "--seed",	   "--order",	    "--topology",
 	"--dry-run",  "--quiet",       "--progress", "--help",      "--append",
+	"--runtime",  "--switch-interval",
 };
 
 static struct mb_opts opts;
@@ -87,6 +88,9 @@ static void test_defaults(void **state)
 	assert_int_equal(opts.nrates, 0);
 	assert_false(opts.poisson);
 	assert_int_equal(opts.gil_ns, 0);
+	assert_int_equal(opts.nruntimes, 1);
+	assert_int_equal(opts.runtimes[0], MB_RT_C);
+	assert_int_equal(opts.switch_ns, 5 * MB_NS_PER_MS);
 	assert_int_equal(opts.file_size, MB_FILE_SIZE_DEFAULT);
 	assert_string_equal(opts.file_dir, "");
 	assert_string_equal(opts.output, "");

@@ -150,7 +150,7 @@ struct mb_report_machine {
 
 /* One configuration: the ok, non-warmup runs sharing (machine, workload,
  * recipe, mode, backend, policy, cores, concurrency, rate, arrivals,
- * gil_us, io_fraction). Strings point into the input rows, but host is the
+ * gil_us, io_fraction, runtime). Strings point into the input rows, but host is the
  * machine's name (struct mb_report_machine), owned by the summary: the
  * key of every chart, table and verdict; hostname is the runs' host. */
 struct mb_report_group {
@@ -158,6 +158,7 @@ struct mb_report_group {
 	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
 	const char *arrivals; /* closed, constant, poisson; "closed" for a
 			       * closed loop without the column, "" unknown */
+	const char *runtime;  /* c or python; "c" without the column */
 	const char *hostname, *label;
 	const char *cpu_model, *topology, *kernel, *version;
 	size_t n_failed; /* rows of this configuration with status != ok */
@@ -215,8 +216,9 @@ struct mb_report_group {
 	char fit_note[192];
 
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
-	 * rate, arrivals; hpanel = panel less host; iopanel = host, workload,
-	 * gil_us, rate, arrivals; lpanel = panel less rate. File-name-safe
+	 * rate, arrivals, runtime; hpanel = panel less host; iopanel = host,
+	 * workload, gil_us, rate, arrivals, runtime; lpanel = panel less
+	 * rate. File-name-safe
 	 * slugs, owned by the summary. */
 	char *panel, *hpanel, *iopanel, *lpanel;
 };
@@ -303,7 +305,7 @@ int mb_report_render(struct mb_report_charts *c, const char *summary_csv,
 		     FILE *errf, FILE *notef);
 
 /* Plain-language verdict of one (machine, workload, gil_us, rate,
- * arrivals): sentences without markup, owned by the verdict. host is the
+ * arrivals, runtime): sentences without markup, owned by the verdict. host is the
  * machine's name. */
 struct mb_report_verdict {
 	const char *host, *workload;

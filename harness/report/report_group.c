@@ -44,11 +44,19 @@ static const char *arrivals_of(const struct mb_report_row *r)
 	return !*a && mb_rep_off(mb_report_num(r, MB_COL_rate)) ? "closed" : a;
 }
 
+/* A row's runtime: "c" without the column (files from before it). */
+static const char *runtime_of(const struct mb_report_row *r)
+{
+	const char *t = txt(r, MB_COL_runtime);
+	return *t ? t : "c";
+}
+
 /* An ok row with what it is grouped by beyond its own fields. */
 struct keyed {
 	const struct mb_report_row *r;
 	const char *machine; /* its machine's name */
 	const char *arrivals;
+	const char *runtime;
 };
 
 /* Modes in mb_mode_names' order, then other names alphabetically. */
@@ -84,6 +92,8 @@ static int cmp_rows(const void *pa, const void *pb)
 		if ((d = mb_rep_num_cmp(mb_report_num(a, num1[i]), mb_report_num(b, num1[i]))))
 			return d;
 	if ((d = strcmp(ka->arrivals, kb->arrivals)))
+		return d;
+	if ((d = strcmp(ka->runtime, kb->runtime)))
 		return d;
 	if ((d = cmp_mode(txt(a, MB_COL_mode), txt(b, MB_COL_mode))))
 		return d;
@@ -140,6 +150,7 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 	g->hostname = txt(r, MB_COL_host);
 	g->label = txt(r, MB_COL_label);
 	g->arrivals = rows[0].arrivals;
+	g->runtime = rows[0].runtime;
 	g->workload = txt(r, MB_COL_workload);
 	g->recipe = txt(r, MB_COL_recipe);
 	g->mode = txt(r, MB_COL_mode);
@@ -181,6 +192,7 @@ static int same_key(const struct mb_report_group *g,
 {
 	return machine && mb_rep_str_eq(g->host, machine) &&
 	       mb_rep_str_eq(g->arrivals, arrivals_of(r)) &&
+	       mb_rep_str_eq(g->runtime, runtime_of(r)) &&
 	       mb_rep_str_eq(g->workload, txt(r, MB_COL_workload)) &&
 	       mb_rep_str_eq(g->recipe, txt(r, MB_COL_recipe)) &&
 	       mb_rep_str_eq(g->mode, txt(r, MB_COL_mode)) &&
@@ -194,7 +206,8 @@ static int same_key(const struct mb_report_group *g,
 }
 
 /* The closed-loop sync run at 1 core that group g is measured against:
- * same machine, workload, recipe and io_fraction; among several, the one
+ * same machine, runtime, workload, recipe and io_fraction (a Python
+ * configuration against Python's sync); among several, the one
  * sharing most of gil_us, rate, policy and backend (in that priority),
  * then the first. */
 static const struct mb_report_group *
@@ -207,6 +220,7 @@ baseline(const struct mb_report_summary *s, const struct mb_report_group *g)
 		if (strcmp(b->mode, "sync") != 0 || b->cores != 1 ||
 		    !mb_rep_off(b->rate) ||
 		    !(b->tp.median > 0) || !mb_rep_str_eq(b->host, g->host) ||
+		    !mb_rep_same_runtime(b, g) ||
 		    !mb_rep_str_eq(b->workload, g->workload) ||
 		    !mb_rep_str_eq(b->recipe, g->recipe) ||
 		    !mb_rep_num_eq(b->io_fraction, g->io_fraction))
@@ -245,10 +259,12 @@ static void speedup_of(struct mb_report_group *g, const struct mb_report_group *
 	}
 	if (ng < 2 || nb < 2)
 		return;
-	int len = snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%g|%g|%g|%g|%s",
+	/* The C runtime's key as before the runtime column, so its
+	 * intervals do not move. */
+	int len = snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%g|%g|%g|%g|%s%s",
 			   g->host, g->workload, g->recipe, g->mode, g->backend,
 			   g->policy, g->cores, g->concurrency, g->gil_us,
-			   g->io_fraction, g->arrivals);
+			   g->io_fraction, g->arrivals, mb_rep_python(g) ? "|python" : "");
 	uint64_t seed = mb_stat_seed(SPEEDUP_SEED, key,
 				     len < 0 ? 0 : strnlen(key, sizeof(key)));
 	if (mb_stat_ratio_boot(tpg, ng, tpb, nb, SPEEDUP_BOOT, seed, &x) == 0) {
@@ -317,7 +333,7 @@ static int classify(const struct mb_report_input *in,
 	int ret = mb_rep_machines(s, rows, s->n_ok);
 	for (size_t i = 0; ret == 0 && i < s->n_ok; i++)
 		ok[i] = (struct keyed){rows[i], mb_rep_machine_name(s, rows[i]),
-				       arrivals_of(rows[i])};
+				       arrivals_of(rows[i]), runtime_of(rows[i])};
 	free(rows);
 	return ret;
 }

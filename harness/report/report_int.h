@@ -48,6 +48,20 @@ static inline int mb_rep_same_arrivals(const struct mb_report_group *a,
 	return mb_rep_str_eq(a->arrivals, b->arrivals);
 }
 
+/* The runtime of a group, "c" or "python" (run --runtime): C and Python
+ * runs are never pooled, compared as one panel or baselined on each
+ * other; "_py" in the slugs. */
+static inline int mb_rep_same_runtime(const struct mb_report_group *a,
+				      const struct mb_report_group *b)
+{
+	return mb_rep_str_eq(a->runtime, b->runtime);
+}
+
+static inline int mb_rep_python(const struct mb_report_group *g)
+{
+	return g->runtime && !strcmp(g->runtime, "python");
+}
+
 /* Poisson arrivals: the slugs' "_poisson" and a load chart of their own
  * (closed, constant and unknown share the default). */
 static inline int mb_rep_poisson(const struct mb_report_group *g)
@@ -55,8 +69,9 @@ static inline int mb_rep_poisson(const struct mb_report_group *g)
 	return g->arrivals && !strcmp(g->arrivals, "poisson");
 }
 
-/* Same (host, workload, recipe, io_fraction, gil_us, rate, arrivals): one
- * panel. host is the machine's name, so two machines are two panels. */
+/* Same (host, workload, recipe, io_fraction, gil_us, rate, arrivals,
+ * runtime): one panel. host is the machine's name, so two machines are
+ * two panels. */
 static inline int mb_rep_same_panel_key(const struct mb_report_group *a,
 					const struct mb_report_group *b)
 {
@@ -65,7 +80,8 @@ static inline int mb_rep_same_panel_key(const struct mb_report_group *a,
 	       mb_rep_str_eq(a->recipe, b->recipe) &&
 	       mb_rep_num_eq(a->io_fraction, b->io_fraction) &&
 	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
-	       mb_rep_num_eq(a->rate, b->rate) && mb_rep_same_arrivals(a, b);
+	       mb_rep_num_eq(a->rate, b->rate) && mb_rep_same_arrivals(a, b) &&
+	       mb_rep_same_runtime(a, b);
 }
 
 /* Machines (report_machine.c): s->machines from the rows, each named.

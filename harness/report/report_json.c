@@ -143,6 +143,7 @@ static json_t *verdict_entry(const struct mb_report_verdict *v)
 	if (r < 0 || put(o, "host", jstr(v->first->host)) < 0 ||
 	    put(o, "workload", jstr(v->first->workload)) < 0 ||
 	    put(o, "gil_us", jnum(v->first->gil_us)) < 0 ||
+	    put(o, "runtime", jstr(v->first->runtime)) < 0 ||
 	    put(o, "rate", jnum(v->first->rate)) < 0 || put(o, "lines", lines) < 0) {
 		json_decref(o);
 		return NULL;

@@ -74,14 +74,17 @@ static int in_unit(const struct mb_report_verdict *v,
 	return mb_rep_str_eq(g->host, f->host) &&
 	       mb_rep_str_eq(g->workload, f->workload) &&
 	       mb_rep_num_eq(g->gil_us, f->gil_us) &&
-	       mb_rep_num_eq(g->rate, f->rate) && mb_rep_same_arrivals(g, f);
+	       mb_rep_num_eq(g->rate, f->rate) && mb_rep_same_arrivals(g, f) &&
+	       mb_rep_same_runtime(g, f);
 }
 
-/* "hostB: mixed, GIL 5000 us, open loop 2000 tasks/s, Poisson arrivals" */
+/* "hostB: mixed (Python), GIL 5000 us, open loop 2000 tasks/s, Poisson
+ * arrivals" */
 static void unit_name(char *buf, size_t len, const struct mb_report_verdict *v)
 {
 	const struct mb_report_group *f = v->first;
-	int o = snprintf(buf, len, "%s: %s", f->host, f->workload);
+	int o = snprintf(buf, len, "%s: %s%s", f->host, f->workload,
+			 mb_rep_python(f) ? " (Python)" : "");
 	if (o > 0 && (size_t)o < len && !mb_rep_off(f->gil_us))
 		o += snprintf(buf + o, len - (size_t)o, ", GIL %g us", f->gil_us);
 	if (o > 0 && (size_t)o < len && !mb_rep_off(f->rate))

@@ -1,7 +1,8 @@
 /* Panels and picks: what each chart draws.
  *
  * A panel is one chart's worth of groups: (host, workload, recipe,
- * io_fraction, gil_us, rate). Inside a panel a mode can have several groups
+ * io_fraction, gil_us, rate, arrivals, runtime): C and Python runs are
+ * never drawn as one curve. Inside a panel a mode can have several groups
  * at one x (backends, policies, concurrencies); a chart draws one point per
  * mode and x, the group "picked" by these rules:
  *   pick_cores  per (panel, mode, cores): the group at the mode's scaling
@@ -79,6 +80,8 @@ static size_t tail(char *buf, size_t len, size_t off,
 		off = cat(buf, len, off, "_rate%g", g->rate);
 	if (mb_rep_poisson(g))
 		off = cat(buf, len, off, "_poisson");
+	if (mb_rep_python(g))
+		off = cat(buf, len, off, "_py");
 	return off;
 }
 
@@ -100,6 +103,8 @@ static int k_recipes(const struct mb_report_group *a,
 		d = mb_rep_num_cmp(a->io_fraction, b->io_fraction);
 	if (!d)
 		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
+	if (!d)
+		d = str_cmp(a->runtime, b->runtime);
 	return d ? d : mb_rep_num_cmp(a->rate, b->rate);
 }
 
@@ -133,6 +138,8 @@ static int k_lpanel(const struct mb_report_group *a,
 		d = mb_rep_num_cmp(a->io_fraction, b->io_fraction);
 	if (!d)
 		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
+	if (!d)
+		d = str_cmp(a->runtime, b->runtime);
 	return d ? d : mb_rep_poisson(a) - mb_rep_poisson(b);
 }
 
@@ -144,6 +151,8 @@ static int k_iopanel(const struct mb_report_group *a,
 		d = str_cmp(a->workload, b->workload);
 	if (!d)
 		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
+	if (!d)
+		d = str_cmp(a->runtime, b->runtime);
 	if (!d)
 		d = mb_rep_num_cmp(a->rate, b->rate);
 	return d ? d : str_cmp(a->arrivals, b->arrivals);

@@ -86,6 +86,8 @@ static const struct column columns[] = {
 	{"hostname", STR, G(hostname)},
 	{"label", STR, G(label)},
 	{"arrivals", STR, G(arrivals)},
+	/* c or python (run --runtime): part of every key above. */
+	{"runtime", STR, G(runtime)},
 	/* What throughput_ci_lo/hi is: "order-statistic 95%", or with
 	 * fewer than 6 runs "range (75%)", the range and its coverage. */
 	{"ci_kind", TXT, G(ci_kind)},

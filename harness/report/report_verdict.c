@@ -1,5 +1,5 @@
 /* Plain-language verdicts: per (machine, workload, gil_us, rate,
- * arrivals), which mode gets the most done, by how much, at what p99
+ * arrivals, runtime), which mode gets the most done, by how much, at what p99
  * latency and CPU cost, and where the answer changes with cores,
  * concurrency or I/O fraction. The
  * numbers are the summary's medians; "within noise" means the 95%
@@ -60,7 +60,8 @@ static int same_unit(const struct mb_report_group *a,
 	return mb_rep_str_eq(a->host, b->host) &&
 	       mb_rep_str_eq(a->workload, b->workload) &&
 	       mb_rep_num_eq(a->gil_us, b->gil_us) &&
-	       mb_rep_num_eq(a->rate, b->rate) && mb_rep_same_arrivals(a, b);
+	       mb_rep_num_eq(a->rate, b->rate) && mb_rep_same_arrivals(a, b) &&
+	       mb_rep_same_runtime(a, b);
 }
 
 static int add_line(struct mb_report_verdict *v, const char *fmt, ...)

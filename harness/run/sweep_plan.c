@@ -163,11 +163,13 @@ static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, enum mb_ru
 	c->c = m->id == MB_MODE_SYNC ? 1 : conc ? conc : (mb_mode_one_core(m) ? 1 : k);
 	c->w = mb_mode_workers(m, k, c->c);
 	c->rate = rate;
-	/* gil_us: the switch interval of the lock the workers share: --gil's
-	 * emulated one for C, CPython's own for python; 0 where they share
-	 * none (one worker, or processes). */
+	/* gil_us: the interpreter lock's switch interval. C: --gil's emulated
+	 * lock, made only where threads share it (0 elsewhere). Python: every
+	 * worker runs under CPython's own lock, shared by the threads of
+	 * thread modes and one per process otherwise, so every mode says
+	 * --switch-interval (and a Python sweep's modes share its panels). */
 	bool shared = m->id == MB_MODE_THREADS || m->id == MB_MODE_ASYNC_THREADS;
-	c->gil_ns = !shared ? 0 : rt == MB_RT_PYTHON ? o->switch_ns : o->gil_ns;
+	c->gil_ns = rt == MB_RT_PYTHON ? o->switch_ns : shared ? o->gil_ns : 0;
 	mb_topo_plan(s->topo, k, o->policy, o->smt, c->pus);
 	mb_topo_cpulist(c->pus, k, c->cpuset, sizeof(c->cpuset));
 	/* --resume's key (resume.c builds the same from a row); the C

@@ -33,9 +33,28 @@ static void dedupe_cores(struct mb_opts *o)
 	o->ncores = n;
 }
 
+/* -c asks for more than the slots: the one line saying so, naming the
+ * CPU mask when one narrowed the machine. */
+static int too_many_cores(const struct mb_opts *o, unsigned hi, unsigned slots,
+			  const char *mask, char *err, unsigned errlen)
+{
+	const char *unit = o->smt ? " PUs" : " cores";
+	if (mask[0])
+		snprintf(err, errlen, "-c/--cores: %u%s asked but this machine has %u%s inside the "
+			 "CPU mask this process runs under, %s; use all, or widen the mask", hi,
+			 unit, slots, o->smt ? (slots == 1 ? " PU" : " PUs") :
+			 (slots == 1 ? " core" : " cores"), mask);
+	else
+		snprintf(err, errlen, "-c/--cores: %u cores asked but this %s has %u%s "
+			 "(use all, or --dry-run --topology to plan for a bigger one)", hi,
+			 o->topology[0] ? "topology" : "machine", slots, unit);
+	return -ERANGE;
+}
+
 /* Turns -c (N, A-B, pow2, all, comma-joined) into core counts from 1 to
- * slots, in the order given. */
-static int resolve_cores(struct mb_opts *o, unsigned slots, char *err, unsigned errlen)
+ * slots, in the order given. mask: the topology's CPU mask note. */
+static int resolve_cores(struct mb_opts *o, unsigned slots, const char *mask, char *err,
+			 unsigned errlen)
 {
 	char spec[256], *save, *tok;
 	snprintf(spec, sizeof(spec), "%s", o->cores_spec);
@@ -69,13 +88,8 @@ static int resolve_cores(struct mb_opts *o, unsigned slots, char *err, unsigned 
 				 "A-B, pow2, all; e.g. 1,2 or 1-8)", tok);
 			return -EINVAL;
 		}
-		if (hi > slots) {
-			snprintf(err, errlen, "-c/--cores: %u cores asked but this %s has %u%s "
-				 "(use all, or --dry-run --topology to plan for a bigger one)", hi,
-				 o->topology[0] ? "topology" : "machine", slots,
-				 o->smt ? " PUs" : " cores");
-			return -ERANGE;
-		}
+		if (hi > slots)
+			return too_many_cores(o, hi, slots, mask, err, errlen);
 		for (unsigned k = lo; k <= hi && o->ncores < MB_MAX_LIST; k++)
 			o->cores[o->ncores++] = k;
 	}
@@ -272,7 +286,7 @@ int sw_plan(struct sw_sweep *s)
 	int rc;
 
 	if (mb_topo_load(&s->topo, o->topology[0] ? o->topology : NULL, err, sizeof(err)) ||
-	    resolve_cores(o, mb_topo_slots(s->topo, o->smt), err, sizeof(err)))
+	    resolve_cores(o, mb_topo_slots(s->topo, o->smt), s->topo->mask, err, sizeof(err)))
 		return usage_error(err);
 	expand_workloads(o);
 	if ((rc = parse_recipes(s)) || (rc = build_matrix(s)))
@@ -287,9 +301,11 @@ void sw_print_plan(const struct sw_sweep *s)
 {
 	const struct mb_opts *o = s->o;
 	unsigned rw = sw_recipe_width(s, 40);
-	printf("%s\nrun matrix: %u configurations x (%u warmup + %u reps) = %u runs, %s each\n",
-	       s->topo->desc, s->ncfg, o->warmup, o->reps, s->nplan,
-	       o->tasks ? "by task count" : "by duration");
+	printf("%s\n", s->topo->desc);
+	if (s->topo->mask[0])
+		printf("mask: %s\n", s->topo->mask);
+	printf("run matrix: %u configurations x (%u warmup + %u reps) = %u runs, %s each\n",
+	       s->ncfg, o->warmup, o->reps, s->nplan, o->tasks ? "by task count" : "by duration");
 	sw_print_estimate(s, stdout);
 	printf("%-10s %-*s %-13s %-8s %4s %6s %7s  %s\n", "workload", (int)rw, "recipe", "mode",
 	       "backend", "k", "C", "workers", "cpuset (PU OS indexes, in assignment order)");

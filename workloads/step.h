@@ -284,6 +284,9 @@ struct mb_worker {
 	uint64_t arrivals;	/* arrivals scheduled so far */
 	double poisson_ns;	/* Poisson: the last arrival, after origin_ns */
 	uint64_t arrival_rng;	/* Poisson: this worker's own random stream */
+	/* engine: when the first task started, and from when it could have:
+	 * the run's start in a closed loop, its arrival in an open one */
+	uint64_t first_ns, first_due_ns;
 	uint64_t rng;
 	uint64_t checksum;
 	uint64_t bytes;

@@ -30,7 +30,10 @@
 	X(ci_pct, result)                                                    \
 	/* label: a name the user gives the machine or variant (run --label);  \
 	 * the report names groups by it and never pools different labels. */  \
-	X(label, identity)
+	X(label, identity)                                                    \
+	/* start_skew_us: how long after the gate opened the last worker      \
+	 * started its first task (flagged above 1% of the run). */           \
+	X(start_skew_us, result)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

@@ -116,7 +116,7 @@ static int spawn_threads(struct mb_runner *rn)
 	if (!rn->threads)
 		return -ENOMEM;
 	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_attr_setstacksize(&attr, MB_WORKER_STACK);
 	for (; rn->started < rn->nworkers; rn->started++) {
 		int e = pthread_create(&rn->threads[rn->started], &attr, thread_main,
 				       &rn->workers[rn->started]);

@@ -51,6 +51,18 @@ static bool step_cut(struct mb_worker *w, const struct mb_step *s, int rc)
 	return false;
 }
 
+/* The task about to start at now, due at intended: the first one's times
+ * are kept for the run's start skew (one predictable branch a task). In a
+ * closed loop a task is due when it starts, so the first is due at the
+ * run's start instead. */
+static inline void note_first(struct mb_worker *w, uint64_t now, uint64_t intended)
+{
+	if (MB_UNLIKELY(!w->started)) {
+		w->first_ns = now;
+		w->first_due_ns = w->interval_ns ? intended : w->origin_ns;
+	}
+}
+
 /* Sleeps until t (CLOCK_MONOTONIC), without the interpreter lock. */
 static void sleep_until(struct mb_worker *w, uint64_t t)
 {
@@ -124,6 +136,7 @@ static void run_blocking(struct mb_worker *w)
 			sleep_until(w, w->next_start_ns);
 			continue;
 		}
+		note_first(w, now, intended);
 		mb_task_taken(w);
 		const struct mb_step *s;
 		MB_FOR_EACH_STEP_AT(r, s, i, b, j)
@@ -282,6 +295,7 @@ static void run_async(struct mb_worker *w)
 			t->seq = w->started;
 			t->stage = 0;
 			t->cut = false;
+			note_first(w, now, intended);
 			mb_task_taken(w);
 			stage_begin(w, t);
 			now = mb_now_ns();
@@ -442,6 +456,8 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	res->bytes = w->bytes;
 	res->trace_n = w->trace_n;
 	res->trace_dropped = w->trace_dropped;
+	res->first_ns = w->first_ns;
+	res->first_due_ns = w->first_due_ns;
 	teardown(w);
 	res->error = w->error;
 	if (w->error)

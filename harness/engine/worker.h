@@ -27,6 +27,7 @@ struct mb_worker_result {
 	uint64_t checksum;
 	uint64_t bytes; /* moved by mem/file/net steps */
 	uint64_t trace_n, trace_dropped;
+	uint64_t first_ns, first_due_ns; /* the first task's start and due; 0: none */
 	int placement_ok;
 	int last_cpu;
 	int error; /* -errno or 0 */

@@ -285,8 +285,16 @@ int sw_plan(struct sw_sweep *s)
 	char err[MB_ERRLEN * 2];
 	int rc;
 
-	if (mb_topo_load(&s->topo, o->topology[0] ? o->topology : NULL, err, sizeof(err)) ||
-	    resolve_cores(o, mb_topo_slots(s->topo, o->smt), s->topo->mask, err, sizeof(err)))
+	if (mb_topo_load(&s->topo, o->topology[0] ? o->topology : NULL, err, sizeof(err)))
+		return usage_error(err);
+	unsigned slots = mb_topo_slots(s->topo, o->smt);
+	if (slots > SW_MAX_CORES) {
+		if (!o->quiet)
+			fprintf(stderr, "modebench: note: this machine has %u %s; a run uses at most "
+				"%u of them\n", slots, o->smt ? "PUs" : "cores", SW_MAX_CORES);
+		slots = SW_MAX_CORES;
+	}
+	if (resolve_cores(o, slots, s->topo->mask, err, sizeof(err)))
 		return usage_error(err);
 	expand_workloads(o);
 	if ((rc = parse_recipes(s)) || (rc = build_matrix(s)))
@@ -307,6 +315,7 @@ void sw_print_plan(const struct sw_sweep *s)
 	printf("run matrix: %u configurations x (%u warmup + %u reps) = %u runs, %s each\n",
 	       s->ncfg, o->warmup, o->reps, s->nplan, o->tasks ? "by task count" : "by duration");
 	sw_print_estimate(s, stdout);
+	sw_print_memory(s, stdout);
 	printf("%-10s %-*s %-13s %-8s %4s %6s %7s  %s\n", "workload", (int)rw, "recipe", "mode",
 	       "backend", "k", "C", "workers", "cpuset (PU OS indexes, in assignment order)");
 	for (unsigned i = 0; i < s->ncfg; i++) {

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,7 +53,7 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 	sw_row_set(r, MB_COL_backend, "%s", mb_backend_name(c->backend));
 	sw_row_set(r, MB_COL_policy, "%s", mb_policy_name(o->policy));
 	sw_row_set(r, MB_COL_cores, "%u", c->k);
-	sw_row_set(r, MB_COL_cpuset, "%s", c->cpuset);
+	r->v[MB_COL_cpuset] = c->cpuset; /* longer than a row's own buffers */
 	sw_row_set(r, MB_COL_workers, "%u", c->w);
 	sw_row_set(r, MB_COL_concurrency, "%u", c->c);
 	sw_row_set(r, MB_COL_rate, "%.6g", c->rate);
@@ -65,17 +66,41 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 		   c->rate > 0 ? (o->poisson ? "poisson" : "constant") : "closed");
 }
 
-/* status, error and flags: written for every run, unsupported included. */
+/* Appends one note to the row's flags, after "; " when there are some. */
+static void add_flag(struct sw_row *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_flag(struct sw_row *r, const char *fmt, ...)
+{
+	char *f = r->s[MB_COL_flags];
+	size_t n = r->v[MB_COL_flags] ? strlen(f) : 0;
+	va_list ap;
+	if (n && n + 2 < sizeof(r->s[MB_COL_flags]))
+		n += (size_t)snprintf(f + n, sizeof(r->s[MB_COL_flags]) - n, "; ");
+	va_start(ap, fmt);
+	if (n < sizeof(r->s[MB_COL_flags]))
+		vsnprintf(f + n, sizeof(r->s[MB_COL_flags]) - n, fmt, ap);
+	va_end(ap);
+	r->v[MB_COL_flags] = f;
+}
+
+/* status, error and flags: written for every run, unsupported included.
+ * Flags: a noisy neighbour, dropped trace events, and a start skew above
+ * 1% of the run (hundreds of workers woken one after another). */
 static void row_status(struct sw_row *r, const struct mb_run_result *res)
 {
 	sw_row_set(r, MB_COL_status, "%s", mb_status_name(res->status));
 	if (res->error[0])
 		sw_row_set(r, MB_COL_error, "%s", res->error);
-	if (res->outside_note[0] || res->trace_dropped)
-		sw_row_set(r, MB_COL_flags, "%s%s%.0llu%s", res->outside_note,
-			   res->outside_note[0] && res->trace_dropped ? "; " : "",
-			   (unsigned long long)res->trace_dropped,
-			   res->trace_dropped ? " trace events dropped" : "");
+	if (res->outside_note[0])
+		add_flag(r, "%s", res->outside_note);
+	if (res->trace_dropped)
+		add_flag(r, "%llu trace events dropped", (unsigned long long)res->trace_dropped);
+	if (res->status != MB_ST_UNSUPPORTED && res->wall_s > 0 &&
+	    res->start_skew_ns > 0.01 * res->wall_s * 1e9) {
+		char skew[32];
+		sw_fmt_us(res->start_skew_ns / 1e3, skew, sizeof(skew));
+		add_flag(r, "start skew %s (%.1f%% of the run)", skew,
+			 100 * res->start_skew_ns / 1e9 / res->wall_s);
+	}
 }
 
 void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const struct sw_config *c,
@@ -109,6 +134,7 @@ void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const stru
 	sw_row_set(r, MB_COL_svc_p99_us, "%.6g", mb_hist_percentile(res->svc, 99) / 1e3);
 	sw_row_set(r, MB_COL_svc_p999_us, "%.6g", mb_hist_percentile(res->svc, 99.9) / 1e3);
 	sw_row_set(r, MB_COL_bytes_per_s, "%.6g", res->wall_s > 0 ? res->bytes / res->wall_s : 0);
+	sw_row_set(r, MB_COL_start_skew_us, "%.6g", res->start_skew_ns / 1e3);
 	if (io && io->server_cpus[0] && (mb_recipe_flags(c->recipe) & MB_STEP_F_SERVER))
 		sw_row_set(r, MB_COL_server_cpus, "%s", io->server_cpus);
 }

@@ -30,7 +30,7 @@ static void default_output(struct mb_opts *o)
 static int prepare_io(struct sw_sweep *s, char *err, unsigned errlen)
 {
 	bool need_net = false, need_file = false;
-	unsigned maxk = 1, pus[1024];
+	unsigned maxk = 1, pus[SW_MAX_CORES];
 	for (unsigned i = 0; i < s->o->nworkloads; i++) {
 		unsigned f = mb_recipe_flags(&s->recipes[i]);
 		need_net |= (f & MB_STEP_F_SERVER) != 0;

@@ -33,7 +33,10 @@
 	X(label, identity)                                                    \
 	/* start_skew_us: how long after the gate opened the last worker      \
 	 * started its first task (flagged above 1% of the run). */           \
-	X(start_skew_us, result)
+	X(start_skew_us, result)                                              \
+	/* mem_policy: --mem-policy of a run with mem steps; mem_nodes: the   \
+	 * NUMA nodes that held their buffers' pages, "0,1". */               \
+	X(mem_policy, config) X(mem_nodes, result)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

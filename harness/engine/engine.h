@@ -5,6 +5,7 @@
  *             -> collect) and the run's result
  *   hist.h    the per-worker latency histogram and its percentiles
  *   calib.h   calibration of cpu:DUR on this machine
+ *   mempol.h  --mem-policy: NUMA placement of the mem step's buffers
  * Inside, and not for other subsystems: runner.h and spawn.c (a run's
  * phases: spawning, the gate, reaping), worker.c (the executors),
  * arrivals.h (when the executors start tasks: the open-loop schedule), gil.c
@@ -17,6 +18,7 @@
 
 #include "calib.h"
 #include "hist.h"
+#include "mempol.h"
 #include "modes.h"
 #include "topo.h"
 

@@ -271,6 +271,12 @@ static void collect_worker(struct mb_runner *rn, unsigned i)
 	if (!r->placement_ok)
 		out->placement_ok = false;
 	out->trace_dropped += r->trace_dropped;
+	for (unsigned j = 0; j < MB_MEM_NODE_WORDS; j++)
+		out->mem_nodes[j] |= r->mem_nodes[j];
+	out->mem_checked += r->mem_checked != 0;
+	out->mem_unhonoured += r->mem_unhonoured != 0;
+	if (r->mem_errno && !out->mem_errno)
+		out->mem_errno = r->mem_errno;
 	if (r->first_ns) {
 		uint64_t due = r->first_due_ns > rn->ctl->t0 ? r->first_due_ns : rn->ctl->t0;
 		uint64_t skew = r->first_ns > due ? r->first_ns - due : 0;
@@ -353,6 +359,11 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 	mb_hist_reset(out->svc);
 	out->workers = rn.nworkers;
 	out->start_skew_ns = 0;
+	memset(out->mem_nodes, 0, sizeof(out->mem_nodes));
+	out->mem_checked = out->mem_unhonoured = 0;
+	out->mem_errno = 0;
+	if (!run->mem)
+		run->mem = &mb_mempol_ops;
 	out->status = MB_ST_OK;
 	out->error[0] = 0;
 

@@ -74,6 +74,13 @@ struct mb_run_result {
 	 * task (in an open loop: after that task was due); 0 when none
 	 * started one. */
 	uint64_t start_skew_ns;
+	/* --mem-policy: the nodes holding the pages of the workers' placed
+	 * buffers (mem steps), how many workers' pages were looked at and
+	 * how many lay where the policy does not put them, and the first
+	 * failure to bind or look (-errno, 0: none). */
+	uint64_t mem_nodes[MB_MEM_NODE_WORDS];
+	unsigned mem_checked, mem_unhonoured;
+	int mem_errno;
 };
 
 /* What each worker of a run holds for the whole run, all of it fixed

@@ -39,7 +39,7 @@ int mb_report_main(int argc, char **argv);
 	X(schema) X(run_id) X(started_at) X(host) X(cpu_model) X(topology)   \
 	X(kernel) X(version) X(workload) X(recipe) X(mode) X(backend)        \
 	X(policy) X(cpuset) X(status) X(error) X(placement_ok) X(arrivals)   \
-	X(server_cpus) X(flags) X(ci_pct) X(label)
+	X(server_cpus) X(flags) X(ci_pct) X(label) X(mem_policy) X(mem_nodes)
 
 enum mb_report_num_slot {
 #define MB_REPORT_NUM_SLOT(name) MB_REPORT_NUM_##name,

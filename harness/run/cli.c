@@ -118,6 +118,14 @@ static int opt_policy(struct cli_parse *p, const char *a)
 	return 0;
 }
 
+static int opt_mem_policy(struct cli_parse *p, const char *a)
+{
+	if (mb_mempol_parse(a, &p->o->mem_policy))
+		CLI_FAIL("--mem-policy: '%s' is not one of local, interleave, remote, node:N "
+			 "(N a NUMA node, e.g. node:1)", a);
+	return 0;
+}
+
 static int opt_smt(struct cli_parse *p, const char *a)
 {
 	p->o->smt = true;
@@ -299,6 +307,9 @@ const struct run_opt run_opts[] = {
 	{ "policy", 0, REQ, "P", "compact|scatter|none", "compact", NULL, opt_policy },
 	{ "smt", 0, no_argument, NULL, "place on SMT siblings too (core counts count PUs)", NULL,
 	  NULL, opt_smt },
+	{ "mem-policy", 0, REQ, "P", "where mem steps' buffers live: local (the worker's NUMA "
+	  "node), interleave (every node), node:N, remote (another node)", "local", NULL,
+	  opt_mem_policy },
 	{ "io-fraction", 0, REQ, "LIST", "for mixed: 0..1", "0,0.25,0.5,0.75,1", NULL,
 	  opt_io_fraction },
 	{ "io-kind", 0, REQ, "K", "for mixed: sleep|net|file", "sleep", NULL, opt_io_kind },

@@ -41,6 +41,7 @@ struct mb_opts {
 	unsigned reps_max; /* cap for --reps auto (default 30) */
 	double ci;	 /* relative half-width of the median's 95% CI */
 	enum mb_policy policy;
+	struct mb_mempol mem_policy; /* --mem-policy, for mem steps' buffers */
 	bool smt, poisson, resume, dry_run, quiet, direct;
 	bool append; /* --append: add to an existing --trace file */
 	int progress; /* -1 never, 0 auto, 1 always */

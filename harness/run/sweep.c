@@ -120,6 +120,7 @@ static struct mb_run make_run(const struct sw_sweep *s, unsigned pi, const char 
 		.llc_bytes = mb_topo_llc_bytes(s->topo),
 		.trace = p->warmup ? NULL : s->trace,
 		.trace_label = label,
+		.mem_policy = &o->mem_policy,
 	};
 }
 

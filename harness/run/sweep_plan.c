@@ -294,7 +294,8 @@ int sw_plan(struct sw_sweep *s)
 				"%u of them\n", slots, o->smt ? "PUs" : "cores", SW_MAX_CORES);
 		slots = SW_MAX_CORES;
 	}
-	if (resolve_cores(o, slots, s->topo->mask, err, sizeof(err)))
+	if (resolve_cores(o, slots, s->topo->mask, err, sizeof(err)) ||
+	    mb_mempol_check(s->topo, &o->mem_policy, err, sizeof(err)))
 		return usage_error(err);
 	expand_workloads(o);
 	if ((rc = parse_recipes(s)) || (rc = build_matrix(s)))

@@ -64,6 +64,11 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 		sw_row_set(r, MB_COL_io_fraction, "%.6g", wl->io_fraction);
 	sw_row_set(r, MB_COL_arrivals, "%s",
 		   c->rate > 0 ? (o->poisson ? "poisson" : "constant") : "closed");
+	if (mb_recipe_uses(c->recipe, &mb_step_mem)) {
+		char pol[32];
+		sw_row_set(r, MB_COL_mem_policy, "%s",
+			   mb_mempol_name(&o->mem_policy, pol, sizeof(pol)));
+	}
 }
 
 /* Appends one note to the row's flags, after "; " when there are some. */
@@ -82,6 +87,21 @@ static void add_flag(struct sw_row *r, const char *fmt, ...)
 	r->v[MB_COL_flags] = f;
 }
 
+/* The memory policy's flags: the kernel put some worker's pages where
+ * the policy does not (or left a node out of an interleave), or binding
+ * or looking at them failed. */
+static void mem_flags(struct sw_row *r, const struct mb_run_result *res)
+{
+	const char *pol = r->v[MB_COL_mem_policy] ? r->v[MB_COL_mem_policy] : "local";
+	char nodes[160];
+	mb_mem_nodes_list(res->mem_nodes, nodes, sizeof(nodes));
+	if (res->mem_unhonoured)
+		add_flag(r, "mem-policy %s not honoured for %u of %u workers (pages on nodes %s)",
+			 pol, res->mem_unhonoured, res->mem_checked, nodes);
+	if (res->mem_errno)
+		add_flag(r, "mem-policy %s: %s", pol, strerror(-res->mem_errno));
+}
+
 /* status, error and flags: written for every run, unsupported included.
  * Flags: a noisy neighbour, dropped trace events, and a start skew above
  * 1% of the run (hundreds of workers woken one after another). */
@@ -94,6 +114,8 @@ static void row_status(struct sw_row *r, const struct mb_run_result *res)
 		add_flag(r, "%s", res->outside_note);
 	if (res->trace_dropped)
 		add_flag(r, "%llu trace events dropped", (unsigned long long)res->trace_dropped);
+	if (res->mem_unhonoured || res->mem_errno)
+		mem_flags(r, res);
 	if (res->status != MB_ST_UNSUPPORTED && res->wall_s > 0 &&
 	    res->start_skew_ns > 0.01 * res->wall_s * 1e9) {
 		char skew[32];
@@ -135,6 +157,11 @@ void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const stru
 	sw_row_set(r, MB_COL_svc_p999_us, "%.6g", mb_hist_percentile(res->svc, 99.9) / 1e3);
 	sw_row_set(r, MB_COL_bytes_per_s, "%.6g", res->wall_s > 0 ? res->bytes / res->wall_s : 0);
 	sw_row_set(r, MB_COL_start_skew_us, "%.6g", res->start_skew_ns / 1e3);
+	if (res->mem_checked) {
+		char nodes[160];
+		mb_mem_nodes_list(res->mem_nodes, nodes, sizeof(nodes));
+		sw_row_set(r, MB_COL_mem_nodes, "%s", nodes);
+	}
 	if (io && io->server_cpus[0] && (mb_recipe_flags(c->recipe) & MB_STEP_F_SERVER))
 		sw_row_set(r, MB_COL_server_cpus, "%s", io->server_cpus);
 }

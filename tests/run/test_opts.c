@@ -28,7 +28,7 @@ static const char *const every_option[] = {
 	"--policy",   "--smt",	       "--io-fraction", "--io-kind", "--rate",	    "--arrivals",
 	"--gil",      "--timeout",     "--server",   "--file-dir", "--file-size",   "--direct",
 	"--output",   "--resume",      "--trace",    "--seed",	   "--order",	    "--topology",
-	"--dry-run",  "--quiet",       "--progress", "--help",      "--append",
+	"--dry-run",  "--quiet",       "--progress", "--help",      "--append",	    "--mem-policy",
 };
 
 static struct mb_opts opts;

@@ -36,7 +36,9 @@
 	X(start_skew_us, result)                                              \
 	/* mem_policy: --mem-policy of a run with mem steps; mem_nodes: the   \
 	 * NUMA nodes that held their buffers' pages, "0,1". */               \
-	X(mem_policy, config) X(mem_nodes, result)
+	X(mem_policy, config) X(mem_nodes, result)                           \
+	/* smt: 1 when --smt placed workers on SMT siblings (cores counts PUs) */ \
+	X(smt, config)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

@@ -1,7 +1,8 @@
 /* Panels and picks: what each chart draws.
  *
  * A panel is one chart's worth of groups: (host, workload, recipe,
- * io_fraction, gil_us, rate). Inside a panel a mode can have several groups
+ * io_fraction, gil_us, rate, arrivals, and the variants mem_policy and
+ * smt, which every unit keeps apart). Inside a panel a mode can have several groups
  * at one x (backends, policies, concurrencies); a chart draws one point per
  * mode and x, the group "picked" by these rules:
  *   pick_cores  per (panel, mode, cores): the group at the mode's scaling
@@ -67,10 +68,13 @@ static size_t cat(char *buf, size_t len, size_t off, const char *fmt, ...)
 	return off + (size_t)n < len ? off + (size_t)n : len;
 }
 
-/* Suffix for io_fraction, GIL and open-loop rate, the slugs' tail. */
+/* Suffix for io_fraction, GIL, open-loop rate and the variants (a
+ * non-default --mem-policy, --smt), the slugs' tail. */
 static size_t tail(char *buf, size_t len, size_t off,
 		   const struct mb_report_group *g, int with_io, int with_rate)
 {
+	const char *mp = mb_rep_mempol_key(g->mem_policy);
+	char part[48];
 	if (with_io && !isnan(g->io_fraction))
 		off = cat(buf, len, off, "_io%g", g->io_fraction);
 	if (!mb_rep_off(g->gil_us))
@@ -79,6 +83,12 @@ static size_t tail(char *buf, size_t len, size_t off,
 		off = cat(buf, len, off, "_rate%g", g->rate);
 	if (mb_rep_poisson(g))
 		off = cat(buf, len, off, "_poisson");
+	if (*mp) {
+		slug(part, sizeof(part), mp);
+		off = cat(buf, len, off, "_mem-%s", part);
+	}
+	if (g->smt)
+		off = cat(buf, len, off, "_smt");
 	return off;
 }
 
@@ -88,6 +98,13 @@ typedef int (*key_fn)(const struct mb_report_group *,
 static int str_cmp(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* The variants every unit keeps apart: mem_policy, smt. */
+static int k_variant(const struct mb_report_group *a, const struct mb_report_group *b)
+{
+	int d = strcmp(mb_rep_mempol_key(a->mem_policy), mb_rep_mempol_key(b->mem_policy));
+	return d ? d : mb_rep_num_cmp(a->smt, b->smt);
 }
 
 /* The keys of the slugs, as orders: equal under one is the same panel
@@ -109,6 +126,8 @@ static int k_hpanel(const struct mb_report_group *a,
 	int d = k_recipes(a, b);
 	if (!d)
 		d = str_cmp(a->recipe, b->recipe);
+	if (!d)
+		d = k_variant(a, b);
 	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 
@@ -133,6 +152,8 @@ static int k_lpanel(const struct mb_report_group *a,
 		d = mb_rep_num_cmp(a->io_fraction, b->io_fraction);
 	if (!d)
 		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
+	if (!d)
+		d = k_variant(a, b);
 	return d ? d : mb_rep_poisson(a) - mb_rep_poisson(b);
 }
 
@@ -146,6 +167,8 @@ static int k_iopanel(const struct mb_report_group *a,
 		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
 	if (!d)
 		d = mb_rep_num_cmp(a->rate, b->rate);
+	if (!d)
+		d = k_variant(a, b);
 	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 

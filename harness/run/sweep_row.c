@@ -64,6 +64,7 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 		sw_row_set(r, MB_COL_io_fraction, "%.6g", wl->io_fraction);
 	sw_row_set(r, MB_COL_arrivals, "%s",
 		   c->rate > 0 ? (o->poisson ? "poisson" : "constant") : "closed");
+	sw_row_set(r, MB_COL_smt, "%d", o->smt);
 	if (mb_recipe_uses(c->recipe, &mb_step_mem)) {
 		char pol[32];
 		sw_row_set(r, MB_COL_mem_policy, "%s",

@@ -227,8 +227,13 @@ struct mb_report_group {
 	 * rate, arrivals; hpanel = panel less host; iopanel = host, workload,
 	 * gil_us, rate, arrivals; lpanel = panel less rate. Each also keeps
 	 * a non-default mem_policy and smt apart ("_mem-remote", "_smt"), so
-	 * no curve mixes them. File-name-safe slugs, owned by the summary. */
-	char *panel, *hpanel, *iopanel, *lpanel;
+	 * no curve mixes them; mpanel = panel less mem_policy, the unit of
+	 * the NUMA chart, which draws the policies side by side. File-name-
+	 * safe slugs, owned by the summary. */
+	char *panel, *hpanel, *iopanel, *lpanel, *mpanel;
+	/* NUMA nodes of the machine, from its description ("2pkg/2numa/");
+	 * 0 when it does not say. */
+	int numa_nodes;
 };
 
 struct mb_report_summary {

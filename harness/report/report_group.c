@@ -159,6 +159,8 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 	g->io_fraction = mb_report_num(r, MB_COL_io_fraction);
 	g->cpu_model = txt(r, MB_COL_cpu_model);
 	g->topology = txt(r, MB_COL_topology);
+	unsigned pkg, numa;
+	g->numa_nodes = sscanf(g->topology, "%upkg/%unuma/", &pkg, &numa) == 2 ? (int)numa : 0;
 	g->kernel = txt(r, MB_COL_kernel);
 	g->version = txt(r, MB_COL_version);
 
@@ -420,6 +422,7 @@ void mb_report_summary_free(struct mb_report_summary *s)
 		free(s->groups[i].hpanel);
 		free(s->groups[i].iopanel);
 		free(s->groups[i].lpanel);
+		free(s->groups[i].mpanel);
 	}
 	for (size_t i = 0; i < s->nmachines; i++)
 		free(s->machines[i].name);

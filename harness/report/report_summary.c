@@ -93,6 +93,10 @@ static const struct column columns[] = {
 	{"mem_policy", STR, G(mem_policy)},
 	{"smt", DBL, G(smt)},
 	{"smt_yield", DBL, G(smt_yield)},
+	/* The NUMA chart's unit (panel less mem_policy) and the nodes of
+	 * the machine, from its description. */
+	{"mpanel", STR, G(mpanel)},
+	{"numa_nodes", INT, G(numa_nodes)},
 	/* What throughput_ci_lo/hi is: "order-statistic 95%", or with
 	 * fewer than 6 runs "range (75%)", the range and its coverage. */
 	{"ci_kind", TXT, G(ci_kind)},

@@ -2,7 +2,8 @@
  * made by gen_big_fixture.py, whose header says what every value is):
  * --mem-policy and --smt are configuration keys that no curve mixes, an
  * --smt configuration gets its SMT yield against the same cores without
- * it, and the verdict says what SMT added. Every expectation follows from
+ * it, the verdict says what SMT added, and the NUMA chart draws the
+ * policies side by side where the machine has two nodes. Every expectation follows from
  * how the fixture was made. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,9 +149,9 @@ static void test_cli_smt_verdict(void **state)
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
 	char *sum = rt_slurp(path, NULL);
 	assert_non_null(sum);
-	assert_non_null(strstr(sum, ",arrivals,mem_policy,smt,smt_yield,ci_kind,"));
-	assert_non_null(strstr(sum, ",\"closed\",\"remote\",0,,"));
-	assert_non_null(strstr(sum, ",\"closed\",\"\",1,1.25,"));
+	assert_non_null(strstr(sum, ",arrivals,mem_policy,smt,smt_yield,mpanel,numa_nodes,ci_kind,"));
+	assert_non_null(strstr(sum, ",\"closed\",\"remote\",0,,\"numa2_mem\",2,"));
+	assert_non_null(strstr(sum, ",\"closed\",\"\",1,1.25,\"numa2_cpu_smt\",2,"));
 	free(sum);
 	snprintf(path, sizeof(path), "%s/summary.md", dir);
 	char *md = rt_slurp(path, NULL);
@@ -164,6 +165,81 @@ static void test_cli_smt_verdict(void **state)
 	free(md);
 }
 
+/* The NUMA chart: one, for the two-node machine's mem runs (its unit
+ * holds all three policies); none for the one-node machine. */
+static void test_numa_chart_planned(void **state)
+{
+	struct mb_report_input in;
+	struct mb_report_summary s;
+	struct mb_report_charts c;
+	load(BIG, &in, &s);
+	assert_int_equal(mb_report_plan_charts(&s, &c), 0);
+	size_t n = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		if (strcmp(c.v[i].script, "numa"))
+			continue;
+		n++;
+		assert_string_equal(c.v[i].file, "numa_numa2_mem");
+	}
+	assert_int_equal(n, 1);
+	for (size_t i = 0; i < c.nnotes; i++)
+		assert_null(strstr(c.notes[i], "numa"));
+	const struct mb_report_group *l = find(&s, "numa2", "mem", "threads", 4, "local", 0),
+				     *r = find(&s, "numa2", "mem", "threads", 4, "remote", 0);
+	assert_true(l && r);
+	assert_string_equal(l->mpanel, "numa2_mem");
+	assert_string_equal(r->mpanel, "numa2_mem");
+	assert_int_equal(r->numa_nodes, 2);
+	assert_int_equal(find(&s, "one", "mem", "threads", 1, "local", 0)->numa_nodes, 1);
+	mb_report_charts_free(&c);
+	mb_report_summary_free(&s);
+	mb_report_input_free(&in);
+}
+
+/* An input of one-node machines only: no NUMA chart, and a note says
+ * why. */
+static void test_numa_one_node_note(void **state)
+{
+	char one[128], dir[128], line[4096];
+	FILE *src = fopen(BIG, "r"), *dst = fopen(rt_path(one, sizeof(one), "one.csv"), "w");
+	assert_true(src && dst);
+	while (fgets(line, sizeof(line), src))
+		if (strncmp(line, "1,", 2) || strstr(line, ",one,"))
+			fputs(line, dst);
+	fclose(src);
+	assert_int_equal(fclose(dst), 0);
+	rt_path(dir, sizeof(dir), "out");
+	assert_int_equal(rt_sh("%s report --no-charts -o '%s' '%s' >/dev/null", rt_modebench(), dir,
+			       one), 0);
+	char *e = rt_err();
+	assert_non_null(strstr(e, "note: no numa chart (Memory bandwidth by --mem-policy vs cores): "
+				  "the input has one NUMA node only"));
+	free(e);
+}
+
+/* Drawn by gnuplot: a PNG and an SVG, and not a word on stderr from
+ * scripts/numa.gp. */
+static void test_numa_chart_drawn(void **state)
+{
+	char dir[128], path[256];
+	if (!rt_have_gnuplot())
+		skip();
+	rt_path(dir, sizeof(dir), "out");
+	assert_int_equal(rt_sh("%s report -o '%s' '%s' >/dev/null", rt_modebench(), dir, BIG), 0);
+	for (int svg = 0; svg < 2; svg++) {
+		size_t len = 0;
+		snprintf(path, sizeof(path), "%s/numa_numa2_mem.%s", dir, svg ? "svg" : "png");
+		char *img = rt_slurp(path, &len);
+		assert_non_null(img);
+		assert_true(len > 1000);
+		free(img);
+	}
+	char *e = rt_err();
+	if (strstr(e, "numa_"))
+		fail_msg("stderr: %s", e);
+	free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +247,9 @@ int main(void)
 		cmocka_unit_test(test_smt_yield),
 		cmocka_unit_test_setup_teardown(test_default_variant_pools, rt_setup, rt_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_smt_verdict, rt_setup, rt_teardown),
+		cmocka_unit_test(test_numa_chart_planned),
+		cmocka_unit_test_setup_teardown(test_numa_one_node_note, rt_setup, rt_teardown),
+		cmocka_unit_test_setup_teardown(test_numa_chart_drawn, rt_setup, rt_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

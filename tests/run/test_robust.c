@@ -421,6 +421,27 @@ static void test_sigint(void **state)
 	mb_test_free_table(&t);
 }
 
+/* One ok run appended to csv, then `modebench report` reads the whole
+ * file: rows without numbers (not ok) among ok ones are not refused. */
+static void report_reads(const struct ctx *c, const char *name, const char *csv)
+{
+	const char *const ok[] = {
+		"run", "-w", "sleep:1ms", "-m", "sync", "-c", "1", "-n", "5", "-r", "1",
+		"--warmup", "0", "-o", csv, "-q", "--progress", "never", NULL,
+	};
+	const char *const report[] = { "report", "--no-charts", "-o", "rep", csv, NULL };
+	char rname[64], sum[256];
+	snprintf(rname, sizeof(rname), "%s-ok", name);
+	assert_int_equal(run_to_end(c->dir, rname, ok), 0);
+	snprintf(rname, sizeof(rname), "%s-report", name);
+	int rc = run_to_end(c->dir, rname, report);
+	if (rc != 0)
+		show_file(c->dir, rname, "err");
+	assert_int_equal(rc, 0);
+	path_in(c, "rep/summary.csv", sum, sizeof(sum));
+	assert_int_equal(access(sum, R_OK), 0);
+}
+
 /* ---- (c) --timeout: every mode times out, the sweep goes on */
 
 static void test_timeout(void **state)
@@ -449,8 +470,14 @@ static void test_timeout(void **state)
 				 field(&t, r, MB_COL_status), field(&t, r, MB_COL_error));
 		assert_non_null(strstr(field(&t, r, MB_COL_error), "timeout"));
 		assert_true(num(&t, r, MB_COL_tasks) == 0);
+		/* no task completed: no latency, an empty field rather than 0 */
+		for (unsigned col = MB_COL_lat_mean_us; col <= MB_COL_lat_max_us; col++)
+			assert_string_equal(field(&t, r, col), "");
+		for (unsigned col = MB_COL_svc_mean_us; col <= MB_COL_svc_p999_us; col++)
+			assert_string_equal(field(&t, r, col), "");
 	}
 	mb_test_free_table(&t);
+	report_reads(c, "timeout", "out.csv");
 }
 
 /* ---- (d) a worker process killed by a signal */

@@ -386,6 +386,85 @@ static void test_resume_after_kill(void **state)
 	mb_test_free_table(&after);
 }
 
+/* ---- (a') a crash of the machine tore the last row; --resume mends it */
+
+/* Cuts path's last row short, as a crash of the machine in the middle
+ * of its write would: inside its first fields, or (status_survives) just
+ * after its status field. key gets that row's run, "MODE#REP". */
+static void tear_last_row(const char *path, bool status_survives, char *key, size_t keylen)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[65536];
+	assert_non_null(f);
+	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	assert_true(len > 2 && len < sizeof(buf) - 1 && buf[len - 1] == '\n');
+	buf[len] = 0;
+	size_t start = len - 1;
+	while (start && buf[start - 1] != '\n')
+		start--;
+	struct mb_test_table t;
+	read_csv(path, &t);
+	unsigned last = t.nrows - 1;
+	snprintf(key, keylen, "%s#%s", field(&t, last, MB_COL_mode), field(&t, last, MB_COL_rep));
+	mb_test_free_table(&t);
+	char *ok = strstr(buf + start, ",ok,");
+	assert_non_null(ok);
+	size_t cut = status_survives ? (size_t)(ok - buf) + 6 : start + 20;
+	assert_int_equal(truncate(path, (off_t)cut), 0);
+}
+
+static void test_resume_torn_row(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const args[] = {
+		"run", "-w", "sleep:1ms", "-m", "sync,async", "-c", "1", "-n", "5", "-r", "2",
+		"--warmup", "0", "-o", "out.csv", "-q", "--progress", "never", NULL,
+	};
+	static const char *const resume[] = {
+		"run", "-w", "sleep:1ms", "-m", "sync,async", "-c", "1", "-n", "5", "-r", "2",
+		"--warmup", "0", "-o", "out.csv", "-q", "--progress", "never", "--resume", NULL,
+	};
+	char out[256], err[256], key[64], line[512];
+	path_in(c, "out.csv", out, sizeof(out));
+	snprintf(err, sizeof(err), "%s/../resume.err", c->dir);
+	for (int survives = 0; survives < 2; survives++) {
+		unlink(out);
+		assert_int_equal(run_to_end(c->dir, "first", args), 0);
+		tear_last_row(out, survives, key, sizeof(key));
+		int rc = run_to_end(c->dir, "resume", resume);
+		if (rc != 0)
+			show_file(c->dir, "resume", "err");
+		assert_int_equal(rc, 0);
+		/* one line says what was cut */
+		FILE *f = fopen(err, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		assert_string_equal(line, "modebench: -o out.csv: the last row was incomplete "
+					  "(a crash?): cut back to 3 complete rows\n");
+		assert_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		/* every row whole; every (mode, rep) once, the torn one too */
+		struct mb_test_table t;
+		read_csv(out, &t);
+		assert_int_equal(t.nrows, 4);
+		unsigned torn = 0;
+		for (unsigned r = 0; r < t.nrows; r++) {
+			char k[64];
+			assert_string_equal(field(&t, r, MB_COL_status), "ok");
+			snprintf(k, sizeof(k), "%s#%s", field(&t, r, MB_COL_mode),
+				 field(&t, r, MB_COL_rep));
+			torn += !strcmp(k, key);
+			for (unsigned q = 0; q < r; q++)
+				if (!strcmp(field(&t, q, MB_COL_mode), field(&t, r, MB_COL_mode)) &&
+				    !strcmp(field(&t, q, MB_COL_rep), field(&t, r, MB_COL_rep)))
+					fail_msg("run %s appears twice", k);
+		}
+		assert_int_equal(torn, 1);
+		mb_test_free_table(&t);
+	}
+}
+
 /* ---- (b) SIGINT mid-run */
 
 static void test_sigint(void **state)
@@ -742,6 +821,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_resume_after_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_torn_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crashing_worker, setup, teardown),

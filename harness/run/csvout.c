@@ -226,6 +226,22 @@ const char *mb_csv_note(const struct mb_csv *c)
 	return c->note[0] ? c->note : NULL;
 }
 
+int mb_csv_check_label(const char *path, char *err, unsigned errlen)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int cols = check_header(fd, err, errlen, path);
+	close(fd);
+	if (cols < 0)
+		return -EINVAL;
+	if (cols == 0 || cols > MB_COL_label)
+		return 0;
+	snprintf(err, errlen, "-o %s: its header has no label column (an older modebench "
+		 "wrote it), so --label cannot be recorded there; choose another -o", path);
+	return -EINVAL;
+}
+
 int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errlen)
 {
 	struct mb_csv *c = calloc(1, sizeof(*c));

@@ -50,6 +50,10 @@ int mb_csv_tail(int fd, struct mb_csv_tail *t);
  * modebench header, a new one a writable directory ("results/" may not
  * exist yet: it is created on open). */
 int mb_csv_check(const char *path, char *err, unsigned errlen);
+/* With --label: an existing path's header must have the label column
+ * (an older modebench's has not, and its rows would lose the label):
+ * -EINVAL with one line in err otherwise. Creates nothing. */
+int mb_csv_check_label(const char *path, char *err, unsigned errlen);
 /* Same for another output file named by option opt (no header check):
  * "OPT PATH: is a symbolic link; ..." for a link. */
 int mb_path_check(const char *opt, const char *path, char *err, unsigned errlen);

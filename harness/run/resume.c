@@ -48,10 +48,12 @@ static void read_header(struct reader *rd, char *const *field, size_t n)
 	}
 }
 
-/* "workload|...|gil_us#REP#WARMUP" of a completed run into r. */
+/* "workload|...|gil_us#REP#WARMUP\x1fLABEL" of a completed run into r (a
+ * label holds no control character: the unit separator cannot be part of
+ * it). */
 static int add_key(struct mb_resume *r, char *const *vals)
 {
-	char key[1024];
+	char key[1400];
 	size_t pos = 0;
 	for (unsigned i = 0; i < MB_ARRAY_SIZE(key_cols); i++) {
 		const char *v = vals[key_cols[i]];
@@ -62,7 +64,9 @@ static int add_key(struct mb_resume *r, char *const *vals)
 	}
 	if (pos >= sizeof(key))
 		pos = sizeof(key) - 1;
-	snprintf(key + pos, sizeof(key) - pos, "#%s#%s", vals[MB_COL_rep], vals[MB_COL_warmup]);
+	const char *label = vals[MB_COL_label] ? vals[MB_COL_label] : "";
+	snprintf(key + pos, sizeof(key) - pos, "#%s#%s\x1f%s", vals[MB_COL_rep],
+		 vals[MB_COL_warmup], label);
 	if (r->n == r->cap) {
 		unsigned cap = r->cap ? 2 * r->cap : 64;
 		char **keys = realloc(r->keys, cap * sizeof(*keys));
@@ -165,10 +169,11 @@ int mb_resume_load(struct mb_resume **out, const char *path, char *err, unsigned
 	return (int)r->n;
 }
 
-bool mb_resume_has(const struct mb_resume *r, const char *key, unsigned rep, bool warmup)
+bool mb_resume_has(const struct mb_resume *r, const char *key, const char *label, unsigned rep,
+		   bool warmup)
 {
-	char k[1100];
-	snprintf(k, sizeof(k), "%s#%u#%d", key, rep, warmup);
+	char k[1400];
+	snprintf(k, sizeof(k), "%s#%u#%d\x1f%s", key, rep, warmup, label);
 	for (unsigned i = 0; i < r->n; i++)
 		if (!strcmp(r->keys[i], k))
 			return true;

@@ -213,7 +213,7 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 	struct mb_run *run = &s->cur->run;
 	int rc;
 
-	if (s->done_runs && mb_resume_has(s->done_runs, c->key, p->rep, p->warmup)) {
+	if (s->done_runs && mb_resume_has(s->done_runs, c->key, o->label, p->rep, p->warmup)) {
 		s->skipped++;
 		return RUN_SKIPPED;
 	}

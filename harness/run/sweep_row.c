@@ -63,6 +63,8 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 		sw_row_set(r, MB_COL_io_fraction, "%.6g", wl->io_fraction);
 	sw_row_set(r, MB_COL_arrivals, "%s",
 		   c->rate > 0 ? (o->poisson ? "poisson" : "constant") : "closed");
+	if (o->label[0])
+		r->v[MB_COL_label] = o->label; /* whole: it may be longer than r->s[] */
 }
 
 /* status, error and flags: written for every run, unsupported included. */

@@ -465,6 +465,51 @@ static void test_resume_torn_row(void **state)
 	}
 }
 
+/* ---- (a'') --label in every row, and part of a run's identity for --resume */
+
+/* Runs the small sweep of test_label_resume with --resume, and --label
+ * label unless NULL; then checks out has total rows, n of them labelled
+ * label (or with an empty label). */
+static void sweep_labelled(const struct ctx *c, const char *label, unsigned total, unsigned n)
+{
+	const char *args[32] = {
+		"run", "-w", "sleep:1ms", "-m", "sync,async", "-c", "1", "-n", "3", "-r", "2",
+		"--warmup", "0", "-o", "out.csv", "-q", "--progress", "never", "--resume",
+	};
+	unsigned argc = 19;
+	if (label) {
+		args[argc++] = "--label";
+		args[argc++] = label;
+	}
+	args[argc] = NULL;
+	int rc = run_to_end(c->dir, "label", args);
+	if (rc != 0)
+		show_file(c->dir, "label", "err");
+	assert_int_equal(rc, 0);
+	char out[256];
+	path_in(c, "out.csv", out, sizeof(out));
+	struct mb_test_table t;
+	read_csv(out, &t);
+	assert_int_equal(t.nrows, total);
+	unsigned with = 0;
+	for (unsigned r = 0; r < t.nrows; r++)
+		with += !strcmp(field(&t, r, MB_COL_label), label ? label : "");
+	assert_int_equal(with, n);
+	mb_test_free_table(&t);
+}
+
+static void test_label_resume(void **state)
+{
+	struct ctx *c = *state;
+	const char *a = "kernel 6.8, \"mitigations=off\"";
+	sweep_labelled(c, a, 4, 4);  /* a new file: every row labelled */
+	sweep_labelled(c, a, 4, 4);  /* all done for this label */
+	sweep_labelled(c, "B", 8, 4); /* another variant runs everything */
+	sweep_labelled(c, NULL, 12, 4); /* and so does no label */
+	sweep_labelled(c, "B", 12, 4);
+	sweep_labelled(c, NULL, 12, 4);
+}
+
 /* ---- (b) SIGINT mid-run */
 
 static void test_sigint(void **state)
@@ -822,6 +867,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_resume_after_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_torn_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_label_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crashing_worker, setup, teardown),

@@ -9,19 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct mb_loop {
-	const struct mb_loop_ops *ops;
-	enum mb_backend backend;
-	void *be;
-	struct mb_op *timer_min; /* the heap's root */
-	unsigned ntimers;
-	uint64_t timer_seq;
-	struct mb_op *ready_head, *ready_tail;
-	unsigned pending; /* submitted, not yet dispatched */
-	void (*before_wait)(void *), (*after_wait)(void *);
-	void *hook_arg;
-};
-
 void mb_loop_set_wait_hooks(struct mb_loop *l, void (*before)(void *), void (*after)(void *),
 			    void *arg)
 {
@@ -84,7 +71,7 @@ int mb_loop_create(struct mb_loop **out, enum mb_backend b, unsigned max_ops)
 
 	if (b >= MB_BACKEND_COUNT)
 		return -EINVAL;
-	l = calloc(1, sizeof(*l));
+	l = mb_loop_zalloc_lines(sizeof(*l));
 	if (!l)
 		return -ENOMEM;
 	l->ops = backends[b];
@@ -111,19 +98,14 @@ enum mb_backend mb_loop_backend(const struct mb_loop *l)
 	return l->backend;
 }
 
-void *mb_loop_backend_state(struct mb_loop *l)
-{
-	return l->be;
-}
-
-void mb_loop_set_backend_state(struct mb_loop *l, void *state)
-{
-	l->be = state;
-}
-
 unsigned mb_loop_pending(const struct mb_loop *l)
 {
 	return l->pending;
+}
+
+void mb_loop_stats(const struct mb_loop *l, struct mb_loop_stats *out)
+{
+	*out = l->stats;
 }
 
 int mb_loop_add_fd(struct mb_loop *l, int fd)
@@ -135,17 +117,6 @@ void mb_loop_del_fd(struct mb_loop *l, int fd)
 {
 	if (l->ops->del_fd)
 		l->ops->del_fd(l, fd);
-}
-
-void mb_loop_complete(struct mb_loop *l, struct mb_op *op, int res)
-{
-	op->res = res;
-	op->next = NULL;
-	if (l->ready_tail)
-		l->ready_tail->next = op;
-	else
-		l->ready_head = op;
-	l->ready_tail = op;
 }
 
 /* The timer heap: a binary min-heap linked through the ops themselves
@@ -290,8 +261,10 @@ static int submit(struct mb_loop *l, struct mb_op *op, int type, int fd,
 	op->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	op->off = off;
 	int rc = l->ops->submit(l, op);
-	if (rc == 0)
+	if (rc == 0) {
 		l->pending++;
+		l->stats.submitted++;
+	}
 	return rc;
 }
 
@@ -325,14 +298,38 @@ static void expire_timers(struct mb_loop *l, uint64_t now)
 	}
 }
 
+/* Dispatches what is ready now; completions queued by the callbacks wait
+ * for the next round so timers and I/O are not starved. */
+static int dispatch(struct mb_loop *l)
+{
+	struct mb_op *op = l->ready_head;
+	int n = 0;
+
+	l->ready_head = l->ready_tail = NULL;
+	l->nready = 0;
+	while (op) {
+		struct mb_op *next = op->next;
+		l->pending--;
+		op->cb(op, op->res);
+		n++;
+		op = next;
+	}
+	l->stats.dispatched += (unsigned)n;
+	return n;
+}
+
+/* The clock is read only when a timer is pending: a round of pure I/O
+ * costs no clock read. The backend is asked only when it holds something
+ * (operations pending that are neither timers nor completed already) or
+ * when the round may block: a round of due timers makes no system call. */
 int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns)
 {
 	uint64_t timeout = max_wait_ns;
-	int n = 0;
 
 	if (!l->pending)
 		return 0;
-	if (!l->ready_head) {
+	l->stats.rounds++;
+	if (!l->ready_head && l->timer_min) {
 		uint64_t now = mb_now_ns();
 		expire_timers(l, now);
 		if (!l->ready_head && l->timer_min) {
@@ -343,7 +340,7 @@ int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns)
 	}
 	if (l->ready_head)
 		timeout = 0;
-	if (l->pending > l->ntimers || timeout) {
+	if (l->pending > l->ntimers + l->nready || timeout) {
 		bool hook = timeout && l->before_wait;
 		if (hook)
 			l->before_wait(l->hook_arg);
@@ -355,17 +352,5 @@ int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns)
 	}
 	if (l->timer_min)
 		expire_timers(l, mb_now_ns());
-
-	/* Dispatch what is ready now; completions queued by the callbacks
-	 * wait for the next round so timers and I/O are not starved. */
-	struct mb_op *op = l->ready_head;
-	l->ready_head = l->ready_tail = NULL;
-	while (op) {
-		struct mb_op *next = op->next;
-		l->pending--;
-		op->cb(op, op->res);
-		n++;
-		op = next;
-	}
-	return n;
+	return dispatch(l);
 }

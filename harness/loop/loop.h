@@ -20,7 +20,18 @@
  *
  * Dispatch: the loop never calls a callback from inside a submission;
  * every completion is dispatched from mb_loop_run_once, so callbacks may
- * submit freely (what they submit completes in a later round). */
+ * submit freely (what they submit completes in a later round).
+ *
+ * Threads: a loop belongs to the thread that created it; only that thread
+ * may submit to it or run it (io_uring is set up single-issuer, as fio
+ * does, which lets the kernel skip locking on every completion).
+ *
+ * Batching: submissions are only queued; a round hands the whole batch to
+ * the kernel in the same call that waits for completions (io_uring: one
+ * io_uring_enter per round, however many operations were queued), and
+ * collects every completion that call found, not just the first. A round
+ * that finds completions already there and nothing to submit makes no
+ * system call at all. */
 #ifndef MB_LOOP_H
 #define MB_LOOP_H
 
@@ -98,18 +109,25 @@ int mb_loop_create(struct mb_loop **out, enum mb_backend b, unsigned max_ops);
 void mb_loop_destroy(struct mb_loop *l);
 enum mb_backend mb_loop_backend(const struct mb_loop *l);
 
-/* Registers a socket once, before use: epoll makes it non-blocking and
- * adds it edge-triggered for both directions (one epoll_ctl; it may grow
- * the fd table, see above); io_uring needs nothing. Returns 0 or -errno. */
+/* Registers a descriptor once, before use. epoll (sockets only): makes
+ * it non-blocking and adds it edge-triggered for both directions (one
+ * epoll_ctl; it may grow the fd table, see above). io_uring (sockets and
+ * regular files): registers it as a fixed file when the kernel has room
+ * in the loop's table, so every later submission on it skips the
+ * kernel's per-operation file lookup (fget/fput); when it has no room the
+ * descriptor is used as it is. A registered descriptor is held by the
+ * ring: call mb_loop_del_fd before closing it, else it stays open inside
+ * the ring (its peer sees no close) until the loop is destroyed. One
+ * system call; never allocates on io_uring. Returns 0 or -errno. */
 int mb_loop_add_fd(struct mb_loop *l, int fd);
 
-/* Forgets a socket before it is closed. epoll: ops parked on it are
+/* Forgets a descriptor before it is closed. epoll: ops parked on it are
  * queued to complete with -ECANCELED, dispatched by the next
- * mb_loop_run_once (they count as pending until then). io_uring: does
- * nothing; ops in flight on it stay in flight (the kernel holds its own
- * reference to the socket, so not even close() ends them) until they
- * complete on their own, with data or at the peer's close: close only
- * after its ops completed. */
+ * mb_loop_run_once (they count as pending until then). io_uring: drops
+ * its fixed-file registration and nothing else; ops in flight on it stay
+ * in flight (the kernel holds its own reference to the socket, so not
+ * even close() ends them) until they complete on their own, with data or
+ * at the peer's close: close only after its ops completed. */
 void mb_loop_del_fd(struct mb_loop *l, int fd);
 
 /* Timer firing at deadline_ns (CLOCK_MONOTONIC), res 0; a deadline already
@@ -156,5 +174,26 @@ int mb_loop_run_once(struct mb_loop *l, uint64_t max_wait_ns);
 /* Operations submitted and not yet dispatched (pending timers included,
  * cancelled ones not). */
 unsigned mb_loop_pending(const struct mb_loop *l);
+
+/* What a loop did since it was created: debug counters kept in the loop's
+ * own memory (one loop, one thread: plain increments, no atomics, no line
+ * shared with another loop), for benchmarks (scripts/bench-uring) and
+ * tests. Kernel calls are the ones the backend makes to hand over
+ * submissions or to wait (io_uring_enter, epoll_wait); epoll's
+ * non-blocking recv/send/accept are not counted. */
+struct mb_loop_stats {
+	uint64_t rounds;	/* mb_loop_run_once calls that found something pending */
+	uint64_t submitted;	/* operations accepted (timers not counted) */
+	uint64_t enters;	/* kernel calls */
+	uint64_t enters_submit; /* ... that handed over at least one operation */
+	uint64_t enter_sqes;	/* operations those calls handed over */
+	uint64_t enters_wait;	/* ... that could block (a wait longer than 0) */
+	uint64_t reaps;		/* wake-ups that collected at least one completion */
+	uint64_t reaped;	/* completions collected (io_uring: CQEs; epoll: parked ops
+				 * completed on readiness) */
+	uint64_t reaped_max;	/* the most collected by one wake-up */
+	uint64_t dispatched;	/* callbacks run (timers included) */
+};
+void mb_loop_stats(const struct mb_loop *l, struct mb_loop_stats *out);
 
 #endif

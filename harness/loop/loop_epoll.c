@@ -44,7 +44,7 @@ static const char *epoll_probe(void)
 
 static int epoll_init(struct mb_loop *l, unsigned max_ops)
 {
-	struct epoll_be *be = calloc(1, sizeof(*be));
+	struct epoll_be *be = mb_loop_zalloc_lines(sizeof(*be));
 	if (!be)
 		return -ENOMEM;
 	be->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -54,13 +54,13 @@ static int epoll_init(struct mb_loop *l, unsigned max_ops)
 		return rc;
 	}
 	be->have_pwait2 = true;
-	mb_loop_set_backend_state(l, be);
+	l->be = be;
 	return 0;
 }
 
 static void epoll_fini(struct mb_loop *l)
 {
-	struct epoll_be *be = mb_loop_backend_state(l);
+	struct epoll_be *be = l->be;
 	close(be->epfd);
 	free(be->fds);
 	free(be);
@@ -68,7 +68,7 @@ static void epoll_fini(struct mb_loop *l)
 
 static int epoll_add_fd(struct mb_loop *l, int fd)
 {
-	struct epoll_be *be = mb_loop_backend_state(l);
+	struct epoll_be *be = l->be;
 	if (fd < 0)
 		return -EBADF;
 	if ((unsigned)fd >= be->nfds) {
@@ -97,7 +97,7 @@ static int epoll_add_fd(struct mb_loop *l, int fd)
 
 static void epoll_del_fd(struct mb_loop *l, int fd)
 {
-	struct epoll_be *be = mb_loop_backend_state(l);
+	struct epoll_be *be = l->be;
 	if (fd < 0 || (unsigned)fd >= be->nfds || !be->fds[fd].added)
 		return;
 	epoll_ctl(be->epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -133,7 +133,7 @@ static int try_op(struct mb_op *op)
 
 static int epoll_submit(struct mb_loop *l, struct mb_op *op)
 {
-	struct epoll_be *be = mb_loop_backend_state(l);
+	struct epoll_be *be = l->be;
 	if (op->type == MB_OP_READ)
 		return -EOPNOTSUPP;
 	int rc = epoll_add_fd(l, op->fd);
@@ -151,21 +151,23 @@ static int epoll_submit(struct mb_loop *l, struct mb_op *op)
 	return 0;
 }
 
-static void retry(struct mb_loop *l, struct mb_op **slot)
+/* Retries the op parked in slot; 1 when it completed. */
+static unsigned retry(struct mb_loop *l, struct mb_op **slot)
 {
 	struct mb_op *op = *slot;
 	if (!op)
-		return;
+		return 0;
 	int r = try_op(op);
 	if (r == -EAGAIN)
-		return;
+		return 0;
 	*slot = NULL;
 	mb_loop_complete(l, op, r);
+	return 1;
 }
 
 static int epoll_wait_be(struct mb_loop *l, uint64_t timeout_ns)
 {
-	struct epoll_be *be = mb_loop_backend_state(l);
+	struct epoll_be *be = l->be;
 	int n;
 
 	if (be->have_pwait2) {
@@ -183,16 +185,19 @@ static int epoll_wait_be(struct mb_loop *l, uint64_t timeout_ns)
 			 (int)((timeout_ns + 999999) / 1000000);
 		n = epoll_wait(be->epfd, be->events, 256, ms);
 	}
+	mb_loop_count_enter(l, 0, timeout_ns > 0);
 	if (n < 0)
 		return -errno;
+	unsigned done = 0;
 	for (int i = 0; i < n; i++) {
 		struct fd_state *fs = &be->fds[be->events[i].data.fd];
 		uint32_t ev = be->events[i].events;
 		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			retry(l, &fs->rd);
+			done += retry(l, &fs->rd);
 		if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-			retry(l, &fs->wr);
+			done += retry(l, &fs->wr);
 	}
+	mb_loop_count_reaped(l, done);
 	return 0;
 }
 

@@ -162,9 +162,15 @@ static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, const stru
 	c->gil_ns = (m->id == MB_MODE_THREADS || m->id == MB_MODE_ASYNC_THREADS) ? o->gil_ns : 0;
 	mb_topo_plan(s->topo, k, o->policy, o->smt, c->pus);
 	mb_topo_cpulist(c->pus, k, c->cpuset, sizeof(c->cpuset));
-	snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s|%s|%u|%u|%.6g|%.6g", o->workloads[wi].name,
-		 o->workloads[wi].recipe, m->name, mb_backend_name(backend),
-		 mb_policy_name(o->policy), k, c->c, c->rate, c->gil_ns / 1e3);
+	/* --resume's key (resume.c): the configuration columns, then --smt
+	 * and a --mem-policy other than local on a recipe with a mem step. */
+	char pol[32] = "";
+	if (mb_recipe_uses(c->recipe, &mb_step_mem))
+		mb_mempol_name(&o->mem_policy, pol, sizeof(pol));
+	snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s|%s|%u|%u|%.6g|%.6g|%d|%s",
+		 o->workloads[wi].name, o->workloads[wi].recipe, m->name,
+		 mb_backend_name(backend), mb_policy_name(o->policy), k, c->c, c->rate,
+		 c->gil_ns / 1e3, o->smt ? 1 : 0, strcmp(pol, "local") ? pol : "");
 	return 0;
 }
 

@@ -70,6 +70,8 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 		sw_row_set(r, MB_COL_mem_policy, "%s",
 			   mb_mempol_name(&o->mem_policy, pol, sizeof(pol)));
 	}
+	if (o->label[0])
+		r->v[MB_COL_label] = o->label; /* whole: it may be longer than r->s[] */
 }
 
 /* Appends one note to the row's flags, after "; " when there are some. */
@@ -126,6 +128,29 @@ static void row_status(struct sw_row *r, const struct mb_run_result *res)
 	}
 }
 
+/* The latency columns in microseconds. A histogram that recorded nothing
+ * (a run that completed no task: a timeout before the first task ended)
+ * leaves its columns empty, the CSV's "no value", rather than a 0 that
+ * reads as a measured latency. */
+static void row_latencies(struct sw_row *r, const struct mb_run_result *res)
+{
+	const struct mb_hist *lat = res->lat, *svc = res->svc;
+	if (lat->count) {
+		sw_row_set(r, MB_COL_lat_mean_us, "%.6g", mb_hist_mean(lat) / 1e3);
+		sw_row_set(r, MB_COL_lat_p50_us, "%.6g", mb_hist_percentile(lat, 50) / 1e3);
+		sw_row_set(r, MB_COL_lat_p90_us, "%.6g", mb_hist_percentile(lat, 90) / 1e3);
+		sw_row_set(r, MB_COL_lat_p99_us, "%.6g", mb_hist_percentile(lat, 99) / 1e3);
+		sw_row_set(r, MB_COL_lat_p999_us, "%.6g", mb_hist_percentile(lat, 99.9) / 1e3);
+		sw_row_set(r, MB_COL_lat_max_us, "%.6g", lat->max / 1e3);
+	}
+	if (svc->count) {
+		sw_row_set(r, MB_COL_svc_mean_us, "%.6g", mb_hist_mean(svc) / 1e3);
+		sw_row_set(r, MB_COL_svc_p50_us, "%.6g", mb_hist_percentile(svc, 50) / 1e3);
+		sw_row_set(r, MB_COL_svc_p99_us, "%.6g", mb_hist_percentile(svc, 99) / 1e3);
+		sw_row_set(r, MB_COL_svc_p999_us, "%.6g", mb_hist_percentile(svc, 99.9) / 1e3);
+	}
+}
+
 void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const struct sw_config *c,
 		   const struct mb_io *io)
 {
@@ -137,12 +162,7 @@ void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const stru
 	sw_row_set(r, MB_COL_tasks, "%llu", (unsigned long long)res->tasks);
 	sw_row_set(r, MB_COL_wall_s, "%.6f", res->wall_s);
 	sw_row_set(r, MB_COL_throughput, "%.6g", thr);
-	sw_row_set(r, MB_COL_lat_mean_us, "%.6g", mb_hist_mean(res->lat) / 1e3);
-	sw_row_set(r, MB_COL_lat_p50_us, "%.6g", mb_hist_percentile(res->lat, 50) / 1e3);
-	sw_row_set(r, MB_COL_lat_p90_us, "%.6g", mb_hist_percentile(res->lat, 90) / 1e3);
-	sw_row_set(r, MB_COL_lat_p99_us, "%.6g", mb_hist_percentile(res->lat, 99) / 1e3);
-	sw_row_set(r, MB_COL_lat_p999_us, "%.6g", mb_hist_percentile(res->lat, 99.9) / 1e3);
-	sw_row_set(r, MB_COL_lat_max_us, "%.6g", res->lat->count ? res->lat->max / 1e3 : 0);
+	row_latencies(r, res);
 	sw_row_set(r, MB_COL_user_s, "%.6f", res->user_s);
 	sw_row_set(r, MB_COL_sys_s, "%.6f", res->sys_s);
 	sw_row_set(r, MB_COL_cpu_util, "%.6g",
@@ -152,10 +172,6 @@ void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const stru
 	sw_row_set(r, MB_COL_max_rss_kb, "%llu", (unsigned long long)res->maxrss_kb);
 	sw_row_set(r, MB_COL_placement_ok, "%d", res->placement_ok);
 	sw_row_set(r, MB_COL_outside_load, "%.4f", res->outside_load);
-	sw_row_set(r, MB_COL_svc_mean_us, "%.6g", mb_hist_mean(res->svc) / 1e3);
-	sw_row_set(r, MB_COL_svc_p50_us, "%.6g", mb_hist_percentile(res->svc, 50) / 1e3);
-	sw_row_set(r, MB_COL_svc_p99_us, "%.6g", mb_hist_percentile(res->svc, 99) / 1e3);
-	sw_row_set(r, MB_COL_svc_p999_us, "%.6g", mb_hist_percentile(res->svc, 99.9) / 1e3);
 	sw_row_set(r, MB_COL_bytes_per_s, "%.6g", res->wall_s > 0 ? res->bytes / res->wall_s : 0);
 	sw_row_set(r, MB_COL_start_skew_us, "%.6g", res->start_skew_ns / 1e3);
 	if (res->mem_checked) {

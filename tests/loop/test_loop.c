@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,18 +132,23 @@ static void op_init(struct mb_op *op, struct log *g)
 }
 
 /* Runs rounds until the log holds n completions. A round may end with
- * nothing to dispatch (a wait cut short by a signal), but three in a row,
- * each having waited up to HANG_NS, are a hang. */
+ * nothing to dispatch: a wait cut short by a signal, or by the kernel's
+ * notice to run task work, which a thread can get after it closed an
+ * io_uring ring (its next epoll_pwait2 says EINTR; seen with every ring
+ * set-up, the plain one included). So a hang is time without a completion,
+ * three waits' worth, not a count of empty rounds. */
 static void run_until(struct mb_loop *l, struct log *g, unsigned n)
 {
-	unsigned idle = 0;
+	uint64_t last = mb_now_ns();
 	while (g->n < n) {
 		int rc = mb_loop_run_once(l, HANG_NS);
 		assert_true(rc >= 0);
+		uint64_t now = mb_now_ns();
 		if (rc > 0)
-			idle = 0;
-		else if (++idle == 3)
-			fail_msg("no completion in 3 rounds: %u of %u dispatched, %u pending", g->n, n,
+			last = now;
+		else if (now - last > 3 * HANG_NS)
+			fail_msg("no completion in %llu s: %u of %u dispatched, %u pending",
+				 (unsigned long long)(3 * HANG_NS / MB_NS_PER_S), g->n, n,
 				 mb_loop_pending(l));
 	}
 	assert_int_equal(g->n, n);
@@ -411,6 +417,26 @@ static void test_del_fd(void **state)
 	}
 }
 
+/* A descriptor registered with the loop (a fixed file on io_uring), then
+ * forgotten and closed, is closed: its peer reads end of file, so the
+ * loop keeps no reference of its own after mb_loop_del_fd. */
+static void test_del_fd_releases(void **state)
+{
+	struct mb_loop *l = loop_of(state);
+	struct fx *f = *state;
+	struct pollfd p;
+	int sv[2];
+	char c;
+
+	socket_pair(state, l, sv);
+	mb_loop_del_fd(l, sv[0]);
+	close(sv[0]);
+	f->fds[f->nfds - 2] = -1;
+	p = (struct pollfd){ .fd = sv[1], .events = POLLIN };
+	assert_int_equal(poll(&p, 1, (int)(HANG_NS / MB_NS_PER_MS)), 1);
+	assert_int_equal(recv(sv[1], &c, 1, MSG_DONTWAIT), 0);
+}
+
 /* A listening socket: accept parks until a client connects, then
  * completes with the new connection's fd. */
 static void test_accept(void **state)
@@ -639,6 +665,172 @@ static void test_file_read(void **state)
 	assert_int_equal(g.res[1], 0);
 }
 
+/* ---- batching and the loop's counters */
+
+/* A temporary file of `size` bytes of a known pattern, opened for reading
+ * and kept for teardown; its bytes in data. */
+static int pattern_file(void **state, unsigned char *data, size_t size)
+{
+	struct fx *f = *state;
+	char path[128];
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(f->dir, sizeof(f->dir), "%s/mb-loop-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(path, sizeof(path), "%s/data", f->dir);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (unsigned char)(i * 7 + i / 256);
+	int wfd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(wfd >= 0);
+	assert_int_equal(write(wfd, data, size), (ssize_t)size);
+	close(wfd);
+	return keep_fd(state, open(path, O_RDONLY | O_CLOEXEC));
+}
+
+/* The counters' change from a to b, field by field. */
+#define DELTA(a, b, field) ((b).field - (a).field)
+
+/* N reads queued before a round are handed to the kernel by that round in
+ * one call (io_uring: one io_uring_enter carrying N SQEs), and complete
+ * exactly N times with the right bytes, each read its own range. A
+ * registered file (mb_loop_add_fd) reads the same. */
+static void test_batch_reads(void **state)
+{
+	struct mb_loop *l = loop_of(state);
+	enum { N = 12, BS = 4096 };
+	static unsigned char data[N * BS * 2], buf[N][BS];
+	static struct log g;
+	static struct mb_op rd[N];
+	struct mb_loop_stats a, b;
+
+	int fd = pattern_file(state, data, sizeof(data));
+	if (!(mb_backend_caps(mb_loop_backend(l)) & MB_LOOP_CAP_FILE_READ)) {
+		op_init(&rd[0], &g);
+		assert_int_equal(mb_loop_read(l, &rd[0], fd, buf[0], BS, 0), -EOPNOTSUPP);
+		return;
+	}
+	for (unsigned pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			assert_int_equal(mb_loop_add_fd(l, fd), 0);
+		g.n = 0;
+		memset(buf, 0, sizeof(buf));
+		mb_loop_stats(l, &a);
+		for (unsigned i = 0; i < N; i++) {
+			op_init(&rd[i], &g);
+			/* Every other block, backwards: no two reads alike. */
+			uint64_t off = (uint64_t)(2 * (N - 1 - i) + pass) * BS;
+			assert_int_equal(mb_loop_read(l, &rd[i], fd, buf[i], BS, off), 0);
+		}
+		assert_int_equal(mb_loop_pending(l), N);
+		run_until(l, &g, N);
+		mb_loop_stats(l, &b);
+		for (unsigned i = 0; i < N; i++) {
+			struct mb_op *op = g.op[i];
+			unsigned k = (unsigned)(op - rd);
+			assert_int_equal(g.res[i], BS);
+			assert_memory_equal(buf[k], data + (2 * (N - 1 - k) + pass) * BS, BS);
+		}
+		assert_int_equal(DELTA(a, b, submitted), N);
+		assert_int_equal(DELTA(a, b, enters_submit), 1);
+		assert_int_equal(DELTA(a, b, enter_sqes), N);
+		assert_int_equal(DELTA(a, b, reaped), N);
+		assert_int_equal(DELTA(a, b, dispatched), N);
+		assert_int_equal(mb_loop_pending(l), 0);
+	}
+	mb_loop_del_fd(l, fd);
+}
+
+/* Completions that are all there when a round waits are collected by that
+ * one wake-up and dispatched by that one round: N receives parked on N
+ * sockets, a byte written to each peer, then one round runs all N. */
+static void test_reap_all(void **state)
+{
+	struct mb_loop *l = loop_of(state);
+	enum { N = 7 };
+	static struct log g;
+	struct mb_op rx[N];
+	int sv[N][2];
+	char buf[N][4];
+	struct mb_loop_stats a, b;
+
+	g.n = 0;
+	for (unsigned i = 0; i < N; i++) {
+		socket_pair(state, l, sv[i]);
+		op_init(&rx[i], &g);
+		assert_int_equal(mb_loop_recv(l, &rx[i], sv[i][0], buf[i], sizeof(buf[i])), 0);
+	}
+	assert_int_equal(mb_loop_run_once(l, 0), 0); /* handed over; nothing yet */
+	for (unsigned i = 0; i < N; i++)
+		assert_int_equal(write(sv[i][1], &"abcdefg"[i], 1), 1);
+	mb_loop_stats(l, &a);
+	assert_int_equal(mb_loop_run_once(l, HANG_NS), N);
+	mb_loop_stats(l, &b);
+	assert_int_equal(DELTA(a, b, rounds), 1);
+	assert_int_equal(DELTA(a, b, reaps), 1);
+	assert_int_equal(DELTA(a, b, reaped), N);
+	assert_true(b.reaped_max >= N);
+	assert_true(DELTA(a, b, enters) <= 1);
+	for (unsigned i = 0; i < N; i++) {
+		unsigned k = (unsigned)(g.op[i] - rx);
+		assert_int_equal(g.res[i], 1);
+		assert_int_equal(buf[k][0], "abcdefg"[k]);
+	}
+}
+
+/* A round that only polls (max_wait 0) collects a completion that is
+ * waiting in the kernel, also when the kernel defers the work of
+ * finishing it to the loop's thread (io_uring's deferred task work). */
+static void test_poll_collects(void **state)
+{
+	struct mb_loop *l = loop_of(state);
+	static struct log g;
+	struct mb_op rx;
+	int sv[2];
+	char buf[8];
+
+	g.n = 0;
+	socket_pair(state, l, sv);
+	op_init(&rx, &g);
+	assert_int_equal(mb_loop_recv(l, &rx, sv[0], buf, sizeof(buf)), 0);
+	assert_int_equal(mb_loop_run_once(l, 0), 0);
+	assert_int_equal(write(sv[1], "poll", 4), 4);
+	assert_int_equal(mb_loop_run_once(l, 0), 1);
+	assert_int_equal(g.res[0], 4);
+	assert_memory_equal(buf, "poll", 4);
+}
+
+/* A round of timers already due makes no kernel call; waiting for a
+ * future one is a kernel call that can block and hands nothing over. */
+static void test_stats_timers(void **state)
+{
+	struct mb_loop *l = loop_of(state);
+	static struct log g;
+	struct mb_op t[3];
+	struct mb_loop_stats a, b, c;
+
+	g.n = 0;
+	mb_loop_stats(l, &a);
+	for (unsigned i = 0; i < 3; i++) {
+		op_init(&t[i], &g);
+		mb_loop_timer(l, &t[i], 1 + i);
+	}
+	assert_int_equal(mb_loop_run_once(l, HANG_NS), 3);
+	mb_loop_stats(l, &b);
+	assert_int_equal(DELTA(a, b, rounds), 1);
+	assert_int_equal(DELTA(a, b, enters), 0);
+	assert_int_equal(DELTA(a, b, dispatched), 3);
+	mb_loop_timer(l, &t[0], mb_now_ns() + MB_NS_PER_MS);
+	run_until(l, &g, 4);
+	assert_int_equal(mb_loop_run_once(l, HANG_NS), 0); /* nothing pending: not a round */
+	mb_loop_stats(l, &c);
+	assert_true(DELTA(b, c, enters_wait) >= 1);
+	assert_int_equal(DELTA(b, c, enters_wait), DELTA(b, c, enters));
+	assert_int_equal(DELTA(b, c, enters_submit), 0);
+	assert_int_equal(DELTA(a, c, submitted), 0);
+	assert_int_equal(DELTA(a, c, dispatched), 4);
+	assert_int_equal(DELTA(b, c, rounds), DELTA(b, c, enters));
+}
+
 /* ---- the backend table (not per backend) */
 
 static void test_backend_registry(void **state)
@@ -673,8 +865,11 @@ int main(void)
 	} features[] = {
 #define F(f) { #f, f }
 		F(test_timer_order),	      F(test_timer_cancel), F(test_recv_parks_until_data),
-		F(test_del_fd),		      F(test_accept),	    F(test_dispatch_order),
+		F(test_del_fd),		      F(test_del_fd_releases), F(test_accept),
+		F(test_dispatch_order),
 		F(test_pending),	      F(test_wait_hooks),   F(test_file_read),
+		F(test_batch_reads),	      F(test_reap_all),	    F(test_poll_collects),
+		F(test_stats_timers),
 #undef F
 	};
 	enum { NF = sizeof(features) / sizeof(features[0]) };

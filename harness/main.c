@@ -142,7 +142,8 @@ static int cmd_topo(int argc, char **argv)
 			v = slots, end = (char *)"";
 		if (*end || v < 1 || v > slots || cores[0] == '-') {
 			fprintf(stderr, "modebench: --cores: '%s' is not a core count from 1 to %u "
-				"(or all)\n", cores, slots);
+				"(or all)%s%s\n", cores, slots, topo->mask[0] ? "; inside the CPU "
+				"mask this process runs under, " : "", topo->mask);
 			mb_topo_free(topo);
 			return MB_EXIT_USAGE;
 		}

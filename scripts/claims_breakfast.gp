@@ -5,7 +5,7 @@
 #   gnuplot -e "data='results/claims/claim7.dat'; out='claim7.png'" scripts/claims_breakfast.gp
 # data columns: mode,p50_ms,lo,hi,p99_ms,overlap_ms,sum_ms
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-W = 800; H = 480
+W = 1000; H = 560
 load gpdir."claims_common.gp"
 stats data using "overlap_ms" name "O" nooutput
 stats data using "sum_ms" name "S" nooutput

@@ -4,7 +4,7 @@
 #   gnuplot -e "data='results/claims/claim2.dat'; out='claim2.png'" scripts/claims_cpu.gp
 # data columns: mode,ratio,lo,hi,cores
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-W = 800; H = 480
+W = 1000; H = 560
 load gpdir."claims_common.gp"
 stats data using "cores" name "K" nooutput
 stats data using "hi" name "R" nooutput

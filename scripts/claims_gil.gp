@@ -7,7 +7,7 @@
 # data: block 0 setting,ratio,lo,hi,cores; two blank lines; block 1
 # setting,p50_ms,p50_lo,p50_hi,p99_ms,p99_lo,p99_hi
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-W = 1150; H = 480
+W = 1200; H = 520
 load gpdir."claims_common.gp"
 stats data index 0 using 5 name "K" nooutput
 stats data index 0 using 4 name "R" nooutput
@@ -21,7 +21,7 @@ set xrange [-0.6:R_records - 0.4]
 set yrange [0:(R_max > k ? R_max : k) * 1.25]
 set boxwidth 0.6
 set key top right
-scol(s) = s[1:7] eq "threads" ? 0x0072B2 : 0x009E73
+scol(s) = modecolor(s[1:7] eq "threads" ? "threads" : "procs")
 plot data index 0 using 0:2:(scol(strcol(1))):xtic(1) with boxes lc rgb variable notitle, \
      '' index 0 using 0:(column(3)):(0):(column(4) - column(3)) with vectors heads size screen 0.006,90 lc rgb "black" lw 1.5 notitle, \
      '' index 0 using 0:4:(sprintf("%.2fx", column(2))) with labels offset 0, 1 notitle, \

@@ -5,7 +5,7 @@
 # data: one block per C (separated by two blank lines), each with the header
 # wait_us,C=N,lo,hi
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-W = 900; H = 500
+W = 1000; H = 560
 load gpdir."claims_common.gp"
 set title "Claim 3: tiny tasks (cpu:1 + sleep:W): async throughput / sync throughput"
 set xlabel "wait W per task (us, log scale)"
@@ -17,7 +17,7 @@ stats data using 4 name "H" nooutput
 set yrange [(L_min < 1 ? L_min : 1) / 2:(H_max > 1 ? H_max : 1) * 2]
 set offsets graph 0.04, graph 0.04, 0, 0
 set key top right
-set grid xtics lc rgb "#DDDDDD"
+set grid xtics ytics
 array LC[5] = ["#7F7F7F", "#E69F00", "#D55E00", "#CC79A7", "#0072B2"]
 plot for [i=0:*] data index i using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb LC[i % 5 + 1] title columnheader(2), \
      1 with lines dt 2 lw 1.5 lc rgb C_IDEAL title "1: equal (above: async wins)"

@@ -4,7 +4,7 @@
 #   gnuplot -e "data='results/claims/claim4.dat'; out='claim4.png'" scripts/claims_tail.gp
 # data columns: mode,tp,tp_lo,tp_hi,p50_ms,p99_ms,p99_lo,p99_hi
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-W = 1100; H = 460
+W = 1200; H = 520
 load gpdir."claims_common.gp"
 stats data using "tp_hi" name "T" nooutput
 stats data using "p99_hi" name "P" nooutput

@@ -5,7 +5,7 @@
 #   gnuplot -e "data='results/claims/claim1.dat'; out='claim1.png'" scripts/claims_waits.gp
 # data columns: label,batch_ms,lo,hi,busy_us,idle_us,busy_pct
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-W = 1100; H = 460
+W = 1200; H = 520
 load gpdir."claims_common.gp"
 stats data using "lo" name "B" nooutput
 stats data using "busy_us" name "U" nooutput

@@ -1,5 +1,6 @@
 # common.gp: shared set-up of the report charts, loaded first by every
-# chart script, which sets before loading it:
+# chart script (the look itself is style.gp's), which sets before loading
+# it:
 #   pcol  the summary.csv column naming its chart unit ("panel", "hpanel",
 #         "iopanel"), and want(x), true on rows of a unit worth drawing;
 #   W, H  the size in pixels.
@@ -14,19 +15,13 @@
 # P_rate, P_arr (arrivals) and P_desc (a title fragment) from the unit's
 # first row, and `exit gnuplot`s with one line on stderr when data holds
 # nothing to draw.
-load gpdir."modes.gp"
-set datafile separator comma
-set datafile columnheaders
-set termoption noenhanced
 if (!exists("data")) data = "results/report/summary.csv"
 _script = ARG0[strlen(gpdir) + 1:]
 _script = _script[1:strlen(_script) - 3]
 if (!exists("out")) out = _script.".png"
-if (strlen(out) > 4 && out[strlen(out) - 3:] eq ".svg") {
-    set terminal svg size W, H dynamic font "Sans,12" background rgb "white"
-} else {
-    set terminal pngcairo size W, H font "Sans,10" background rgb "white"
-}
+# The terminal, fonts, colours (modes.gp), grid and border: style.gp,
+# shared with the claims' charts.
+load gpdir."style.gp"
 if (!exists("panel")) {
     panel = ""
     stats data using ((panel eq "" && want(0)) ? (panel = strcol(pcol), 0) : 0) nooutput
@@ -68,12 +63,8 @@ _nci = 0; _nrange = 0
 stats data using (strcol(pcol) eq panel ? (_nci = _nci + 1, \
     strstrt(strcol("ci_kind"), "range") == 1 ? _nrange = _nrange + 1 : 0) : 0) nooutput
 P_ci = _nrange == 0 ? "95% CI" : _nrange == _nci ? "range (< 6 runs)" : "95% CI or range (< 6 runs)"
-set grid lc rgb "#E5E5E5" lw 1
-set border 3 lc rgb "#404040"
-set tics nomirror out
-set key outside right top vertical Left reverse noopaque nobox samplen 2.5 spacing 1.2 width 1
+set key outside right top vertical Left reverse width 1
 set offsets 0, 0, graph 0.05, 0
-set style fill solid 1.0 noborder
 # Reading summary.csv vs the datablocks a script extracts with
 # `set table $D...`, which are whitespace-separated and headerless.
 FROM_CSV = "set datafile separator comma; set datafile columnheaders"

@@ -7,7 +7,7 @@
 #   gnuplot -e "data='results/report/summary.csv'; out='cpu.png'" scripts/cpu.gp
 # optional: panel='hostB_cpu' (column panel; default the first panel).
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-pcol = "panel"; want(x) = column("cpu_util") == column("cpu_util"); W = 900; H = 560
+pcol = "panel"; want(x) = column("cpu_util") == column("cpu_util"); W = 1000; H = 560
 load gpdir."common.gp"
 
 array BUSY[NM]; array K[NM]; array C[NM]; array TP[NM]; array HAS[NM]

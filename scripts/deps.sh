@@ -3,9 +3,10 @@
 # them and stops.
 # A script that needs more sets MB_EXTRA_PACKAGES before mb_install_deps
 # (read when it is called, not when this file is sourced).
-# libpython3-dev is CPython's embedding library: without it modebench still
-# builds, without --runtime python (harness/python/CMakeLists.txt).
-MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev libjansson-dev gnuplot-nox"
+# libpython3-dev is CPython's embedding library, installed with the rest so
+# a fresh machine gets --runtime python; without it modebench still builds,
+# and --runtime python is an exit-2 error (harness/python/CMakeLists.txt).
+MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev libjansson-dev libpython3-dev gnuplot-nox"
 
 mb_missing_packages() {
 	local p missing=""

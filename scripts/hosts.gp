@@ -9,7 +9,7 @@
 # optional: panel='cpu' (column hpanel; default the first one with
 # several hosts). hosts_scaling.gp draws each host's scaling curves.
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
-pcol = "hpanel"; want(x) = column("n_hosts") >= 2; W = 1100; H = 600
+pcol = "hpanel"; want(x) = column("n_hosts") >= 2; W = 1200; H = 600
 load gpdir."common.gp"
 
 # Hosts of the unit, in summary order (the reference first), at most 4.

@@ -8,14 +8,11 @@ if (!exists("out")) out = 'timeline.png'
 if (!exists("label")) label = ''
 if (!exists("name")) name = label
 if (!exists("tmax")) tmax = 0
-if (out[strlen(out)-3:] eq 'svg') {
-    set terminal svg size 1000,420 dynamic enhanced font 'Sans,11' background rgb 'white'
-} else {
-    set terminal pngcairo size 1000,420 enhanced font 'Sans,10' background rgb 'white'
-}
+# The look of every chart (style.gp: fonts, colours from modes.gp, grid).
+gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
+W = 1000; H = 420
+load gpdir."style.gp"
 set output out
-set datafile separator comma
-set datafile columnheaders
 keep(l) = (label eq '' || l eq label)
 stats data using (keep(strcol(1)) ? column("slot") : NaN) name "S" nooutput
 stats data using (keep(strcol(1)) ? column("worker") : NaN) name "W" nooutput
@@ -26,19 +23,19 @@ stats data using (keep(strcol(1)) && strcol("kind") eq 'lock' ? 1 : 0) name "L" 
 locks = L_sum > 0
 slots = S_max + 1
 row(w, s) = w * slots + s
-set title sprintf("Per-task timeline %s\norange = CPU, blue = waiting%s (%d workers, %d tasks in flight per worker)", name, locks ? ", red = waiting for the interpreter lock" : "", W_max + 1, slots) noenhanced
+set title sprintf("Per-task timeline %s\norange = CPU, blue = waiting%s (%d workers, %d tasks in flight per worker)", name, locks ? ", red = waiting for the interpreter lock" : "", W_max + 1, slots)
 set xlabel "time since the run started (ms)"
 set ylabel "worker / task slot"
 set yrange [-1:(W_max + 1) * slots]
 set xrange [0:(tmax > 0 ? tmax : T_max / 1000.0)]
-set grid xtics
+set grid xtics noytics
 set key outside top center horizontal
 set ytics 1
 if ((W_max + 1) * slots > 24) { set ytics autofreq }
-lockplot = locks ? ", '' using (keep(strcol(1)) && strcol(\"kind\") eq 'lock' ? column(\"start_us\")/1000.0 : NaN):(row(column(\"worker\"), column(\"slot\")) + 0.15*column(\"branch\")):((column(\"end_us\") - column(\"start_us\"))/1000.0):(0) with vectors nohead lw 9 lc rgb '#c0392b' title 'lock'" : ""
+lockplot = locks ? ", '' using (keep(strcol(1)) && strcol(\"kind\") eq 'lock' ? column(\"start_us\")/1000.0 : NaN):(row(column(\"worker\"), column(\"slot\")) + 0.15*column(\"branch\")):((column(\"end_us\") - column(\"start_us\"))/1000.0):(0) with vectors nohead lw 9 lc rgb C_LOCK title 'lock'" : ""
 plot data using (keep(strcol(1)) && strcol("kind") eq 'task' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot"))):((column("end_us") - column("start_us"))/1000.0):(0) \
-        with vectors nohead lw 1 lc rgb '#bbbbbb' title 'task', \
+        with vectors nohead lw 1 lc rgb C_TASK title 'task', \
      '' using (keep(strcol(1)) && strcol("kind") eq 'wait' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot")) + 0.15*column("branch")):((column("end_us") - column("start_us"))/1000.0):(0) \
-        with vectors nohead lw 5 lc rgb '#3b75af' title 'wait', \
+        with vectors nohead lw 5 lc rgb C_WAIT title 'wait', \
      '' using (keep(strcol(1)) && strcol("kind") eq 'cpu' ? column("start_us")/1000.0 : NaN):(row(column("worker"), column("slot"))):((column("end_us") - column("start_us"))/1000.0):(0) \
-        with vectors nohead lw 9 lc rgb '#ef8636' title 'cpu' @lockplot
+        with vectors nohead lw 9 lc rgb C_CPU title 'cpu' @lockplot

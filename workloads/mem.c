@@ -6,6 +6,10 @@
  * task continues where the worker's last one stopped and wraps around, so
  * BYTES may exceed the buffer.
  *
+ * Buffer placement: mb_step_buffer, under the run's --mem-policy (the
+ * engine binds it to NUMA nodes before the first touch and looks where
+ * the pages went after it); huge pages where the policy allows.
+ *
  * Buffer size (worker_setup, outside the measured period, allocated and
  * written once so every page is touched): the workers together cover at
  * least twice the last-level cache, max(64 MiB, 2 x LLC); each worker gets
@@ -75,26 +79,27 @@ static int mem_worker_setup(struct mb_worker *w, const struct mb_step *unused)
 {
 	uint64_t size = buffer_bytes(w->run);
 	struct mem_state *st = calloc(1, sizeof(*st));
-	void *p = NULL;
-	int rc;
+	void *p;
 
 	if (!st)
 		return -ENOMEM;
-	rc = posix_memalign(&p, MEM_HUGE, (size_t)size);
-	if (rc) {
+	/* Placed by the run's memory policy (--mem-policy), in huge pages
+	 * where the kernel and the policy agree: fewer TLB misses, as a
+	 * bandwidth benchmark wants. */
+	p = mb_step_buffer(w, (size_t)size, MEM_HUGE, true);
+	if (!p) {
+		int rc = errno ? errno : ENOMEM;
 		free(st);
 		mb_worker_fail(w, -rc, "mem step: a %llu MiB buffer: %s",
 			       (unsigned long long)(size >> 20), strerror(rc));
 		return -rc;
 	}
-	/* Huge pages where the kernel agrees: fewer TLB misses, as a
-	 * bandwidth benchmark wants. */
-	madvise(p, (size_t)size, MADV_HUGEPAGE);
 	st->v = p;
 	st->n = (size_t)(size / sizeof(mb_u64x2));
 	st->c = w->rng | 1;
 	for (size_t i = 0; i < st->n; i++)
 		st->v[i] = (mb_u64x2){ 2 * i, 2 * i + 1 };
+	mb_step_buffer_placed(w, p, (size_t)size);
 	w->mem = st;
 	w->memlen = (size_t)size;
 	return 0;
@@ -105,7 +110,7 @@ static void mem_worker_teardown(struct mb_worker *w)
 	struct mem_state *st = w->mem;
 	if (!st)
 		return;
-	free(st->v);
+	mb_step_buffer_free(w, st->v, w->memlen);
 	free(st);
 	w->mem = NULL;
 	w->memlen = 0;

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include "step.h"
@@ -21,6 +23,36 @@ const struct mb_step_kind *mb_step_find(const char *name, unsigned len)
 		    !memcmp(mb_step_kinds[i]->name, name, len))
 			return mb_step_kinds[i];
 	return NULL;
+}
+
+void *mb_step_buffer(struct mb_worker *w, size_t len, size_t align, bool huge)
+{
+	const struct mb_mem_ops *m = w->run->mem;
+	void *p = NULL;
+	int rc;
+	if (m)
+		return m->alloc(w, len, align, huge);
+	if ((rc = posix_memalign(&p, align, len))) {
+		errno = rc;
+		return NULL;
+	}
+	if (huge)
+		madvise(p, len, MADV_HUGEPAGE);
+	return p;
+}
+
+void mb_step_buffer_placed(struct mb_worker *w, const void *p, size_t len)
+{
+	if (w->run->mem)
+		w->run->mem->placed(w, p, len);
+}
+
+void mb_step_buffer_free(struct mb_worker *w, void *p, size_t len)
+{
+	if (w->run->mem)
+		w->run->mem->free(w, p, len);
+	else
+		free(p);
 }
 
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)

@@ -37,6 +37,7 @@ struct mb_task;
 struct mb_worker_result;
 struct mb_trace_event;
 struct mb_runtime;
+struct mb_mempol;
 
 struct mb_worker;
 struct mb_lane;
@@ -208,6 +209,21 @@ int mb_preset_mixed(double f, const char *io_kind, char *buf, unsigned len);
 
 /* ---- The execution context ----------------------------------------- */
 
+/* Memory that follows the run's --mem-policy (the mem step's buffers;
+ * net and file buffers stay plain, local). The engine fills run->mem;
+ * steps go through mb_step_buffer and friends, which fall back to plain
+ * memory without it. alloc: len bytes at an align boundary (a power of
+ * two, at least a page), placed for worker w, untouched; NULL with errno
+ * set. huge: the step wants huge pages (fewer TLB misses) where the
+ * policy allows. placed: called once the buffer was written (every page
+ * touched): notes where its pages are, outside the measured period.
+ * free: gives back what alloc gave. */
+struct mb_mem_ops {
+	void *(*alloc)(struct mb_worker *w, size_t len, size_t align, bool huge);
+	void (*placed)(struct mb_worker *w, const void *p, size_t len);
+	void (*free)(struct mb_worker *w, void *p, size_t len);
+};
+
 /* What a run is: fixed before workers start, read-only while they run. */
 struct mb_run {
 	const struct mb_recipe *recipe;
@@ -236,6 +252,8 @@ struct mb_run {
 	unsigned long long llc_bytes;
 	FILE *trace;		 /* NULL when not tracing */
 	const char *trace_label; /* the run's id in the trace file */
+	const struct mb_mempol *mem_policy; /* engine: --mem-policy; NULL: local */
+	const struct mb_mem_ops *mem;	    /* engine: set by the runner */
 	int *stop; /* set (shared memory) to make workers stop starting tasks */
 };
 
@@ -286,6 +304,9 @@ struct mb_worker {
 	uint64_t arrivals;	/* arrivals scheduled so far */
 	double poisson_ns;	/* Poisson: the last arrival, after origin_ns */
 	uint64_t arrival_rng;	/* Poisson: this worker's own random stream */
+	/* engine: when the first task started, and from when it could have:
+	 * the run's start in a closed loop, its arrival in an open one */
+	uint64_t first_ns, first_due_ns;
 	uint64_t rng;
 	uint64_t checksum;
 	uint64_t bytes;
@@ -302,6 +323,15 @@ struct mb_worker {
 	int error;
 	char errmsg[160];
 };
+
+/* A step's buffer under the run's memory policy (run->mem), or plain
+ * memory at an align boundary without one; madvise'd for huge pages when
+ * huge (and the policy allows). NULL with errno set. Outside the measured
+ * period only. */
+void *mb_step_buffer(struct mb_worker *w, size_t len, size_t align, bool huge);
+/* After the buffer was written: its pages' nodes are noted (run->mem). */
+void mb_step_buffer_placed(struct mb_worker *w, const void *p, size_t len);
+void mb_step_buffer_free(struct mb_worker *w, void *p, size_t len);
 
 /* Records an error once (first one wins); printf-style. */
 void mb_worker_fail(struct mb_worker *w, int err, const char *fmt, ...)

@@ -31,6 +31,14 @@
 	/* label: a name the user gives the machine or variant (run --label);  \
 	 * the report names groups by it and never pools different labels. */  \
 	X(label, identity)                                                    \
+	/* start_skew_us: how long after the gate opened the last worker      \
+	 * started its first task (flagged above 1% of the run). */           \
+	X(start_skew_us, result)                                              \
+	/* mem_policy: --mem-policy of a run with mem steps; mem_nodes: the   \
+	 * NUMA nodes that held their buffers' pages, "0,1". */               \
+	X(mem_policy, config) X(mem_nodes, result)                           \
+	/* smt: 1 when --smt placed workers on SMT siblings (cores counts PUs) */ \
+	X(smt, config)                                                        \
 	/* runtime: what ran the recipe, c (the engine's executors) or python \
 	 * (embedded CPython, run --runtime); empty in older files means c. */ \
 	X(runtime, config)

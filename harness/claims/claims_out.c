@@ -255,24 +255,56 @@ static void esc_em(FILE *f, const char *s)
 		fputs("</em>", f);
 }
 
+/* The report's look (index.html): the same font, headings and tables;
+ * text left-aligned, numbers right-aligned on one line; a wide table
+ * scrolls in its box instead of widening the page. */
 static const char css[] =
-	"body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-	"line-height:1.45;color:#222}"
-	"table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
-	"padding:.25em .6em;text-align:right}td:first-child,th:first-child{text-align:left}"
+	"*{box-sizing:border-box}"
+	"body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222}"
+	"h1{margin:.2em 0}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}"
+	"a{color:#0B5CAD}"
+	"table{border-collapse:collapse;margin:1em 0}"
+	"td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}"
+	"th{background:#f4f4f4}td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+	".scroll{overflow-x:auto;max-width:100%}"
 	"pre{background:#f4f4f4;padding:.6em;overflow-x:auto}"
 	".v{padding:.5em .8em;border-left:6px solid #999;background:#f8f8f8}"
 	".holds{border-color:#2a9d3a}.fails{border-color:#c0392b}.inconclusive{border-color:#e0a800}"
-	"img{max-width:100%;border:1px solid #ddd}figure{margin:1em 0}";
+	"figure{margin:1em 0}figure img{display:block;max-width:100%;height:auto;border:1px solid #eee}"
+	"figcaption{font-size:12px;color:#555}";
 
-/* A claim's table, header row first. Nothing when it has none. */
+/* Whether a cell reads as a number ("1.99x [1.95, 2.01]", "-3 ms"). */
+static bool numeric(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (*s == '.')
+		s++;
+	return *s >= '0' && *s <= '9';
+}
+
+/* Column j of the claim's table holds figures (right-aligned): not the
+ * first, which names the rows, and some cell of it reads as a number. */
+static bool numeric_col(const struct cl_claim *c, unsigned j)
+{
+	for (unsigned r = 0; j && r < c->nrow; r++)
+		if (numeric(c->cell[r][j]))
+			return true;
+	return false;
+}
+
+/* A claim's table, header row first, figures right-aligned. Nothing
+ * when it has none. */
 static void html_table(FILE *f, const struct cl_claim *c)
 {
 	if (!c->ncol || !c->nrow)
 		return;
-	fputs("<table><tr>", f);
+	bool num[CL_MAXCOL];
+	for (unsigned j = 0; j < c->ncol; j++)
+		num[j] = numeric_col(c, j);
+	fputs("<div class=\"scroll\"><table><tr>", f);
 	for (unsigned j = 0; j < c->ncol; j++) {
-		fputs("<th>", f);
+		fputs(num[j] ? "<th class=\"n\">" : "<th>", f);
 		mb_html_esc(f, c->head[j]);
 		fputs("</th>", f);
 	}
@@ -280,13 +312,13 @@ static void html_table(FILE *f, const struct cl_claim *c)
 	for (unsigned r = 0; r < c->nrow; r++) {
 		fputs("<tr>", f);
 		for (unsigned j = 0; j < c->ncol; j++) {
-			fputs("<td>", f);
+			fputs(num[j] ? "<td class=\"n\">" : "<td>", f);
 			mb_html_esc(f, c->cell[r][j]);
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 /* The notes as a list, the disturbed-runs note last (plain text: it has
@@ -384,12 +416,13 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 
 	intro(ctx, runtime_s, buf, sizeof(buf));
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		   "<title>modebench claims</title><style>%s</style></head><body>\n", css);
 	fputs("<h1>Folklore about execution models, measured on this machine</h1>\n<p>", f);
 	mb_html_esc(f, buf);
 	fputs("</p>\n<p>", f);
 	esc_em(f, method(m, sizeof(m)));
-	fputs("</p>\n<table><tr><th>#</th><th>claim</th><th>verdict</th></tr>\n", f);
+	fputs("</p>\n<div class=\"scroll\"><table><tr><th>#</th><th>claim</th><th>verdict</th></tr>\n", f);
 	for (unsigned i = 0; i < n; i++)
 		if (cl[i]->num) {
 			fprintf(f, "<tr><td><a href=\"#claim-%d\">%d</a></td><td>", cl[i]->num,
@@ -397,7 +430,7 @@ int cl_write_html(const struct cl_ctx *ctx, struct cl_claim *const *cl, unsigned
 			mb_html_esc(f, cl[i]->title);
 			fprintf(f, "</td><td><b>%s</b></td></tr>\n", cl_verdict_word(cl[i]->verdict));
 		}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 	for (unsigned i = 0; i < n; i++)
 		html_section(f, cl[i]);
 	fputs("</body></html>\n", f);

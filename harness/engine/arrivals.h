@@ -49,6 +49,18 @@ static inline enum mb_next mb_next_task(struct mb_worker *w, uint64_t now, uint6
 	return MB_NEXT_START;
 }
 
+/* The task about to start at now, due at intended: the first one's times
+ * are kept for the run's start skew (one predictable branch a task). In a
+ * closed loop a task is due when it starts, so the first is due at the
+ * run's start instead. */
+static inline void mb_note_first(struct mb_worker *w, uint64_t now, uint64_t intended)
+{
+	if (MB_UNLIKELY(!w->started)) {
+		w->first_ns = now;
+		w->first_due_ns = w->interval_ns ? intended : w->origin_ns;
+	}
+}
+
 /* The task mb_next_task allowed is starting: the next arrival is
  * scheduled. */
 static inline void mb_task_taken(struct mb_worker *w)

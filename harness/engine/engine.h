@@ -7,6 +7,8 @@
  *   calib.h   calibration of cpu:DUR on this machine
  *   runtime.h another runtime's hooks into the workers (NULL run->runtime:
  *             the engine's own C executors) and what it records through
+ *             (exec.c: the same clock, histograms and trace)
+ *   mempol.h  --mem-policy: NUMA placement of the mem step's buffers
  * Inside, and not for other subsystems: runner.h and spawn.c (a run's
  * phases: spawning, the gate, reaping), worker.c (the executors),
  * arrivals.h (when the executors start tasks: the open-loop schedule), gil.c
@@ -19,6 +21,7 @@
 
 #include "calib.h"
 #include "hist.h"
+#include "mempol.h"
 #include "modes.h"
 #include "runtime.h"
 #include "topo.h"

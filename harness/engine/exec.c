@@ -20,6 +20,7 @@ int mb_worker_take(struct mb_worker *w, uint64_t now, struct mb_ticket *t)
 	 * it, so the schedule and the count come out the same. */
 	t->intended = nx == MB_NEXT_WAIT ? w->next_start_ns : intended;
 	t->seq = w->started;
+	mb_note_first(w, nx == MB_NEXT_WAIT ? t->intended : now, t->intended);
 	mb_task_taken(w);
 	return 1;
 }

@@ -103,15 +103,46 @@ static void reset_hwm(void)
 
 /* ---- prepare */
 
+/* Trace events per worker: MB_TRACE_EVENTS split over the W workers, at
+ * least 256 each. */
+static uint64_t trace_cap(bool trace, unsigned W)
+{
+	return trace ? (MB_TRACE_EVENTS / W > 256 ? MB_TRACE_EVENTS / W : 256) : 0;
+}
+
+/* Task slots of worker i of W: an async worker's share of the C tasks in
+ * flight, a blocking worker's one. */
+static unsigned worker_tasks(bool async, unsigned c, unsigned W, unsigned i)
+{
+	unsigned total = async ? c : W;
+	return total / W + (i < total % W);
+}
+
+size_t mb_footprint(const struct mb_mode *m, const struct mb_recipe *r, unsigned c, unsigned w,
+		    bool trace, struct mb_footprint *fp)
+{
+	unsigned W = w ? w : 1;
+	memset(fp, 0, sizeof(*fp));
+	fp->ntasks = worker_tasks(m->async, c, W, 0); /* worker 0 has the most */
+	fp->nlanes = m->async ? fp->ntasks * r->max_branches : 1;
+	fp->slot = sizeof(struct mb_wslot);
+	fp->worker = sizeof(struct mb_worker) + sizeof(bool) +
+		     (m->procs ? sizeof(pid_t) : sizeof(pthread_t));
+	fp->lanes = (size_t)fp->nlanes * sizeof(struct mb_lane);
+	fp->tasks = m->async ? (size_t)fp->ntasks * sizeof(struct mb_task) : 0;
+	fp->trace = trace_cap(trace, W) * sizeof(struct mb_trace_event);
+	fp->stack = m->procs ? 0 : MB_WORKER_STACK;
+	return fp->slot + fp->worker + fp->lanes + fp->tasks + fp->trace;
+}
+
 /* Maps the region shared with the workers: the control block, a slot per
- * worker and the trace buffers (MB_TRACE_EVENTS split over the workers, at
- * least 256 each). */
+ * worker and the trace buffers (trace_cap each). */
 static int prepare_shared(struct mb_runner *rn)
 {
 	struct mb_run *run = rn->run;
 	unsigned W = rn->nworkers;
 
-	rn->trace_cap = run->trace ? (MB_TRACE_EVENTS / W > 256 ? MB_TRACE_EVENTS / W : 256) : 0;
+	rn->trace_cap = trace_cap(run->trace != NULL, W);
 	rn->shm_len = sizeof(struct mb_control) + (size_t)W * sizeof(struct mb_wslot) +
 		      (size_t)W * rn->trace_cap * sizeof(struct mb_trace_event);
 	void *shm = mmap(NULL, rn->shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -137,7 +168,6 @@ static void worker_init(struct mb_runner *rn, unsigned i)
 	const struct mb_run *run = rn->run;
 	struct mb_worker *w = &rn->workers[i];
 	unsigned W = rn->nworkers;
-	unsigned slots_total = rn->m->async ? run->concurrency : W;
 
 	w->id = i;
 	w->pu = run->pus[i % run->cores];
@@ -148,7 +178,7 @@ static void worker_init(struct mb_runner *rn, unsigned i)
 	w->svc = &rn->slots[i].svc;
 	mb_hist_reset(w->lat);
 	mb_hist_reset(w->svc);
-	w->ntasks = slots_total / W + (i < slots_total % W);
+	w->ntasks = worker_tasks(rn->m->async, run->concurrency, W, i);
 	w->quota = run->tasks ? run->tasks / W + (i < run->tasks % W) : UINT64_MAX;
 	w->interval_ns = run->rate > 0 ? 1e9 * W / run->rate : 0;
 	w->gil = rn->gil;
@@ -244,6 +274,18 @@ static void collect_worker(struct mb_runner *rn, unsigned i)
 	if (!r->placement_ok)
 		out->placement_ok = false;
 	out->trace_dropped += r->trace_dropped;
+	for (unsigned j = 0; j < MB_MEM_NODE_WORDS; j++)
+		out->mem_nodes[j] |= r->mem_nodes[j];
+	out->mem_checked += r->mem_checked != 0;
+	out->mem_unhonoured += r->mem_unhonoured != 0;
+	if (r->mem_errno && !out->mem_errno)
+		out->mem_errno = r->mem_errno;
+	if (r->first_ns) {
+		uint64_t due = r->first_due_ns > rn->ctl->t0 ? r->first_due_ns : rn->ctl->t0;
+		uint64_t skew = r->first_ns > due ? r->first_ns - due : 0;
+		if (skew > out->start_skew_ns)
+			out->start_skew_ns = skew;
+	}
 	if (run->trace && i == 0)
 		mb_trace_header(run->trace);
 	if (run->trace)
@@ -319,6 +361,12 @@ int mb_mode_run(struct mb_run *run, struct mb_run_result *out)
 	mb_hist_reset(out->lat);
 	mb_hist_reset(out->svc);
 	out->workers = rn.nworkers;
+	out->start_skew_ns = 0;
+	memset(out->mem_nodes, 0, sizeof(out->mem_nodes));
+	out->mem_checked = out->mem_unhonoured = 0;
+	out->mem_errno = 0;
+	if (!run->mem)
+		run->mem = &mb_mempol_ops;
 	out->status = MB_ST_OK;
 	out->error[0] = 0;
 

@@ -70,7 +70,39 @@ struct mb_run_result {
 	uint64_t bytes;
 	uint64_t checksum;
 	uint64_t trace_dropped;
+	/* How long after the gate opened the last worker started its first
+	 * task (in an open loop: after that task was due); 0 when none
+	 * started one. */
+	uint64_t start_skew_ns;
+	/* --mem-policy: the nodes holding the pages of the workers' placed
+	 * buffers (mem steps), how many workers' pages were looked at and
+	 * how many lay where the policy does not put them, and the first
+	 * failure to bind or look (-errno, 0: none). */
+	uint64_t mem_nodes[MB_MEM_NODE_WORDS];
+	unsigned mem_checked, mem_unhonoured;
+	int mem_errno;
 };
+
+/* What each worker of a run holds for the whole run, all of it fixed
+ * before the run starts (nothing grows with its duration or its tasks):
+ * bytes, and counts where there are several of a thing. */
+struct mb_footprint {
+	size_t slot;	   /* its result and two histograms (shared region) */
+	size_t worker;	   /* its struct mb_worker and the runner's records of it */
+	size_t lanes;	   /* nlanes lanes: one, or task slots x branches (async) */
+	size_t tasks;	   /* ntasks task slots (async) */
+	size_t trace;	   /* its share of the --trace buffer */
+	size_t stack;	   /* the thread's stack, reserved (touched as used);
+			    * 0 for a process, whose memory is its own */
+	unsigned nlanes, ntasks;
+};
+
+/* The footprint of the largest worker of mode m running recipe r with C
+ * tasks in flight over W workers (tracing or not) into *fp; returns its
+ * sum less the stack. The event loop's own tables (async modes: sized for
+ * the lanes) and the step kinds' buffers (mem, net, file) come on top. */
+size_t mb_footprint(const struct mb_mode *m, const struct mb_recipe *r, unsigned c, unsigned w,
+		    bool trace, struct mb_footprint *fp);
 
 /* Executes one run. run->stop is managed here. Returns 0 when the run was
  * carried out (its status may still be failed: not every worker started,

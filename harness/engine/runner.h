@@ -16,6 +16,9 @@
 #include "cpustat.h"
 #include "modes.h"
 
+/* The stack of a worker thread: reserved, its pages touched as used. */
+#define MB_WORKER_STACK (256u * 1024)
+
 /* Shared between the runner and its workers, threads or processes. The
  * start gate is a futex word: workers count themselves in and sleep until
  * the runner, having seen every started worker arrive, opens it. Unlike a

@@ -135,7 +135,7 @@ static int spawn_threads(struct mb_runner *rn)
 		return -ENOMEM;
 	pthread_attr_init(&attr);
 	const struct mb_runtime *rt = rn->run->runtime;
-	pthread_attr_setstacksize(&attr, rt && rt->thread_stack ? rt->thread_stack : 256 * 1024);
+	pthread_attr_setstacksize(&attr, rt && rt->thread_stack ? rt->thread_stack : MB_WORKER_STACK);
 	for (; rn->started < rn->nworkers; rn->started++) {
 		int e = pthread_create(&rn->threads[rn->started], &attr, thread_main,
 				       &rn->workers[rn->started]);

@@ -6,11 +6,93 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Cores, packages, caches and NUMA nodes are kept even where they add no
+ * structure: placement and the meta file need them. */
+static void set_filters(hwloc_topology_t t)
+{
+	hwloc_topology_set_all_types_filter(t, HWLOC_TYPE_FILTER_KEEP_STRUCTURE);
+	hwloc_topology_set_type_filter(t, HWLOC_OBJ_PU, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_type_filter(t, HWLOC_OBJ_CORE, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_type_filter(t, HWLOC_OBJ_PACKAGE, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_type_filter(t, HWLOC_OBJ_NUMANODE, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_cache_types_filter(t, HWLOC_TYPE_FILTER_KEEP_ALL);
+}
+
+/* spec: an XML file when one exists at that path, else a synthetic
+ * description; NULL: this machine. */
+static int set_source(hwloc_topology_t t, const char *spec, char *err, unsigned errlen)
+{
+	struct stat st;
+	if (spec && stat(spec, &st) == 0) {
+		if (hwloc_topology_set_xml(t, spec)) {
+			snprintf(err, errlen, "--topology: %s is not a hwloc XML file", spec);
+			return -EINVAL;
+		}
+	} else if (spec) {
+		if (hwloc_topology_set_synthetic(t, spec)) {
+			snprintf(err, errlen,
+				 "--topology: '%s' is neither an XML file nor a synthetic "
+				 "description like \"pack:2 l3:2 core:4 pu:2\"", spec);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Copies src into dst without leading or trailing blanks and with every
+ * inner run of blanks made one space ("  Intel(R)  Xeon(R) CPU  " ->
+ * "Intel(R) Xeon(R) CPU"): /proc/cpuinfo pads some models. */
+static void trim_model(char *dst, size_t len, const char *src)
+{
+	size_t n = 0;
+	for (; *src && n + 1 < len; src++) {
+		if (*src == ' ' || *src == '\t') {
+			if (n && dst[n - 1] != ' ')
+				dst[n++] = ' ';
+			continue;
+		}
+		dst[n++] = *src;
+	}
+	while (n && dst[n - 1] == ' ')
+		n--;
+	dst[n] = 0;
+}
+
+/* desc and cpu_model from the (possibly restricted) tree. */
+static void describe(struct mb_topo *topo)
+{
+	snprintf(topo->desc, sizeof(topo->desc), "%upkg/%unuma/%ucore/%upu/llc%lluKiB",
+		 mb_topo_count(topo, HWLOC_OBJ_PACKAGE), mb_topo_count(topo, HWLOC_OBJ_NUMANODE),
+		 mb_topo_count(topo, HWLOC_OBJ_CORE), mb_topo_count(topo, HWLOC_OBJ_PU),
+		 mb_topo_llc_bytes(topo) / 1024);
+	const char *model = NULL;
+	hwloc_obj_t pkg = hwloc_get_obj_by_type(topo->t, HWLOC_OBJ_PACKAGE, 0);
+	if (pkg)
+		model = hwloc_obj_get_info_by_name(pkg, "CPUModel");
+	if (!model)
+		model = hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo->t), "CPUModel");
+	trim_model(topo->cpu_model, sizeof(topo->cpu_model), model ? model : "");
+	if (!topo->cpu_model[0])
+		snprintf(topo->cpu_model, sizeof(topo->cpu_model), "%s",
+			 topo->this_system ? "unknown" : "synthetic");
+}
+
+/* This machine: plan only on the PUs the process may run on (the calling
+ * thread's CPU mask, which workers and children inherit). A mask that
+ * holds none of the topology's PUs (it cannot, but) changes nothing. */
+static void apply_process_mask(struct mb_topo *topo)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	char err[256];
+	if (set && hwloc_get_cpubind(topo->t, set, HWLOC_CPUBIND_THREAD) == 0)
+		mb_topo_restrict(topo, set, "taskset/sched_setaffinity", err, sizeof(err));
+	hwloc_bitmap_free(set);
+}
+
 int mb_topo_load(struct mb_topo **out, const char *spec, char *err,
 		 unsigned errlen)
 {
 	struct mb_topo *topo = calloc(1, sizeof(*topo));
-	struct stat st;
 	int rc = -ENOMEM;
 
 	if (!topo)
@@ -19,50 +101,52 @@ int mb_topo_load(struct mb_topo **out, const char *spec, char *err,
 		snprintf(err, errlen, "hwloc_topology_init failed");
 		goto fail;
 	}
-	hwloc_topology_set_all_types_filter(topo->t, HWLOC_TYPE_FILTER_KEEP_STRUCTURE);
-	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_PU, HWLOC_TYPE_FILTER_KEEP_ALL);
-	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_CORE, HWLOC_TYPE_FILTER_KEEP_ALL);
-	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_PACKAGE, HWLOC_TYPE_FILTER_KEEP_ALL);
-	hwloc_topology_set_type_filter(topo->t, HWLOC_OBJ_NUMANODE, HWLOC_TYPE_FILTER_KEEP_ALL);
-	hwloc_topology_set_cache_types_filter(topo->t, HWLOC_TYPE_FILTER_KEEP_ALL);
+	set_filters(topo->t);
+	if ((rc = set_source(topo->t, spec, err, errlen)))
+		goto fail;
 	rc = -EINVAL;
-	if (spec && stat(spec, &st) == 0) {
-		if (hwloc_topology_set_xml(topo->t, spec)) {
-			snprintf(err, errlen, "--topology: %s is not a hwloc XML file", spec);
-			goto fail;
-		}
-	} else if (spec) {
-		if (hwloc_topology_set_synthetic(topo->t, spec)) {
-			snprintf(err, errlen,
-				 "--topology: '%s' is neither an XML file nor a synthetic "
-				 "description like \"pack:2 l3:2 core:4 pu:2\"", spec);
-			goto fail;
-		}
-	}
 	if (hwloc_topology_load(topo->t)) {
 		snprintf(err, errlen, "hwloc_topology_load failed: %s", strerror(errno));
 		goto fail;
 	}
 	topo->this_system = hwloc_topology_is_thissystem(topo->t);
-
-	int npkg = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PACKAGE);
-	int nnuma = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_NUMANODE);
-	int ncore = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_CORE);
-	int npu = hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PU);
-	snprintf(topo->desc, sizeof(topo->desc), "%dpkg/%dnuma/%dcore/%dpu/llc%lluKiB",
-		 npkg, nnuma, ncore, npu, mb_topo_llc_bytes(topo) / 1024);
-	const char *model = NULL;
-	hwloc_obj_t pkg = hwloc_get_obj_by_type(topo->t, HWLOC_OBJ_PACKAGE, 0);
-	if (pkg)
-		model = hwloc_obj_get_info_by_name(pkg, "CPUModel");
-	if (!model)
-		model = hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo->t), "CPUModel");
-	snprintf(topo->cpu_model, sizeof(topo->cpu_model), "%s",
-		 model ? model : (topo->this_system ? "unknown" : "synthetic"));
+	describe(topo);
+	if (!spec && topo->this_system)
+		apply_process_mask(topo);
 	*out = topo;
 	return 0;
 fail:
 	mb_topo_free(topo);
+	return rc;
+}
+
+int mb_topo_restrict(struct mb_topo *topo, hwloc_const_cpuset_t set, const char *how,
+		     char *err, unsigned errlen)
+{
+	hwloc_const_cpuset_t all = hwloc_topology_get_topology_cpuset(topo->t);
+	hwloc_bitmap_t keep = hwloc_bitmap_alloc();
+	char list[96];
+	int rc = 0;
+
+	if (!keep)
+		return -ENOMEM;
+	hwloc_bitmap_and(keep, all, set);
+	int had = hwloc_bitmap_weight(all), left = hwloc_bitmap_weight(keep);
+	if (left <= 0) {
+		snprintf(err, errlen, "the CPU mask holds none of this machine's PUs");
+		rc = -EINVAL;
+	} else if (left < had) {
+		if (hwloc_topology_restrict(topo->t, keep, 0)) {
+			rc = -errno;
+			snprintf(err, errlen, "hwloc_topology_restrict: %s", strerror(errno));
+		} else {
+			hwloc_bitmap_list_snprintf(list, sizeof(list), keep);
+			snprintf(topo->mask, sizeof(topo->mask), "%d of %d PUs (%s): %s", left, had,
+				 how, list);
+			describe(topo);
+		}
+	}
+	hwloc_bitmap_free(keep);
 	return rc;
 }
 
@@ -89,6 +173,17 @@ const char *mb_policy_name(enum mb_policy p)
 {
 	static const char *names[] = { "compact", "scatter", "none" };
 	return names[p];
+}
+
+unsigned mb_topo_count(const struct mb_topo *topo, hwloc_obj_type_t type)
+{
+	int n = hwloc_get_nbobjs_by_type(topo->t, type);
+	unsigned with = 0;
+	for (int i = 0; i < n; i++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(topo->t, type, (unsigned)i);
+		with += type == HWLOC_OBJ_NUMANODE || (o->cpuset && !hwloc_bitmap_iszero(o->cpuset));
+	}
+	return with;
 }
 
 unsigned mb_topo_slots(const struct mb_topo *topo, bool smt)
@@ -222,5 +317,7 @@ void mb_topo_print(const struct mb_topo *topo, FILE *f)
 	fprintf(f, "topology: %s%s\ncpu model: %s\n", topo->desc,
 		topo->this_system ? "" : " (not this machine: binding disabled)",
 		topo->cpu_model);
+	if (topo->mask[0])
+		fprintf(f, "mask: %s\n", topo->mask);
 	print_obj(topo->t, hwloc_get_root_obj(topo->t), 0, f);
 }

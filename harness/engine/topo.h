@@ -2,7 +2,14 @@
  * this machine, an XML file or a synthetic description, and the placement
  * plan for k cores under a policy is a list of PU OS indexes, one per
  * "core slot" (a core's first PU, or any PU with SMT). Workers bind
- * themselves to their slot and check where they ran. */
+ * themselves to their slot and check where they ran.
+ *
+ * This machine's topology is what the process may run on: hwloc leaves
+ * out what a cgroup cpuset forbids, and mb_topo_load restricts it further
+ * to the CPU mask the process was started with (taskset,
+ * sched_setaffinity), so every plan stays inside the mask. NUMA nodes
+ * keep their memory when the mask leaves them no PU (a remote node is
+ * still one to place memory on). */
 #ifndef MB_TOPO_H
 #define MB_TOPO_H
 
@@ -15,7 +22,10 @@ struct mb_topo {
 	hwloc_topology_t t;
 	bool this_system; /* false for XML/synthetic: binding is skipped */
 	char desc[128];	  /* "1pkg/1numa/2core/2pu/llc32768KiB" */
-	char cpu_model[128];
+	char cpu_model[128]; /* trimmed, inner runs of blanks made one space */
+	/* When a CPU mask narrowed this machine: "1 of 2 PUs
+	 * (taskset/sched_setaffinity): 1", else "". */
+	char mask[160];
 };
 
 /* spec: NULL for this machine, a path to an XML file, or a synthetic
@@ -23,6 +33,20 @@ struct mb_topo {
 int mb_topo_load(struct mb_topo **out, const char *spec, char *err,
 		 unsigned errlen);
 void mb_topo_free(struct mb_topo *topo);
+
+/* Plans only on the PUs of set from now on (hwloc_topology_restrict):
+ * cores and packages left without a PU are gone, NUMA nodes keep their
+ * memory. topo->mask and topo->desc say so when set leaves out PUs the
+ * topology had; how names what narrowed it ("taskset/sched_setaffinity").
+ * Returns 0, or -EINVAL (err says why) when set holds none of the
+ * topology's PUs, the topology unchanged. mb_topo_load calls it with the
+ * process's CPU mask; tests call it on synthetic topologies. */
+int mb_topo_restrict(struct mb_topo *topo, hwloc_const_cpuset_t set, const char *how,
+		     char *err, unsigned errlen);
+
+/* Objects of type that hold at least one PU (NUMA nodes: every node,
+ * memory being what they are for). What desc and the meta file count. */
+unsigned mb_topo_count(const struct mb_topo *topo, hwloc_obj_type_t type);
 
 int mb_policy_parse(const char *s, enum mb_policy *p);
 const char *mb_policy_name(enum mb_policy p);

@@ -113,6 +113,7 @@ static void run_blocking(struct mb_worker *w)
 			sleep_until(w, w->next_start_ns);
 			continue;
 		}
+		mb_note_first(w, now, intended);
 		mb_task_taken(w);
 		const struct mb_step *s;
 		MB_FOR_EACH_STEP_AT(r, s, i, b, j)
@@ -271,6 +272,7 @@ static void run_async(struct mb_worker *w)
 			t->seq = w->started;
 			t->stage = 0;
 			t->cut = false;
+			mb_note_first(w, now, intended);
 			mb_task_taken(w);
 			stage_begin(w, t);
 			now = mb_now_ns();
@@ -434,6 +436,8 @@ void mb_worker_main(struct mb_worker *w, uint64_t (*barrier)(void *), void *barr
 	res->bytes = w->bytes;
 	res->trace_n = w->trace_n;
 	res->trace_dropped = w->trace_dropped;
+	res->first_ns = w->first_ns;
+	res->first_due_ns = w->first_due_ns;
 	if (rt)
 		rt->worker_teardown(w);
 	else

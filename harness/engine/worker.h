@@ -13,6 +13,7 @@
 #include "base.h"
 #include "gil.h"
 #include "hist.h"
+#include "mempol.h"
 #include "step.h"
 #include "topo.h"
 #include "trace.h"
@@ -27,6 +28,12 @@ struct mb_worker_result {
 	uint64_t checksum;
 	uint64_t bytes; /* moved by mem/file/net steps */
 	uint64_t trace_n, trace_dropped;
+	uint64_t first_ns, first_due_ns; /* the first task's start and due; 0: none */
+	/* --mem-policy (mempol.h): the nodes holding its placed buffers'
+	 * pages, whether they were looked at, whether some page lay where
+	 * the policy does not put it, and why binding or looking failed */
+	uint64_t mem_nodes[MB_MEM_NODE_WORDS];
+	int mem_checked, mem_unhonoured, mem_errno;
 	int placement_ok;
 	int last_cpu;
 	int error; /* -errno or 0 */

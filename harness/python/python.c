@@ -284,10 +284,15 @@ static void py_after_fork_child(void)
 
 /* ---- what Python runs cannot do */
 
-/* The largest mem step; each worker holds two buffers of it. */
+/* The largest mem step; each worker holds two buffers of it, CPython's
+ * own objects: they lie where the interpreter's allocator puts them, so
+ * a --mem-policy other than local is not carried out. */
 static const char *mem_unsupported(const struct mb_run *run)
 {
 	uint64_t m = mb_recipe_max_arg(run->recipe, &mb_step_mem);
+	if (m && run->mem_policy && run->mem_policy->kind != MB_MEMPOL_LOCAL)
+		return "--mem-policy under --runtime python: the mem step's buffers are "
+		       "CPython's objects, placed where its allocator puts them (local only)";
 	uint64_t ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
 	if (m > (1ull << 30))
 		return "mem under --runtime python copies between two buffers of BYTES each: "

@@ -34,12 +34,13 @@ int mb_report_main(int argc, char **argv);
 	X(lat_p999_us) X(lat_max_us) X(user_s) X(sys_s) X(cpu_util)          \
 	X(ctx_vol) X(ctx_invol) X(max_rss_kb) X(outside_load)                \
 	X(io_fraction) X(svc_mean_us) X(svc_p50_us) X(svc_p99_us)            \
-	X(svc_p999_us) X(bytes_per_s)
+	X(svc_p999_us) X(bytes_per_s) X(start_skew_us) X(smt)
 #define MB_REPORT_TEXT(X)                                                    \
 	X(schema) X(run_id) X(started_at) X(host) X(cpu_model) X(topology)   \
 	X(kernel) X(version) X(workload) X(recipe) X(mode) X(backend)        \
 	X(policy) X(cpuset) X(status) X(error) X(placement_ok) X(arrivals)   \
-	X(server_cpus) X(flags) X(ci_pct) X(label) X(runtime)
+	X(server_cpus) X(flags) X(ci_pct) X(label) X(mem_policy) X(mem_nodes)    \
+	X(runtime)
 
 enum mb_report_num_slot {
 #define MB_REPORT_NUM_SLOT(name) MB_REPORT_NUM_##name,
@@ -149,13 +150,17 @@ struct mb_report_machine {
 };
 
 /* One configuration: the ok, non-warmup runs sharing (machine, workload,
- * recipe, mode, backend, policy, cores, concurrency, rate, arrivals,
- * gil_us, io_fraction, runtime). Strings point into the input rows, but host is the
+ * recipe, mode, backend, policy, mem_policy, smt, cores, concurrency,
+ * rate, arrivals, gil_us, io_fraction, runtime); mem_policy "local"
+ * (the default) pools with a file's rows without the column, smt 0 with
+ * rows without it, runtime "c" with rows without it. Strings point into the input rows, but host is the
  * machine's name (struct mb_report_machine), owned by the summary: the
  * key of every chart, table and verdict; hostname is the runs' host. */
 struct mb_report_group {
 	const char *host, *workload, *recipe, *mode, *backend, *policy;
 	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
+	const char *mem_policy; /* --mem-policy of mem runs; "" for others */
+	double smt;		/* 1: --smt (cores counts PUs); 0 */
 	const char *arrivals; /* closed, constant, poisson; "closed" for a
 			       * closed loop without the column, "" unknown */
 	const char *runtime;  /* c or python; "c" without the column */
@@ -183,6 +188,11 @@ struct mb_report_group {
 	 * Efficiency (speedup / cores) is NAN for wait-bound panels, where
 	 * the speedup comes from overlapping waits, not from the cores. */
 	double speedup, speedup_lo, speedup_hi;
+	/* SMT yield, on an smt group whose plan filled both (all) siblings
+	 * of every core it used: its throughput / the same configuration's
+	 * without --smt on those cores (as many workers per core as the
+	 * scheme gives: C = cores, or the same C); NAN elsewhere. */
+	double smt_yield;
 	double efficiency, efficiency_lo, efficiency_hi;
 	double littles_bound; /* concurrency / median mean latency, tasks/s */
 	double norm_best;     /* tp / best tp at this host, workload, io */
@@ -218,9 +228,14 @@ struct mb_report_group {
 	/* Chart units: panel = host, workload, recipe, io_fraction, gil_us,
 	 * rate, arrivals, runtime; hpanel = panel less host; iopanel = host,
 	 * workload, gil_us, rate, arrivals, runtime; lpanel = panel less
-	 * rate. File-name-safe
-	 * slugs, owned by the summary. */
-	char *panel, *hpanel, *iopanel, *lpanel;
+	 * rate. Each also keeps a non-default mem_policy and smt apart ("_mem-remote", "_smt"), so
+	 * no curve mixes them; mpanel = panel less mem_policy, the unit of
+	 * the NUMA chart, which draws the policies side by side. File-name-
+	 * safe slugs, owned by the summary. */
+	char *panel, *hpanel, *iopanel, *lpanel, *mpanel;
+	/* NUMA nodes of the machine, from its description ("2pkg/2numa/");
+	 * 0 when it does not say. */
+	int numa_nodes;
 };
 
 struct mb_report_summary {

@@ -100,6 +100,11 @@ static int cmp_rows(const void *pa, const void *pb)
 	for (size_t i = 0; i < 2; i++)
 		if ((d = mb_rep_str_cmp(txt(a, text2[i]), txt(b, text2[i]))))
 			return d;
+	if ((d = strcmp(mb_rep_mempol_key(txt(a, MB_COL_mem_policy)),
+			mb_rep_mempol_key(txt(b, MB_COL_mem_policy)))) ||
+	    (d = mb_rep_num_cmp(mb_rep_smt_key(mb_report_num(a, MB_COL_smt)),
+				mb_rep_smt_key(mb_report_num(b, MB_COL_smt)))))
+		return d;
 	for (size_t i = 0; i < 2; i++)
 		if ((d = mb_rep_num_cmp(mb_report_num(a, num2[i]), mb_report_num(b, num2[i]))))
 			return d;
@@ -156,6 +161,8 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 	g->mode = txt(r, MB_COL_mode);
 	g->backend = txt(r, MB_COL_backend);
 	g->policy = txt(r, MB_COL_policy);
+	g->mem_policy = txt(r, MB_COL_mem_policy);
+	g->smt = mb_rep_smt_key(mb_report_num(r, MB_COL_smt));
 	g->cores = mb_report_num(r, MB_COL_cores);
 	g->concurrency = mb_report_num(r, MB_COL_concurrency);
 	g->rate = mb_report_num(r, MB_COL_rate);
@@ -163,6 +170,8 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 	g->io_fraction = mb_report_num(r, MB_COL_io_fraction);
 	g->cpu_model = txt(r, MB_COL_cpu_model);
 	g->topology = txt(r, MB_COL_topology);
+	unsigned pkg, numa;
+	g->numa_nodes = sscanf(g->topology, "%upkg/%unuma/", &pkg, &numa) == 2 ? (int)numa : 0;
 	g->kernel = txt(r, MB_COL_kernel);
 	g->version = txt(r, MB_COL_version);
 
@@ -179,7 +188,7 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 	g->bytes_per_s = median_col(rows, n, MB_COL_bytes_per_s, tmp);
 	g->littles_bound = g->lat_mean > 0 ?
 		g->concurrency / (g->lat_mean * 1e-6) : NAN;
-	g->speedup = g->speedup_lo = g->speedup_hi = NAN;
+	g->speedup = g->speedup_lo = g->speedup_hi = g->smt_yield = NAN;
 	g->efficiency = g->efficiency_lo = g->efficiency_hi = NAN;
 	g->norm_best = g->norm_host = NAN;
 	g->usl_sigma = g->usl_kappa = g->amdahl_sigma = g->usl_base = NAN;
@@ -198,6 +207,9 @@ static int same_key(const struct mb_report_group *g,
 	       mb_rep_str_eq(g->mode, txt(r, MB_COL_mode)) &&
 	       mb_rep_str_eq(g->backend, txt(r, MB_COL_backend)) &&
 	       mb_rep_str_eq(g->policy, txt(r, MB_COL_policy)) &&
+	       mb_rep_str_eq(mb_rep_mempol_key(g->mem_policy),
+			     mb_rep_mempol_key(txt(r, MB_COL_mem_policy))) &&
+	       g->smt == mb_rep_smt_key(mb_report_num(r, MB_COL_smt)) &&
 	       mb_rep_num_eq(g->cores, mb_report_num(r, MB_COL_cores)) &&
 	       mb_rep_num_eq(g->concurrency, mb_report_num(r, MB_COL_concurrency)) &&
 	       mb_rep_num_eq(g->rate, mb_report_num(r, MB_COL_rate)) &&
@@ -207,9 +219,9 @@ static int same_key(const struct mb_report_group *g,
 
 /* The closed-loop sync run at 1 core that group g is measured against:
  * same machine, runtime, workload, recipe and io_fraction (a Python
- * configuration against Python's sync); among several, the one
- * sharing most of gil_us, rate, policy and backend (in that priority),
- * then the first. */
+ * configuration against Python's sync); among several, the one sharing
+ * most of mem_policy, gil_us, rate, policy and backend (in that
+ * priority), then the first. */
 static const struct mb_report_group *
 baseline(const struct mb_report_summary *s, const struct mb_report_group *g)
 {
@@ -225,7 +237,9 @@ baseline(const struct mb_report_summary *s, const struct mb_report_group *g)
 		    !mb_rep_str_eq(b->recipe, g->recipe) ||
 		    !mb_rep_num_eq(b->io_fraction, g->io_fraction))
 			continue;
-		int score = 8 * mb_rep_num_eq(b->gil_us, g->gil_us) +
+		int score = 16 * !strcmp(mb_rep_mempol_key(b->mem_policy),
+					 mb_rep_mempol_key(g->mem_policy)) +
+			    8 * mb_rep_num_eq(b->gil_us, g->gil_us) +
 			    4 * mb_rep_num_eq(b->rate, g->rate) +
 			    2 * mb_rep_str_eq(b->policy, g->policy) +
 			    mb_rep_str_eq(b->backend, g->backend);
@@ -259,12 +273,15 @@ static void speedup_of(struct mb_report_group *g, const struct mb_report_group *
 	}
 	if (ng < 2 || nb < 2)
 		return;
-	/* The C runtime's key as before the runtime column, so its
-	 * intervals do not move. */
-	int len = snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%g|%g|%g|%g|%s%s",
+	/* the variants' part only when there is one (a mem_policy, smt, the
+	 * python runtime): the streams of inputs without them stay what
+	 * they were */
+	const char *mp = mb_rep_mempol_key(g->mem_policy);
+	int len = snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%g|%g|%g|%g|%s%s%s%s%s",
 			   g->host, g->workload, g->recipe, g->mode, g->backend,
 			   g->policy, g->cores, g->concurrency, g->gil_us,
-			   g->io_fraction, g->arrivals, mb_rep_python(g) ? "|python" : "");
+			   g->io_fraction, g->arrivals, *mp ? "|" : "", mp,
+			   g->smt ? "|smt" : "", mb_rep_python(g) ? "|python" : "");
 	uint64_t seed = mb_stat_seed(SPEEDUP_SEED, key,
 				     len < 0 ? 0 : strnlen(key, sizeof(key)));
 	if (mb_stat_ratio_boot(tpg, ng, tpb, nb, SPEEDUP_BOOT, seed, &x) == 0) {
@@ -391,6 +408,7 @@ int mb_report_aggregate(const struct mb_report_input *in,
 	build_groups(s, ok, tp, span, tmp);
 	count_failed(s);
 	speedups(s, tp, span);
+	mb_rep_smt_yields(s);
 	ret = collect_hosts(s);
 	if (ret == 0)
 		ret = mb_rep_panels(s);
@@ -419,6 +437,7 @@ void mb_report_summary_free(struct mb_report_summary *s)
 		free(s->groups[i].hpanel);
 		free(s->groups[i].iopanel);
 		free(s->groups[i].lpanel);
+		free(s->groups[i].mpanel);
 	}
 	for (size_t i = 0; i < s->nmachines; i++)
 		free(s->machines[i].name);

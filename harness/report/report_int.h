@@ -69,13 +69,35 @@ static inline int mb_rep_poisson(const struct mb_report_group *g)
 	return g->arrivals && !strcmp(g->arrivals, "poisson");
 }
 
+/* mem_policy as a key: "local", the default, is one with absent (a file
+ * from before the column, or a run without mem steps). */
+static inline const char *mb_rep_mempol_key(const char *p)
+{
+	return p && strcmp(p, "local") ? p : "";
+}
+
+/* smt as a key: absent is 0. */
+static inline double mb_rep_smt_key(double v)
+{
+	return isnan(v) ? 0 : v;
+}
+
+/* Same mem_policy and smt: the variants no chart curve mixes. */
+static inline int mb_rep_same_variant(const struct mb_report_group *a,
+				      const struct mb_report_group *b)
+{
+	return mb_rep_str_eq(mb_rep_mempol_key(a->mem_policy),
+			     mb_rep_mempol_key(b->mem_policy)) &&
+	       mb_rep_smt_key(a->smt) == mb_rep_smt_key(b->smt);
+}
+
 /* Same (host, workload, recipe, io_fraction, gil_us, rate, arrivals,
- * runtime): one panel. host is the machine's name, so two machines are
- * two panels. */
+ * runtime, mem_policy, smt): one panel. host is the machine's name, so two
+ * machines are two panels. */
 static inline int mb_rep_same_panel_key(const struct mb_report_group *a,
 					const struct mb_report_group *b)
 {
-	return mb_rep_str_eq(a->host, b->host) &&
+	return mb_rep_same_variant(a, b) && mb_rep_str_eq(a->host, b->host) &&
 	       mb_rep_str_eq(a->workload, b->workload) &&
 	       mb_rep_str_eq(a->recipe, b->recipe) &&
 	       mb_rep_num_eq(a->io_fraction, b->io_fraction) &&
@@ -103,6 +125,10 @@ int mb_rep_panels(struct mb_report_summary *s);
 /* The picks, panel facts and fits (report_pick.c), run by mb_rep_panels()
  * once the slugs are unique. -ENOMEM. */
 int mb_rep_picks(struct mb_report_summary *s);
+
+/* smt_yield of every group (report_smt.c), once the medians are known.
+ * O(groups^2). */
+void mb_rep_smt_yields(struct mb_report_summary *s);
 
 /* amdahl_exact, usl_exact and fit_note of every group (report_stats.c),
  * once the fits are done. O(groups^2). */

@@ -1,7 +1,8 @@
 /* summary.md and index.html: the machines, the verdicts, the charts and
  * one table per (host, workload, GIL, rate) unit. Both writers share the
  * table cells; index.html is self-contained (inline style, no scripts)
- * apart from the chart images next to it. */
+ * apart from the chart images next to it, and has a table of contents
+ * once it shows TOC_MIN_CHARTS charts or more. */
 #include "report_int.h"
 #include "base.h"
 
@@ -263,25 +264,89 @@ int mb_report_write_md(const struct mb_report_summary *s,
 
 /* ---- HTML ------------------------------------------------------------- */
 
-
+/* The page's look: the text column at most 1400 px wide; charts two to a
+ * row, one below 1000 px; wide tables scroll inside their box instead of
+ * widening the page; numbers right-aligned on one line. */
 static const char css[] =
+	"*{box-sizing:border-box}"
 	"body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#222}"
 	"h1{margin:.2em 0}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}"
-	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px}"
-	"th{background:#f4f4f4;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-	".top{display:flex;flex-wrap:wrap;gap:2em;align-items:flex-start}"
-	".charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0;max-width:680px}"
-	"figure img{width:100%;border:1px solid #eee}figcaption{font-size:12px;color:#555}"
+	"a{color:#0B5CAD}"
+	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}"
+	"th{background:#f4f4f4}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+	".scroll{overflow-x:auto;max-width:100%}"
+	".top{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}.top>div{min-width:0;max-width:100%}"
+	"nav.toc{background:#f8f8f8;border:1px solid #e4e4e4;padding:.3em 1em;margin:1em 0}"
+	"nav.toc h2{border:0;margin:.3em 0;font-size:1.1em}nav.toc ol{margin:.2em 0;padding-left:1.4em}"
+	"nav.toc>ol{columns:2 24em;column-gap:2em}nav.toc>ol>li{break-inside:avoid}"
+	".charts{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:1em 1.5em;margin:.5em 0 1em}"
+	"@media (max-width:1000px){.charts{grid-template-columns:minmax(0,1fr)}}"
+	"figure{margin:0;min-width:0}figure img{display:block;width:100%;height:auto;border:1px solid #eee}"
+	"figcaption{font-size:12px;color:#555}"
 	".verdict li{margin:.2em 0}.note{color:#666;font-size:12px}";
 
-int mb_report_write_html(const struct mb_report_summary *s,
-			 const struct mb_report_verdict *v, size_t nv,
-			 const struct mb_report_charts *c, FILE *f)
+/* A table of contents once the page has this many charts. */
+#define TOC_MIN_CHARTS 6
+
+/* The charts of chart i's script, from i on (the planner adds a script's
+ * charts one after another): returns the index past them, and how many
+ * of them were drawn in *drawn. */
+static size_t chart_run(const struct mb_report_charts *c, size_t i, size_t *drawn)
 {
-	char name[256], cl[NCELL][64];
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		"<title>modebench report</title><style>%s</style></head><body>\n", css);
-	fprintf(f, "<h1>modebench report</h1>\n<div class=\"top\"><div><h2>Machines</h2>\n<table><tr>");
+	size_t j = i;
+	*drawn = 0;
+	for (; j < c->n && !strcmp(c->v[j].script, c->v[i].script); j++)
+		*drawn += c->v[j].rendered != 0;
+	return j;
+}
+
+static size_t charts_drawn(const struct mb_report_charts *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; c && i < c->n; i++)
+		n += c->v[i].rendered != 0;
+	return n;
+}
+
+/* The contents: the sections, each kind of chart and each unit's table. */
+static void html_toc(const struct mb_report_summary *s,
+		     const struct mb_report_verdict *v, size_t nv,
+		     const struct mb_report_charts *c, FILE *f)
+{
+	char name[256];
+	fputs("<nav class=\"toc\"><h2>Contents</h2><ol>\n"
+	      "<li><a href=\"#machines\">Machines</a></li>\n"
+	      "<li><a href=\"#verdicts\">Verdicts</a></li>\n", f);
+	fprintf(f, "<li><a href=\"#charts\">Charts</a> (%zu)<ol>\n", charts_drawn(c));
+	for (size_t i = 0, next, n; i < c->n; i = next) {
+		next = chart_run(c, i, &n);
+		if (!n)
+			continue;
+		fprintf(f, "<li><a href=\"#chart-%zu\">", i);
+		mb_html_esc(f, c->v[i].title);
+		fprintf(f, "</a> (%zu)</li>\n", n);
+	}
+	fputs("</ol></li>\n<li><a href=\"#tables\">Summary tables</a><ol>\n", f);
+	for (size_t i = 0; i < nv; i++) {
+		unit_name(name, sizeof(name), &v[i]);
+		fprintf(f, "<li><a href=\"#unit-%zu\">", i);
+		mb_html_esc(f, name);
+		fputs("</a></li>\n", f);
+	}
+	fputs("</ol></li>\n", f);
+	if (s->n_not_ok)
+		fputs("<li><a href=\"#failed\">Runs that failed</a></li>\n", f);
+	fputs("</ol></nav>\n", f);
+}
+
+/* The machines, the run counts and the verdicts, side by side when the
+ * page is wide enough. */
+static void html_top(const struct mb_report_summary *s,
+		     const struct mb_report_verdict *v, size_t nv, FILE *f)
+{
+	char name[256];
+	fputs("<div class=\"top\"><div><h2 id=\"machines\">Machines</h2>\n"
+	      "<div class=\"scroll\"><table><tr>", f);
 	for (int k = 0; k < NMCELL; k++)
 		fprintf(f, "<th>%s</th>", mheads[k]);
 	fputs("</tr>\n", f);
@@ -294,10 +359,10 @@ int mb_report_write_html(const struct mb_report_summary *s,
 		}
 		fputs("</tr>\n", f);
 	}
-	fprintf(f, "</table>\n<p>%zu runs read: %zu ok, %zu warm-up, %zu not ok; %zu configurations. "
+	fprintf(f, "</table></div>\n<p>%zu runs read: %zu ok, %zu warm-up, %zu not ok; %zu configurations. "
 		"Data: <a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.md\">summary.md</a>.</p></div>\n",
 		s->nrows, s->n_ok, s->n_warmup, s->n_not_ok, s->ngroups);
-	fputs("<div class=\"verdict\"><h2>Verdicts</h2>\n", f);
+	fputs("<div class=\"verdict\"><h2 id=\"verdicts\">Verdicts</h2>\n", f);
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);
 		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3><ul>\n", f);
@@ -306,31 +371,51 @@ int mb_report_write_html(const struct mb_report_summary *s,
 		}
 		fputs("</ul>\n", f);
 	}
-	fputs("</div></div>\n<h2>Charts</h2>\n<div class=\"charts\">\n", f);
-	size_t drawn = 0;
-	for (size_t i = 0; c && i < c->n; i++) {
-		const struct mb_report_chart *ch = &c->v[i];
-		if (!ch->rendered)
+	fputs("</div></div>\n", f);
+}
+
+/* The drawn charts, one heading and grid per kind; a chart links its
+ * SVG and shows its PNG. Then the notes on charts not drawn. */
+static void html_charts(const struct mb_report_charts *c, FILE *f)
+{
+	fputs("<h2 id=\"charts\">Charts</h2>\n", f);
+	for (size_t i = 0, next, n; c && i < c->n; i = next) {
+		next = chart_run(c, i, &n);
+		if (!n)
 			continue;
-		drawn++;
-		fputs("<figure><a href=\"", f); mb_html_esc(f, ch->file);
-		fputs(".svg\"><img src=\"", f); mb_html_esc(f, ch->file);
-		fputs(".png\" alt=\"", f); mb_html_esc(f, ch->title);
-		fputs("\"></a><figcaption>", f); mb_html_esc(f, ch->title);
-		fputs(" (", f); mb_html_esc(f, ch->file); fputs(")</figcaption></figure>\n", f);
+		fprintf(f, "<h3 id=\"chart-%zu\">", i);
+		mb_html_esc(f, c->v[i].title);
+		fputs("</h3>\n<div class=\"charts\">\n", f);
+		for (size_t j = i; j < next; j++) {
+			const struct mb_report_chart *ch = &c->v[j];
+			if (!ch->rendered)
+				continue;
+			fputs("<figure><a href=\"", f); mb_html_esc(f, ch->file);
+			fputs(".svg\"><img src=\"", f); mb_html_esc(f, ch->file);
+			fputs(".png\" alt=\"", f); mb_html_esc(f, ch->title);
+			fputs("\"></a><figcaption>", f); mb_html_esc(f, ch->title);
+			fputs(" (", f); mb_html_esc(f, ch->file); fputs(")</figcaption></figure>\n", f);
+		}
+		fputs("</div>\n", f);
 	}
-	fputs("</div>\n", f);
-	if (!drawn)
+	if (!charts_drawn(c))
 		fputs("<p class=\"note\">No charts were drawn.</p>\n", f);
 	for (size_t i = 0; c && i < c->nnotes; i++) {
 		fputs("<p class=\"note\">", f); mb_html_esc(f, c->notes[i]); fputs("</p>\n", f);
 	}
-	fputs("<h2>Summary tables</h2>\n<p>Medians of the runs; speedup against sync on one core. ", f);
+}
+
+/* One table per unit, a row per configuration. */
+static void html_tables(const struct mb_report_verdict *v, size_t nv, FILE *f)
+{
+	char name[256], cl[NCELL][64];
+	fputs("<h2 id=\"tables\">Summary tables</h2>\n<p>Medians of the runs; speedup against sync on one core. ", f);
 	mb_html_esc(f, intervals_text);
 	fputs(" USL σ and κ per panel and mode are in <a href=\"summary.md\">summary.md</a>.</p>\n", f);
 	for (size_t i = 0; i < nv; i++) {
 		unit_name(name, sizeof(name), &v[i]);
-		fputs("<h3>", f); mb_html_esc(f, name); fputs("</h3>\n<table><tr>", f);
+		fprintf(f, "<h3 id=\"unit-%zu\">", i); mb_html_esc(f, name);
+		fputs("</h3>\n<div class=\"scroll\"><table><tr>", f);
 		for (int k = 0; k < NCELL; k++)
 			fprintf(f, "<th>%s</th>", heads[k]);
 		fputs("</tr>\n", f);
@@ -347,27 +432,48 @@ int mb_report_write_html(const struct mb_report_summary *s,
 			}
 			fputs("</tr>\n", f);
 		}
-		fputs("</table>\n", f);
+		fputs("</table></div>\n", f);
 	}
-	if (s->n_not_ok) {
-		fputs("<h2>Runs that failed</h2>\n<table><tr><th>where</th><th>host</th><th>workload</th>"
-		      "<th>mode</th><th>cores</th><th>status</th><th>error</th></tr>\n", f);
-		for (size_t i = 0; i < s->n_not_ok; i++) {
-			const struct mb_report_row *r = s->not_ok[i];
-			static const enum mb_column cols[] = {
-				MB_COL_host, MB_COL_workload, MB_COL_mode,
-				MB_COL_cores, MB_COL_status, MB_COL_error};
-			fputs("<tr><td>", f); mb_html_esc(f, r->file);
-			fprintf(f, ":%ld</td>", r->line);
-			for (size_t k = 0; k < 6; k++) {
-				fputs("<td>", f);
-				mb_html_esc(f, row_field(r, cols[k], cl[0], sizeof(cl[0])));
-				fputs("</td>", f);
-			}
-			fputs("</tr>\n", f);
+}
+
+static void html_failed(const struct mb_report_summary *s, FILE *f)
+{
+	char cell[64];
+	static const enum mb_column cols[] = {
+		MB_COL_host, MB_COL_workload, MB_COL_mode,
+		MB_COL_cores, MB_COL_status, MB_COL_error};
+	fputs("<h2 id=\"failed\">Runs that failed</h2>\n<div class=\"scroll\"><table><tr><th>where</th>"
+	      "<th>host</th><th>workload</th><th>mode</th><th>cores</th><th>status</th>"
+	      "<th>error</th></tr>\n", f);
+	for (size_t i = 0; i < s->n_not_ok; i++) {
+		const struct mb_report_row *r = s->not_ok[i];
+		fputs("<tr><td>", f); mb_html_esc(f, r->file);
+		fprintf(f, ":%ld</td>", r->line);
+		for (size_t k = 0; k < 6; k++) {
+			fputs("<td>", f);
+			mb_html_esc(f, row_field(r, cols[k], cell, sizeof(cell)));
+			fputs("</td>", f);
 		}
-		fputs("</table>\n", f);
+		fputs("</tr>\n", f);
 	}
+	fputs("</table></div>\n", f);
+}
+
+int mb_report_write_html(const struct mb_report_summary *s,
+			 const struct mb_report_verdict *v, size_t nv,
+			 const struct mb_report_charts *c, FILE *f)
+{
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<title>modebench report</title><style>%s</style></head><body>\n", css);
+	fputs("<h1>modebench report</h1>\n", f);
+	if (c && charts_drawn(c) >= TOC_MIN_CHARTS)
+		html_toc(s, v, nv, c, f);
+	html_top(s, v, nv, f);
+	html_charts(c, f);
+	html_tables(v, nv, f);
+	if (s->n_not_ok)
+		html_failed(s, f);
 	fputs("</body></html>\n", f);
 	return io_err(f);
 }

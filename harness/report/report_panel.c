@@ -1,9 +1,10 @@
 /* Panels and picks: what each chart draws.
  *
  * A panel is one chart's worth of groups: (host, workload, recipe,
- * io_fraction, gil_us, rate, arrivals, runtime): C and Python runs are
- * never drawn as one curve. Inside a panel a mode can have several groups
- * at one x (backends, policies, concurrencies); a chart draws one point per
+ * io_fraction, gil_us, rate, arrivals, runtime, and the variants
+ * mem_policy and smt, which every unit keeps apart): C and Python runs
+ * are never drawn as one curve. Inside a panel a mode can have several
+ * groups at one x (backends, policies, concurrencies); a chart draws one point per
  * mode and x, the group "picked" by these rules:
  *   pick_cores  per (panel, mode, cores): the group at the mode's scaling
  *               concurrency (scale_conc), then the highest median
@@ -68,10 +69,13 @@ static size_t cat(char *buf, size_t len, size_t off, const char *fmt, ...)
 	return off + (size_t)n < len ? off + (size_t)n : len;
 }
 
-/* Suffix for io_fraction, GIL and open-loop rate, the slugs' tail. */
+/* Suffix for io_fraction, GIL, open-loop rate, the Python runtime and
+ * the variants (a non-default --mem-policy, --smt), the slugs' tail. */
 static size_t tail(char *buf, size_t len, size_t off,
-		   const struct mb_report_group *g, int with_io, int with_rate)
+		   const struct mb_report_group *g, int with_io, int with_rate, int with_mem)
 {
+	const char *mp = mb_rep_mempol_key(g->mem_policy);
+	char part[48];
 	if (with_io && !isnan(g->io_fraction))
 		off = cat(buf, len, off, "_io%g", g->io_fraction);
 	if (!mb_rep_off(g->gil_us))
@@ -82,6 +86,12 @@ static size_t tail(char *buf, size_t len, size_t off,
 		off = cat(buf, len, off, "_poisson");
 	if (mb_rep_python(g))
 		off = cat(buf, len, off, "_py");
+	if (*mp && with_mem) {
+		slug(part, sizeof(part), mp);
+		off = cat(buf, len, off, "_mem-%s", part);
+	}
+	if (g->smt)
+		off = cat(buf, len, off, "_smt");
 	return off;
 }
 
@@ -92,6 +102,14 @@ static int str_cmp(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
 }
+
+/* The variants every unit keeps apart: mem_policy, smt. */
+static int k_variant(const struct mb_report_group *a, const struct mb_report_group *b)
+{
+	int d = strcmp(mb_rep_mempol_key(a->mem_policy), mb_rep_mempol_key(b->mem_policy));
+	return d ? d : mb_rep_num_cmp(a->smt, b->smt);
+}
+
 
 /* The keys of the slugs, as orders: equal under one is the same panel
  * (hpanel, iopanel, lpanel). */
@@ -114,6 +132,8 @@ static int k_hpanel(const struct mb_report_group *a,
 	int d = k_recipes(a, b);
 	if (!d)
 		d = str_cmp(a->recipe, b->recipe);
+	if (!d)
+		d = k_variant(a, b);
 	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 
@@ -140,7 +160,22 @@ static int k_lpanel(const struct mb_report_group *a,
 		d = mb_rep_num_cmp(a->gil_us, b->gil_us);
 	if (!d)
 		d = str_cmp(a->runtime, b->runtime);
+	if (!d)
+		d = k_variant(a, b);
 	return d ? d : mb_rep_poisson(a) - mb_rep_poisson(b);
+}
+
+/* mpanel: panel less mem_policy, the NUMA chart's unit. */
+static int k_mpanel(const struct mb_report_group *a, const struct mb_report_group *b)
+{
+	int d = str_cmp(a->host, b->host);
+	if (!d)
+		d = k_recipes(a, b);
+	if (!d)
+		d = str_cmp(a->recipe, b->recipe);
+	if (!d)
+		d = mb_rep_num_cmp(a->smt, b->smt);
+	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 
 static int k_iopanel(const struct mb_report_group *a,
@@ -155,6 +190,8 @@ static int k_iopanel(const struct mb_report_group *a,
 		d = str_cmp(a->runtime, b->runtime);
 	if (!d)
 		d = mb_rep_num_cmp(a->rate, b->rate);
+	if (!d)
+		d = k_variant(a, b);
 	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 
@@ -217,7 +254,8 @@ static void recipe_indexes(const struct mb_report_summary *s, const size_t *idx,
 	}
 }
 
-/* kind: 0 panel, 1 hpanel, 2 iopanel, 3 lpanel; r the recipe suffix. */
+/* kind: 0 panel, 1 hpanel, 2 iopanel, 3 lpanel, 4 mpanel; r the recipe
+ * suffix. */
 static char *make_slug(const struct mb_report_group *g, int kind, int r)
 {
 	char buf[200], part[48];
@@ -231,7 +269,7 @@ static char *make_slug(const struct mb_report_group *g, int kind, int r)
 	off = cat(buf, sizeof(buf), off, "%s", part);
 	if (kind != 2 && r)
 		off = cat(buf, sizeof(buf), off, "_r%d", r);
-	tail(buf, sizeof(buf), off, g, kind != 2, kind != 3);
+	tail(buf, sizeof(buf), off, g, kind != 2, kind != 3, kind != 4);
 	return strdup(buf);
 }
 
@@ -279,13 +317,15 @@ int mb_rep_panels(struct mb_report_summary *s)
 		g->hpanel = make_slug(g, 1, rindex[i]);
 		g->iopanel = make_slug(g, 2, 0);
 		g->lpanel = make_slug(g, 3, rindex[i]);
-		if (!g->panel || !g->hpanel || !g->iopanel || !g->lpanel)
+		g->mpanel = make_slug(g, 4, rindex[i]);
+		if (!g->panel || !g->hpanel || !g->iopanel || !g->lpanel || !g->mpanel)
 			goto out;
 	}
 	if (uniquify(s, offsetof(struct mb_report_group, panel), k_panel, idx, cls) < 0 ||
 	    uniquify(s, offsetof(struct mb_report_group, hpanel), k_hpanel, idx, cls) < 0 ||
 	    uniquify(s, offsetof(struct mb_report_group, iopanel), k_iopanel, idx, cls) < 0 ||
-	    uniquify(s, offsetof(struct mb_report_group, lpanel), k_lpanel, idx, cls) < 0)
+	    uniquify(s, offsetof(struct mb_report_group, lpanel), k_lpanel, idx, cls) < 0 ||
+	    uniquify(s, offsetof(struct mb_report_group, mpanel), k_mpanel, idx, cls) < 0)
 		goto out;
 	ret = mb_rep_picks(s);
 out:

@@ -24,7 +24,7 @@
 #define RENDER_TIMEOUT_S 60
 
 /* The scripts and the unit column each one draws per value. */
-enum unit { U_PANEL, U_HPANEL, U_IOPANEL, U_LPANEL };
+enum unit { U_PANEL, U_HPANEL, U_IOPANEL, U_LPANEL, U_MPANEL };
 
 static const char *unit_value(const struct mb_report_group *g, enum unit u)
 {
@@ -35,6 +35,8 @@ static const char *unit_value(const struct mb_report_group *g, enum unit u)
 		return g->iopanel;
 	case U_LPANEL:
 		return g->lpanel;
+	case U_MPANEL:
+		return g->mpanel;
 	default:
 		return g->panel;
 	}
@@ -48,6 +50,8 @@ struct facts {
 	int nrates;       /* distinct open-loop rates > 0 */
 	int has_util;
 	int rate_on;      /* the unit is an open-loop panel */
+	int numa_nodes;   /* the most NUMA nodes of its machines */
+	int mem_runs;     /* groups under a --mem-policy with a bandwidth */
 };
 
 static int seen_value(double *vals, int *n, double v)
@@ -155,6 +159,9 @@ static void gather(const struct mb_report_summary *s, const struct units *un,
 		f->wait_bound |= g->wait_bound;
 		f->iof_sweep |= g->iof_sweep;
 		f->has_util |= isfinite(g->cpu_util);
+		f->mem_runs += g->mem_policy && *g->mem_policy && g->bytes_per_s > 0;
+		if (g->numa_nodes > f->numa_nodes)
+			f->numa_nodes = g->numa_nodes;
 		if (g->n_hosts > f->n_hosts)
 			f->n_hosts = g->n_hosts;
 	}
@@ -169,6 +176,9 @@ struct script {
 	const char *caption;
 	int (*wanted)(const struct facts *f);
 	const char *absent; /* why no unit of the input has this chart */
+	/* Whether that needs saying (NULL: always): a chart of runs the
+	 * input has none of goes unmentioned. */
+	int (*relevant)(const struct mb_report_summary *s);
 };
 
 /* Throughput, speedup and efficiency vs cores are closed-loop charts: in
@@ -202,34 +212,46 @@ static int w_hosts_sc(const struct facts *f)
 	return f->n_hosts >= 2 && f->ncores >= 2;
 }
 static int w_load(const struct facts *f) { return f->nrates >= 2; }
+/* Bandwidth under each --mem-policy: on a machine with two NUMA nodes or
+ * more, where local and remote differ. */
+static int w_numa(const struct facts *f) { return f->mem_runs > 0 && f->numa_nodes >= 2; }
+static int r_numa(const struct mb_report_summary *s)
+{
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (s->groups[i].mem_policy && *s->groups[i].mem_policy)
+			return 1;
+	return 0;
+}
 
 static const struct script scripts[] = {
 	{"scaling", U_PANEL, "Throughput vs cores", w_scaling,
-	 "no closed-loop configuration ran at two or more core counts"},
+	 "no closed-loop configuration ran at two or more core counts", NULL},
 	{"speedup", U_PANEL, "Speedup vs cores, Amdahl and USL fits", w_speedup,
 	 "no closed-loop configuration ran at two or more core counts "
-	 "with a sync run at 1 core to compare with"},
+	 "with a sync run at 1 core to compare with", NULL},
 	{"efficiency", U_PANEL, "Parallel efficiency vs cores", w_efficiency,
 	 "no closed-loop CPU-bound configuration ran at two or more core "
 	 "counts with a sync run at 1 core to compare with (wait-bound "
-	 "workloads have no efficiency)"},
+	 "workloads have no efficiency)", NULL},
 	{"latency_cores", U_PANEL, "Latency percentiles vs cores", w_cores,
-	 "no configuration ran at two or more core counts"},
+	 "no configuration ran at two or more core counts", NULL},
 	{"latency_conc", U_PANEL, "Latency percentiles vs concurrency", w_conc,
-	 "no mode ran at several concurrencies on one core count (-C LIST)"},
+	 "no mode ran at several concurrencies on one core count (-C LIST)", NULL},
 	{"littles", U_PANEL, "Throughput vs concurrency, Little's-law bound",
 	 w_littles, "no wait-bound recipe ran at several concurrencies "
-	 "(-C LIST)"},
+	 "(-C LIST)", NULL},
 	{"cpu", U_PANEL, "CPU busy vs idle per mode", w_cpu,
-	 "no closed-loop run has a cpu_util"},
+	 "no closed-loop run has a cpu_util", NULL},
 	{"iofraction", U_IOPANEL, "Throughput vs I/O fraction", w_iof,
-	 "no workload ran at several I/O fractions (--io-fraction LIST)"},
+	 "no workload ran at several I/O fractions (--io-fraction LIST)", NULL},
 	{"load", U_LPANEL, "p99 latency vs offered load", w_load,
-	 "no open-loop runs at two or more rates (--rate LIST)"},
+	 "no open-loop runs at two or more rates (--rate LIST)", NULL},
 	{"hosts", U_HPANEL, "Hosts side by side", w_hosts,
-	 "the input holds one host"},
+	 "the input holds one host", NULL},
 	{"hosts_scaling", U_HPANEL, "Scaling per host", w_hosts_sc,
-	 "no workload ran on two hosts at two or more core counts"},
+	 "no workload ran on two hosts at two or more core counts", NULL},
+	{"numa", U_MPANEL, "Memory bandwidth by --mem-policy vs cores", w_numa,
+	 "the input has one NUMA node only (every --mem-policy puts the pages on it)", r_numa},
 };
 #define NSCRIPTS (sizeof(scripts) / sizeof(scripts[0]))
 
@@ -288,7 +310,7 @@ static int plan_script(const struct mb_report_summary *s, const struct script *s
 			return -ENOMEM;
 	}
 	/* One line per chart the input has no data for at all. */
-	if (c->n == before && s->ngroups &&
+	if (c->n == before && s->ngroups && (!sc->relevant || sc->relevant(s)) &&
 	    add_note(c, "no %s chart (%s): %s", sc->name, sc->caption,
 		     sc->absent) < 0)
 		return -ENOMEM;
@@ -324,17 +346,17 @@ static int panel_notes(const struct mb_report_summary *s, const struct units *un
 int mb_report_plan_charts(const struct mb_report_summary *s,
 			  struct mb_report_charts *c)
 {
-	struct units un[U_LPANEL + 1] = {{0}};
+	struct units un[U_MPANEL + 1] = {{0}};
 	size_t cap = 0;
 	int ret = 0;
 	memset(c, 0, sizeof(*c));
-	for (int u = 0; u <= U_LPANEL && ret == 0; u++)
+	for (int u = 0; u <= U_MPANEL && ret == 0; u++)
 		ret = units_make(s, (enum unit)u, &un[u]);
 	for (size_t k = 0; k < NSCRIPTS && ret == 0; k++)
 		ret = plan_script(s, &scripts[k], &un[scripts[k].unit], c, &cap);
 	if (ret == 0)
 		ret = panel_notes(s, &un[U_PANEL], c);
-	for (int u = 0; u <= U_LPANEL; u++)
+	for (int u = 0; u <= U_MPANEL; u++)
 		units_free(&un[u]);
 	if (ret < 0)
 		mb_report_charts_free(c);

@@ -88,6 +88,17 @@ static const struct column columns[] = {
 	{"arrivals", STR, G(arrivals)},
 	/* c or python (run --runtime): part of every key above. */
 	{"runtime", STR, G(runtime)},
+	/* The variants a chart never mixes: --mem-policy of mem runs
+	 * ("local", "remote", ...; empty for others) and --smt (1: cores
+	 * counts PUs). smt_yield: an --smt configuration's throughput over
+	 * the same one without --smt on the same physical cores. */
+	{"mem_policy", STR, G(mem_policy)},
+	{"smt", DBL, G(smt)},
+	{"smt_yield", DBL, G(smt_yield)},
+	/* The NUMA chart's unit (panel less mem_policy) and the nodes of
+	 * the machine, from its description. */
+	{"mpanel", STR, G(mpanel)},
+	{"numa_nodes", INT, G(numa_nodes)},
 	/* What throughput_ci_lo/hi is: "order-statistic 95%", or with
 	 * fewer than 6 runs "range (75%)", the range and its coverage. */
 	{"ci_kind", TXT, G(ci_kind)},

@@ -83,8 +83,8 @@ static int add_line(struct mb_report_verdict *v, const char *fmt, ...)
 	return 0;
 }
 
-/* "at 16 cores, 64 in flight" (nothing for the 1-core reference modes
- * with one task in flight). */
+/* "at 16 cores, 64 in flight" (PUs under --smt; nothing for the 1-core
+ * reference modes with one task in flight). */
 static const char *where(char *buf, size_t len, const struct mb_report_group *g)
 {
 	size_t o = 0;
@@ -92,7 +92,7 @@ static const char *where(char *buf, size_t len, const struct mb_report_group *g)
 	int m = mb_mode_name_index(g->mode);
 	if (!isnan(g->cores) &&
 	    !(g->cores == 1 && (m == MB_MODE_NAME_SYNC || m == MB_MODE_NAME_ASYNC)))
-		o += (size_t)snprintf(buf, len, " on %g core%s", g->cores,
+		o += (size_t)snprintf(buf, len, " on %g %s%s", g->cores, g->smt ? "PU" : "core",
 				      g->cores == 1 ? "" : "s");
 	if (!isnan(g->concurrency) && g->concurrency != g->cores && o < len)
 		snprintf(buf + o, len - o, "%s %g in flight", o ? "," : " with",
@@ -398,6 +398,42 @@ static int panel_lines(struct mb_report_verdict *v,
 	return ret;
 }
 
+/* " with --mem-policy remote, on SMT siblings": what sets a panel apart
+ * beyond its recipe; "" for the defaults. */
+static const char *variant(char *buf, size_t len, const struct mb_report_group *g)
+{
+	const char *mp = mb_rep_mempol_key(g->mem_policy);
+	snprintf(buf, len, "%s%s%s%s", *mp ? " with --mem-policy " : "", mp,
+		 *mp && g->smt ? "," : "", g->smt ? " on SMT siblings (--smt)" : "");
+	return buf;
+}
+
+/* The SMT yield of each mode that has one, at its largest core count:
+ * what the second hardware thread of each core added. */
+static int smt_line(struct mb_report_verdict *v)
+{
+	char buf[512], one[96];
+	size_t o = 0;
+	for (int m = -1; m < MB_NMODE_NAMES; m++) {
+		const struct mb_report_group *b = NULL;
+		for (size_t i = 0; i < v->ngroups; i++) {
+			const struct mb_report_group *g = &v->first[i];
+			int gm = mb_mode_name_index(g->mode);
+			if (same_unit(g, v->first) && isfinite(g->smt_yield) &&
+			    (m < 0 ? gm < 0 : gm == m) && (!b || g->cores > b->cores))
+				b = g;
+		}
+		if (!b || o >= sizeof(buf))
+			continue;
+		snprintf(one, sizeof(one), "%s %.2fx at %g PUs", b->mode, b->smt_yield, b->cores);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", o ? "; " : "", one);
+	}
+	if (!o)
+		return 0;
+	return add_line(v, "SMT yield (throughput with every hardware thread of the cores busy, "
+			"over the same cores without --smt): %s.", buf);
+}
+
 static int unit_lines(struct mb_report_verdict *v)
 {
 	int ret = 0;
@@ -431,15 +467,18 @@ static int unit_lines(struct mb_report_verdict *v)
 				first = strcmp(v->first[j].panel, g->panel) != 0;
 			if (!first)
 				continue;
-			char prefix[128] = "";
+			char prefix[400] = "", var[96];
+			variant(var, sizeof(var), g);
 			if (!isnan(g->io_fraction) && sweep)
-				snprintf(prefix, sizeof(prefix), "At I/O fraction %g (%s): ",
-					 g->io_fraction, g->recipe);
+				snprintf(prefix, sizeof(prefix), "At I/O fraction %g (%s%s): ",
+					 g->io_fraction, g->recipe, var);
 			else if (npanels > 1)
-				snprintf(prefix, sizeof(prefix), "%s: ", g->recipe);
+				snprintf(prefix, sizeof(prefix), "%s%s: ", g->recipe, var);
 			ret = panel_lines(v, g, prefix);
 		}
 	}
+	if (!ret)
+		ret = smt_line(v);
 	if (!ret && failed)
 		ret = add_line(v, "%zu run%s of this workload did not finish ok (see \"Runs that failed\").",
 			       failed, failed == 1 ? "" : "s");

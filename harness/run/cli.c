@@ -133,6 +133,14 @@ static int opt_policy(struct cli_parse *p, const char *a)
 	return 0;
 }
 
+static int opt_mem_policy(struct cli_parse *p, const char *a)
+{
+	if (mb_mempol_parse(a, &p->o->mem_policy))
+		CLI_FAIL("--mem-policy: '%s' is not one of local, interleave, remote, node:N "
+			 "(N a NUMA node, e.g. node:1)", a);
+	return 0;
+}
+
 static int opt_smt(struct cli_parse *p, const char *a)
 {
 	p->o->smt = true;
@@ -220,6 +228,49 @@ static int opt_output(struct cli_parse *p, const char *a)
 static int opt_resume(struct cli_parse *p, const char *a)
 {
 	p->o->resume = true;
+	return 0;
+}
+
+/* Characters in a label, or -1 with *why set: a control character (C0,
+ * DEL, C1) or bytes that are not UTF-8. at: the 1-based character. */
+static int label_chars(const char *a, const char **why, int *at)
+{
+	const unsigned char *s = (const unsigned char *)a;
+	int n = 0;
+	for (; *s; n++) {
+		unsigned len = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
+			       (*s & 0xf8) == 0xf0 ? 4 : 0;
+		*at = n + 1;
+		*why = "not UTF-8";
+		for (unsigned i = 1; i < len; i++)
+			if ((s[i] & 0xc0) != 0x80) {
+				len = 0; /* stops at the NUL too */
+				break;
+			}
+		if (!len)
+			return -1;
+		*why = "a control character";
+		if ((len == 1 && (*s < 0x20 || *s == 0x7f)) || (*s == 0xc2 && s[1] < 0xa0))
+			return -1;
+		s += len;
+	}
+	return n;
+}
+
+static int opt_label(struct cli_parse *p, const char *a)
+{
+	const char *why = NULL;
+	int at = 0, n = label_chars(a, &why, &at);
+	if (n < 0)
+		CLI_FAIL("--label: %s at character %d; a label is 1 to %d printable characters "
+			 "(e.g. --label kernel-6.8)", why, at, MB_LABEL_CHARS);
+	if (n < 1)
+		CLI_FAIL("--label: empty; a label is 1 to %d printable characters "
+			 "(e.g. --label kernel-6.8)", MB_LABEL_CHARS);
+	if (n > MB_LABEL_CHARS)
+		CLI_FAIL("--label: %d characters; a label is 1 to %d printable characters "
+			 "(e.g. --label kernel-6.8)", n, MB_LABEL_CHARS);
+	snprintf(p->o->label, sizeof(p->o->label), "%s", a);
 	return 0;
 }
 
@@ -314,6 +365,9 @@ const struct run_opt run_opts[] = {
 	{ "policy", 0, REQ, "P", "compact|scatter|none", "compact", NULL, opt_policy },
 	{ "smt", 0, no_argument, NULL, "place on SMT siblings too (core counts count PUs)", NULL,
 	  NULL, opt_smt },
+	{ "mem-policy", 0, REQ, "P", "where mem steps' buffers live: local (the worker's NUMA "
+	  "node), interleave (every node), node:N, remote (another node)", "local", NULL,
+	  opt_mem_policy },
 	{ "io-fraction", 0, REQ, "LIST", "for mixed: 0..1", "0,0.25,0.5,0.75,1", NULL,
 	  opt_io_fraction },
 	{ "io-kind", 0, REQ, "K", "for mixed: sleep|net|file", "sleep", NULL, opt_io_kind },
@@ -340,6 +394,9 @@ const struct run_opt run_opts[] = {
 	  NULL, opt_output },
 	{ "resume", 0, no_argument, NULL, "skip runs already in the output", NULL, NULL,
 	  opt_resume },
+	{ "label", 0, REQ, "NAME", "a name for this machine or variant (a kernel, a BIOS "
+	  "setting), in every row's label column; --resume skips only runs of the same label",
+	  NULL, NULL, opt_label },
 	{ "trace", 0, REQ, "FILE", "per-task events, for timeline charts; a new or empty file "
 	  "unless --append", NULL, NULL, opt_trace },
 	{ "append", 0, no_argument, NULL, "add to an existing --trace file (from an earlier "

@@ -14,6 +14,7 @@
 struct mb_csv {
 	int fd;
 	unsigned ncols; /* columns in the file's header */
+	char note[1200]; /* mb_csv_note's line, or "" */
 };
 
 int mb_csv_format_row(char *buf, unsigned len, const char *const *vals, unsigned n)
@@ -42,8 +43,20 @@ int mb_csv_format_row(char *buf, unsigned len, const char *const *vals, unsigned
 	return (int)pos;
 }
 
-/* Number of leading header fields that match our schema, or -1 when the
- * first line is not a modebench header. */
+/* Whether the first n bytes of a file, which hold no newline, are the
+ * start of a modebench header torn by a crash of the machine (the whole
+ * file, a prefix of the header line this schema writes; older schemas'
+ * headers are prefixes of it too). */
+static bool torn_header(const char *line, size_t n)
+{
+	char hdr[4096];
+	int len = mb_csv_format_row(hdr, sizeof(hdr), mb_column_names, MB_NCOLUMNS);
+	return n > 0 && len > 0 && n <= (size_t)len && !memcmp(line, hdr, n);
+}
+
+/* Number of leading header fields that match our schema, 0 for an empty
+ * file or a torn header, or -1 when the first line is not a modebench
+ * header. */
 static int check_header(int fd, char *err, unsigned errlen, const char *path)
 {
 	char line[8192];
@@ -52,6 +65,8 @@ static int check_header(int fd, char *err, unsigned errlen, const char *path)
 		return 0;
 	line[n] = 0;
 	char *nl = strchr(line, '\n');
+	if (!nl && torn_header(line, (size_t)n))
+		return 0; /* cut back to nothing on open, then written anew */
 	if (nl)
 		*nl = 0;
 	unsigned col = 0;
@@ -128,6 +143,105 @@ int mb_csv_check(const char *path, char *err, unsigned errlen)
 	return rc;
 }
 
+/* ---- the torn last row (mb_csv_tail) */
+
+/* The scan of a file, byte by byte. Quotes toggle: a doubled quote inside
+ * a quoted field toggles twice, as libcsv reads it. */
+struct tail_scan {
+	off_t pos, start; /* the line being read starts at start */
+	off_t last;	  /* where the last complete line starts */
+	unsigned fields, last_fields, header, lines;
+	bool quoted, blank;
+};
+
+static void scan_newline(struct tail_scan *s)
+{
+	if (!s->blank) {
+		if (!s->lines++)
+			s->header = s->fields;
+		s->last = s->start;
+		s->last_fields = s->fields;
+	}
+	s->start = s->pos + 1;
+	s->fields = 1;
+	s->blank = true;
+}
+
+static void scan_byte(struct tail_scan *s, char ch)
+{
+	if (ch == '"')
+		s->quoted = !s->quoted;
+	if (s->quoted || ch == '"')
+		s->blank = false;
+	else if (ch == '\n')
+		scan_newline(s);
+	else if (ch != '\r')
+		s->blank = false;
+	s->fields += !s->quoted && ch == ',';
+	s->pos++;
+}
+
+int mb_csv_tail(int fd, struct mb_csv_tail *t)
+{
+	struct tail_scan s = { .fields = 1, .blank = true };
+	char buf[65536];
+	ssize_t n;
+	while ((n = pread(fd, buf, sizeof(buf), s.pos)) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			scan_byte(&s, buf[i]);
+	if (n < 0)
+		return -errno;
+	t->size = t->keep = s.pos;
+	t->rows = s.lines ? s.lines - 1 : 0;
+	if (!s.blank) {
+		t->keep = s.start; /* a last line without its newline */
+	} else if (s.lines > 1 && s.last_fields != s.header) {
+		t->keep = s.last; /* a whole line, but not a whole row */
+		t->rows--;
+	}
+	return 0;
+}
+
+/* Cuts a torn last row off c's file before anything is appended, and
+ * notes it for mb_csv_note. */
+static int cut_torn_row(struct mb_csv *c, const char *path, char *err, unsigned errlen)
+{
+	struct mb_csv_tail t;
+	int rc = mb_csv_tail(c->fd, &t);
+	if (!rc && t.keep < t.size && (ftruncate(c->fd, t.keep) || fsync(c->fd)))
+		rc = -errno;
+	if (rc) {
+		snprintf(err, errlen, "-o %s: cannot cut back its incomplete last row: %s", path,
+			 strerror(-rc));
+		return rc;
+	}
+	if (t.keep < t.size)
+		snprintf(c->note, sizeof(c->note), "-o %s: the last row was incomplete (a crash?): "
+			 "cut back to %u complete row%s", path, t.rows, t.rows == 1 ? "" : "s");
+	return 0;
+}
+
+const char *mb_csv_note(const struct mb_csv *c)
+{
+	return c->note[0] ? c->note : NULL;
+}
+
+int mb_csv_check_label(const char *path, char *err, unsigned errlen)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int cols = check_header(fd, err, errlen, path);
+	close(fd);
+	if (cols < 0)
+		return -EINVAL;
+	if (cols == 0 || cols > MB_COL_label)
+		return 0;
+	snprintf(err, errlen, "-o %s: its header has no label column (an older modebench "
+		 "wrote it), so --label cannot be recorded there; choose another -o", path);
+	return -EINVAL;
+}
+
 int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errlen)
 {
 	struct mb_csv *c = calloc(1, sizeof(*c));
@@ -146,17 +260,18 @@ int mb_csv_open(struct mb_csv **out, const char *path, char *err, unsigned errle
 		return rc;
 	}
 	int cols = check_header(c->fd, err, errlen, path);
-	if (cols < 0) {
+	int rc = cols < 0 ? -EINVAL : cut_torn_row(c, path, err, errlen);
+	if (rc) {
 		close(c->fd);
 		free(c);
-		return -EINVAL;
+		return rc;
 	}
 	if (cols == 0) {
 		char hdr[4096];
 		int n = mb_csv_format_row(hdr, sizeof(hdr) - 1, mb_column_names, MB_NCOLUMNS);
 		hdr[n++] = '\n';
 		if (write(c->fd, hdr, (size_t)n) != n || fsync(c->fd)) {
-			int rc = -errno;
+			rc = -errno;
 			snprintf(err, errlen, "-o %s: cannot write the header: %s", path,
 				 strerror(errno));
 			close(c->fd);

@@ -87,6 +87,20 @@ static void caches(const struct mb_topo *topo, char *buf, unsigned len)
 	}
 }
 
+/* How many of the n columns a row of the meta file at path gets: all of
+ * them in a new file, one fewer in a file whose header predates the last
+ * column (cpu_mask), so an older file stays rectangular. */
+static unsigned file_columns(const char *path, unsigned n, const char *last)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return n;
+	bool has = !fgets(line, sizeof(line), f) || strstr(line, last);
+	fclose(f);
+	return has ? n : n - 1;
+}
+
 void mb_meta_path(const char *output, char *buf, unsigned len)
 {
 	snprintf(buf, len, "%s.meta.csv", output);
@@ -102,6 +116,7 @@ int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *
 		"sweep_id", "started_at", "host", "cpu_model", "microcode", "packages",
 		"numa_nodes", "cores", "pus", "caches", "kernel", "clocksource", "governor",
 		"boost", "aslr", "virtualized", "compiler", "cflags", "version", "command",
+		"cpu_mask",
 	};
 	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
 	char v[NCOLS][512];
@@ -120,10 +135,12 @@ int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *
 		snprintf(v[2], 512, "unknown");
 	snprintf(v[3], 512, "%s", topo->cpu_model);
 	cpuinfo("microcode", v[4], 512);
-	snprintf(v[5], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PACKAGE));
-	snprintf(v[6], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_NUMANODE));
-	snprintf(v[7], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_CORE));
-	snprintf(v[8], 512, "%d", hwloc_get_nbobjs_by_type(topo->t, HWLOC_OBJ_PU));
+	/* what the sweep may use: inside a CPU mask, the packages and cores
+	 * that hold one of its PUs (cpu_mask says what narrowed it) */
+	snprintf(v[5], 512, "%u", mb_topo_count(topo, HWLOC_OBJ_PACKAGE));
+	snprintf(v[6], 512, "%u", mb_topo_count(topo, HWLOC_OBJ_NUMANODE));
+	snprintf(v[7], 512, "%u", mb_topo_count(topo, HWLOC_OBJ_CORE));
+	snprintf(v[8], 512, "%u", mb_topo_count(topo, HWLOC_OBJ_PU));
 	caches(topo, v[9], 512);
 	snprintf(v[10], 512, "%s %s %s", u.sysname, u.release, u.version);
 	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", v[11], 512);
@@ -135,10 +152,12 @@ int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *
 	snprintf(v[17], 512, "%s", MB_CFLAGS);
 	snprintf(v[18], 512, "%s+%s", MB_VERSION, MB_GIT_DESCRIBE);
 	snprintf(v[19], 512, "%s", cmdline);
+	snprintf(v[20], 512, "%s", topo->mask);
 	for (unsigned i = 0; i < NCOLS; i++)
 		vals[i] = v[i];
 
 	bool fresh = lstat(path, &st) != 0 || st.st_size == 0;
+	unsigned ncols = fresh ? NCOLS : file_columns(path, NCOLS, cols[NCOLS - 1]);
 	/* never through a symbolic link (the sweep refuses one up front) */
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "a");
@@ -152,7 +171,7 @@ int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *
 	}
 	if (fresh && mb_csv_format_row(line, sizeof(line), cols, NCOLS) > 0)
 		fprintf(f, "%s\n", line);
-	if (mb_csv_format_row(line, sizeof(line), vals, NCOLS) > 0)
+	if (mb_csv_format_row(line, sizeof(line), vals, ncols) > 0)
 		fprintf(f, "%s\n", line);
 	int rc = fclose(f) ? -errno : 0;
 	if (rc)

@@ -12,6 +12,8 @@
 #include "step.h"
 
 #define MB_MAX_LIST 64
+#define MB_LABEL_CHARS 64		   /* --label: at most this many characters */
+#define MB_LABEL_BYTES (4 * MB_LABEL_CHARS) /* of UTF-8 */
 
 struct mb_workload {
 	char name[32];	/* preset name, or "custom" */
@@ -50,10 +52,12 @@ struct mb_opts {
 	unsigned reps_max; /* cap for --reps auto (default 30) */
 	double ci;	 /* relative half-width of the median's 95% CI */
 	enum mb_policy policy;
+	struct mb_mempol mem_policy; /* --mem-policy, for mem steps' buffers */
 	bool smt, poisson, resume, dry_run, quiet, direct;
 	bool append; /* --append: add to an existing --trace file */
 	int progress; /* -1 never, 0 auto, 1 always */
 	char output[1024];
+	char label[MB_LABEL_BYTES + 1]; /* --label; "" without */
 	char trace[1024];
 	char topology[1024];
 	char server[256];

@@ -121,6 +121,7 @@ static struct mb_run make_run(const struct sw_sweep *s, unsigned pi, const char 
 		.llc_bytes = mb_topo_llc_bytes(s->topo),
 		.trace = p->warmup ? NULL : s->trace,
 		.trace_label = label,
+		.mem_policy = &o->mem_policy,
 	};
 }
 
@@ -143,7 +144,7 @@ static void account(struct sw_config *c, const struct mb_run_result *res)
 	c->p99[n] = mb_hist_percentile(res->lat, 99) / 1e3;
 	c->util[n] = res->wall_s > 0 ? (res->user_s + res->sys_s) / (res->wall_s * used) : 0;
 	c->wall[n] = res->wall_s;
-	c->noisy += res->outside_load > 0.05;
+	c->noisy += mb_stat_noisy(res->outside_load);
 }
 
 /* Writes one row; then checks that -o still has a name: a file whose
@@ -214,7 +215,7 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 	struct mb_run *run = &s->cur->run;
 	int rc;
 
-	if (s->done_runs && mb_resume_has(s->done_runs, c->key, p->rep, p->warmup)) {
+	if (s->done_runs && mb_resume_has(s->done_runs, c->key, o->label, p->rep, p->warmup)) {
 		s->skipped++;
 		return RUN_SKIPPED;
 	}

@@ -53,6 +53,56 @@ void sw_fmt_secs(double s, char *buf, unsigned len)
 			 fmod(floor((s + 30) / 60), 60));
 }
 
+void sw_fmt_bytes(double bytes, char *buf, unsigned len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned u = 0;
+	while (bytes >= 999.5 && u < 4) {
+		bytes /= 1024;
+		u++;
+	}
+	int dec = u == 0 || bytes >= 99.95 ? 0 : bytes >= 9.995 ? 1 : 2;
+	snprintf(buf, len, "%.*f %s", dec, bytes, units[u]);
+}
+
+void sw_print_memory(const struct sw_sweep *s, FILE *f)
+{
+	const struct sw_config *big = NULL;
+	struct mb_footprint fp, bfp;
+	double best = -1, per = 0;
+	for (unsigned i = 0; i < s->ncfg; i++) {
+		const struct sw_config *c = &s->cfgs[i];
+		size_t one = mb_footprint(c->mode, c->recipe, c->c, c->w, s->o->trace[0], &fp);
+		if ((double)c->w * (double)(one + fp.stack) > best) {
+			best = (double)c->w * (double)(one + fp.stack);
+			big = c;
+			bfp = fp;
+			per = (double)one;
+		}
+	}
+	if (!big)
+		return;
+	char b[6][32];
+	sw_fmt_bytes(per, b[0], 32);
+	sw_fmt_bytes((double)bfp.slot, b[1], 32);
+	sw_fmt_bytes((double)bfp.worker, b[2], 32);
+	sw_fmt_bytes((double)bfp.lanes, b[3], 32);
+	sw_fmt_bytes((double)bfp.tasks, b[4], 32);
+	sw_fmt_bytes((double)bfp.trace, b[5], 32);
+	fprintf(f, "memory per worker: %s (result and histograms %s, worker %s, %u lanes %s, "
+		"%u task slots %s, trace %s)", b[0], b[1], b[2], bfp.nlanes, b[3],
+		big->mode->async ? bfp.ntasks : 0, b[4], b[5]);
+	sw_fmt_bytes((double)bfp.stack, b[1], 32);
+	fprintf(f, bfp.stack ? " + a %s thread stack, reserved\n" : " in a process of its own\n",
+		b[1]);
+	sw_fmt_bytes(per * big->w, b[0], 32);
+	sw_fmt_bytes((double)bfp.stack * big->w, b[1], 32);
+	fprintf(f, "memory in all: %s%s%s%s (largest configuration: %s k=%u C=%u, %u workers)\n",
+		b[0], bfp.stack ? " + " : "", bfp.stack ? b[1] : "",
+		bfp.stack ? " of thread stacks, reserved" : "", big->mode->name, big->k, big->c,
+		big->w);
+}
+
 void sw_recipe_cell(const char *recipe, unsigned width, unsigned col, char *buf, unsigned len)
 {
 	size_t n = strlen(recipe);

@@ -25,6 +25,10 @@
 #include "run.h"
 #include "step.h"
 
+/* Most cores (PUs with --smt) one run may use: -c all and pow2 stop
+ * there on a bigger machine, with a note. */
+#define SW_MAX_CORES 1024
+
 /* One configuration of the matrix and the results of its measured runs. */
 struct sw_config {
 	unsigned wl;	 /* index into opts->workloads */
@@ -35,8 +39,8 @@ struct sw_config {
 	unsigned k, c, w;
 	double rate;
 	uint64_t gil_ns;
-	unsigned pus[1024];
-	char cpuset[128];
+	unsigned pus[SW_MAX_CORES];
+	char cpuset[4096]; /* room for 1024 scattered PUs: "0,2,4,...,2046" */
 	char key[512]; /* identity for --resume and the summary */
 	/* results of measured runs, for the summary table; room for
 	 * --reps (or --reps-max with --reps auto) values each */
@@ -170,6 +174,15 @@ void sw_print_summary(const struct sw_sweep *s, FILE *f);
 void sw_fmt_us(double us, char *buf, unsigned len);
 /* A time in seconds: "6.7 s", "42 s", "3 min 05 s", "2 h 10 min". */
 void sw_fmt_secs(double s, char *buf, unsigned len);
+
+/* A size in bytes with three significant digits and a binary unit:
+ * "512 B", "72.7 KiB", "1.39 GiB". */
+void sw_fmt_bytes(double bytes, char *buf, unsigned len);
+
+/* --dry-run: what each worker of the configuration with the most memory
+ * holds (histograms, result slot, lanes, task slots, trace buffer, stack)
+ * and what all of its workers hold together. */
+void sw_print_memory(const struct sw_sweep *s, FILE *f);
 
 /* recipe as a table cell width wide that starts at column col: whole and
  * padded when it fits, else cut after a step (a '+' outside a group) with

@@ -33,9 +33,28 @@ static void dedupe_cores(struct mb_opts *o)
 	o->ncores = n;
 }
 
+/* -c asks for more than the slots: the one line saying so, naming the
+ * CPU mask when one narrowed the machine. */
+static int too_many_cores(const struct mb_opts *o, unsigned hi, unsigned slots,
+			  const char *mask, char *err, unsigned errlen)
+{
+	const char *unit = o->smt ? " PUs" : " cores";
+	if (mask[0])
+		snprintf(err, errlen, "-c/--cores: %u%s asked but this machine has %u%s inside the "
+			 "CPU mask this process runs under, %s; use all, or widen the mask", hi,
+			 unit, slots, o->smt ? (slots == 1 ? " PU" : " PUs") :
+			 (slots == 1 ? " core" : " cores"), mask);
+	else
+		snprintf(err, errlen, "-c/--cores: %u cores asked but this %s has %u%s "
+			 "(use all, or --dry-run --topology to plan for a bigger one)", hi,
+			 o->topology[0] ? "topology" : "machine", slots, unit);
+	return -ERANGE;
+}
+
 /* Turns -c (N, A-B, pow2, all, comma-joined) into core counts from 1 to
- * slots, in the order given. */
-static int resolve_cores(struct mb_opts *o, unsigned slots, char *err, unsigned errlen)
+ * slots, in the order given. mask: the topology's CPU mask note. */
+static int resolve_cores(struct mb_opts *o, unsigned slots, const char *mask, char *err,
+			 unsigned errlen)
 {
 	char spec[256], *save, *tok;
 	snprintf(spec, sizeof(spec), "%s", o->cores_spec);
@@ -69,13 +88,8 @@ static int resolve_cores(struct mb_opts *o, unsigned slots, char *err, unsigned 
 				 "A-B, pow2, all; e.g. 1,2 or 1-8)", tok);
 			return -EINVAL;
 		}
-		if (hi > slots) {
-			snprintf(err, errlen, "-c/--cores: %u cores asked but this %s has %u%s "
-				 "(use all, or --dry-run --topology to plan for a bigger one)", hi,
-				 o->topology[0] ? "topology" : "machine", slots,
-				 o->smt ? " PUs" : " cores");
-			return -ERANGE;
-		}
+		if (hi > slots)
+			return too_many_cores(o, hi, slots, mask, err, errlen);
 		for (unsigned k = lo; k <= hi && o->ncores < MB_MAX_LIST; k++)
 			o->cores[o->ncores++] = k;
 	}
@@ -172,11 +186,17 @@ static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, enum mb_ru
 	c->gil_ns = rt == MB_RT_PYTHON ? o->switch_ns : shared ? o->gil_ns : 0;
 	mb_topo_plan(s->topo, k, o->policy, o->smt, c->pus);
 	mb_topo_cpulist(c->pus, k, c->cpuset, sizeof(c->cpuset));
-	/* --resume's key (resume.c builds the same from a row); the C
-	 * runtime's has no runtime field, as rows from before it. */
-	snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s|%s|%u|%u|%.6g|%.6g%s", o->workloads[wi].name,
-		 o->workloads[wi].recipe, m->name, mb_backend_name(backend),
-		 mb_policy_name(o->policy), k, c->c, c->rate, c->gil_ns / 1e3,
+	/* --resume's key (resume.c builds the same from a row): the
+	 * configuration columns, then --smt and a --mem-policy other than
+	 * local on a recipe with a mem step, then the runtime when it is not
+	 * c (the C runtime's key is as before the runtime column). */
+	char pol[32] = "";
+	if (mb_recipe_uses(c->recipe, &mb_step_mem))
+		mb_mempol_name(&o->mem_policy, pol, sizeof(pol));
+	snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s|%s|%u|%u|%.6g|%.6g|%d|%s%s",
+		 o->workloads[wi].name, o->workloads[wi].recipe, m->name,
+		 mb_backend_name(backend), mb_policy_name(o->policy), k, c->c, c->rate,
+		 c->gil_ns / 1e3, o->smt ? 1 : 0, strcmp(pol, "local") ? pol : "",
 		 rt == MB_RT_PYTHON ? "|python" : "");
 	return 0;
 }
@@ -305,8 +325,17 @@ int sw_plan(struct sw_sweep *s)
 	char err[MB_ERRLEN * 2];
 	int rc;
 
-	if (mb_topo_load(&s->topo, o->topology[0] ? o->topology : NULL, err, sizeof(err)) ||
-	    resolve_cores(o, mb_topo_slots(s->topo, o->smt), err, sizeof(err)))
+	if (mb_topo_load(&s->topo, o->topology[0] ? o->topology : NULL, err, sizeof(err)))
+		return usage_error(err);
+	unsigned slots = mb_topo_slots(s->topo, o->smt);
+	if (slots > SW_MAX_CORES) {
+		if (!o->quiet)
+			fprintf(stderr, "modebench: note: this machine has %u %s; a run uses at most "
+				"%u of them\n", slots, o->smt ? "PUs" : "cores", SW_MAX_CORES);
+		slots = SW_MAX_CORES;
+	}
+	if (resolve_cores(o, slots, s->topo->mask, err, sizeof(err)) ||
+	    mb_mempol_check(s->topo, &o->mem_policy, err, sizeof(err)))
 		return usage_error(err);
 	expand_workloads(o);
 	if ((rc = parse_recipes(s)) || (rc = build_matrix(s)))
@@ -329,10 +358,13 @@ void sw_print_plan(const struct sw_sweep *s)
 {
 	const struct mb_opts *o = s->o;
 	unsigned rw = sw_recipe_width(s, 40);
-	printf("%s\nrun matrix: %u configurations x (%u warmup + %u reps) = %u runs, %s each\n",
-	       s->topo->desc, s->ncfg, o->warmup, o->reps, s->nplan,
-	       o->tasks ? "by task count" : "by duration");
+	printf("%s\n", s->topo->desc);
+	if (s->topo->mask[0])
+		printf("mask: %s\n", s->topo->mask);
+	printf("run matrix: %u configurations x (%u warmup + %u reps) = %u runs, %s each\n",
+	       s->ncfg, o->warmup, o->reps, s->nplan, o->tasks ? "by task count" : "by duration");
 	sw_print_estimate(s, stdout);
+	sw_print_memory(s, stdout);
 	bool py = sw_has_python(s);
 	printf("%-10s %-*s %-13s %s%-8s %4s %6s %7s  %s\n", "workload", (int)rw, "recipe", "mode",
 	       py ? "runtime " : "", "backend", "k", "C", "workers",

@@ -30,7 +30,7 @@ static void default_output(struct mb_opts *o)
 static int prepare_io(struct sw_sweep *s, char *err, unsigned errlen)
 {
 	bool need_net = false, need_file = false;
-	unsigned maxk = 1, pus[1024];
+	unsigned maxk = 1, pus[SW_MAX_CORES];
 	for (unsigned i = 0; i < s->o->nworkloads; i++) {
 		unsigned f = mb_recipe_flags(&s->recipes[i]);
 		need_net |= (f & MB_STEP_F_SERVER) != 0;
@@ -110,7 +110,9 @@ int sw_open_outputs(struct sw_sweep *s)
 		fprintf(stderr, "modebench: --resume: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
-	if (mb_csv_check(o->output, err, sizeof(err)) || meta_check(o, err, sizeof(err)) ||
+	if (mb_csv_check(o->output, err, sizeof(err)) ||
+	    (o->label[0] && mb_csv_check_label(o->output, err, sizeof(err))) ||
+	    meta_check(o, err, sizeof(err)) ||
 	    (o->trace[0] && trace_check(o, err, sizeof(err)))) {
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
@@ -125,6 +127,8 @@ int sw_open_outputs(struct sw_sweep *s)
 		fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
+	if (mb_csv_note(s->csv)) /* a repair of the user's file: said even with -q */
+		fprintf(stderr, "modebench: %s\n", mb_csv_note(s->csv));
 	if (o->trace[0] && (rc = open_trace(s))) {
 		if (rc == -ELOOP)
 			fprintf(stderr, "modebench: --trace %s: is a symbolic link; modebench does "

@@ -35,49 +35,19 @@ bool sw_needs_more(const struct sw_config *c, const struct mb_opts *o)
 	return isnan(ci) || ci > o->ci;
 }
 
-/* How many of v[0..n) are outliers by the modified Z-score,
- * |0.6745 (x - median) / MAD| > 3.5 (flagged, never dropped). */
-static unsigned outliers(const double *v, unsigned n, double median)
-{
-	double dev[n ? n : 1];
-	struct mb_stat ds;
-	unsigned count = 0;
-	for (unsigned i = 0; i < n; i++)
-		dev[i] = fabs(v[i] - median);
-	mb_stat_describe(dev, n, &ds);
-	for (unsigned i = 0; i < n && ds.median > 0; i++)
-		count += fabs(0.6745 * (v[i] - median) / ds.median) > 3.5;
-	return count;
-}
-
-/* The summary's warnings for one configuration: variation (CV >= 5%),
+/* The summary's warnings for one configuration, base's shared rule (the
+ * report flags the same runs the same way): variation (CV >= 5%),
  * outliers, too few repetitions, runs too short to trust (under 100 ms),
- * noisy cores. */
+ * noisy cores. " flag flag ..." (each after a blank), "" when none. */
 static void quality_flags(const struct sw_config *c, char *buf, unsigned len)
 {
-	double tmp[c->nres ? c->nres : 1];
-	struct mb_stat st;
-	size_t pos = 0;
+	struct mb_stat_flags fl;
 	buf[0] = 0;
-	if (!c->nres)
+	if (len < 2 || mb_stat_flags(c->thr, c->wall, c->nres, c->noisy, &fl))
 		return;
-	memcpy(tmp, c->thr, c->nres * sizeof(double));
-	mb_stat_describe(tmp, c->nres, &st);
-	if (!isnan(st.cv) && st.cv >= 0.05)
-		pos += (size_t)snprintf(buf + pos, len - pos, " cv %.0f%%", 100 * st.cv);
-	unsigned nout = outliers(c->thr, c->nres, st.median);
-	if (nout && pos < len)
-		pos += (size_t)snprintf(buf + pos, len - pos, " %u outlier%s", nout,
-					nout > 1 ? "s" : "");
-	if (c->nres < 5 && pos < len)
-		pos += (size_t)snprintf(buf + pos, len - pos, " few reps");
-	double wall_min = c->wall[0];
-	for (unsigned i = 1; i < c->nres; i++)
-		wall_min = c->wall[i] < wall_min ? c->wall[i] : wall_min;
-	if (wall_min < 0.1 && pos < len)
-		pos += (size_t)snprintf(buf + pos, len - pos, " short runs");
-	if (c->noisy && pos < len)
-		snprintf(buf + pos, len - pos, " noisy(%u)", c->noisy);
+	mb_stat_flags_text(&fl, " ", buf + 1, len - 1);
+	if (buf[1])
+		buf[0] = ' ';
 }
 
 void sw_print_summary(const struct sw_sweep *s, FILE *f)

@@ -21,6 +21,7 @@
 #include "step.h"
 #include "testutil.h"
 #include "topo.h"
+#include "trace.h"
 #include "worker.h"
 
 static struct mb_topo *topo;
@@ -311,6 +312,59 @@ static void test_by_duration(void **state)
 	free(r);
 }
 
+/* The start skew: every mode's last worker started its first task after
+ * the gate opened and within the run (it started one: every task
+ * completed); a run without tasks has none. */
+static void test_start_skew(void **state)
+{
+	struct mb_recipe *r = malloc(sizeof(*r));
+	char err[MB_ERRLEN];
+	assert_non_null(r);
+	assert_int_equal(mb_recipe_parse("cpu:3+sleep:200us", r, err, sizeof(err)), 0);
+	for (unsigned mi = 0; mi < MB_NMODES; mi++) {
+		const struct mb_mode *m = &mb_modes[mi];
+		struct outcome o;
+		run_one(m, r, MB_BACKEND_EPOLL, kmax, 4, 12, 0, &o);
+		check_counts(m, r, &o, 12);
+		assert_true(o.res.start_skew_ns > 0);
+		assert_true(o.res.start_skew_ns <= (uint64_t)(o.res.wall_s * 1e9));
+		outcome_free(&o);
+	}
+	free(r);
+}
+
+/* What a worker holds is fixed by the configuration: the shared slot with
+ * its two histograms, one lane blocking, a lane per branch of each task
+ * slot in a loop, its share of the trace buffer (at least 256 events),
+ * and a thread's stack; 20,000 threads hold it 20,000 times. */
+static void test_footprint(void **state)
+{
+	struct mb_recipe *r = malloc(sizeof(*r));
+	struct mb_footprint fp;
+	char err[MB_ERRLEN];
+	assert_non_null(r);
+	assert_int_equal(mb_recipe_parse("(sleep:1ms|sleep:2ms)+cpu:2", r, err, sizeof(err)), 0);
+	const struct mb_mode *th = mb_mode_find("threads"), *as = mb_mode_find("async");
+	size_t one = mb_footprint(th, r, 20000, 20000, false, &fp);
+	assert_int_equal(fp.nlanes, 1);
+	assert_int_equal(fp.ntasks, 1);
+	assert_int_equal(fp.trace, 0);
+	assert_true(fp.slot >= 2 * sizeof(struct mb_hist));
+	assert_int_equal(fp.stack, 256 * 1024);
+	assert_int_equal(one, fp.slot + fp.worker + fp.lanes + fp.tasks + fp.trace);
+	assert_true(one < 128 * 1024); /* 20,000 of them: under 2.5 GiB */
+	size_t traced = mb_footprint(th, r, 20000, 20000, true, &fp);
+	assert_int_equal(traced, one + fp.trace);
+	assert_int_equal(fp.trace, 256 * sizeof(struct mb_trace_event));
+	mb_footprint(as, r, 1000, 1, true, &fp);
+	assert_int_equal(fp.ntasks, 1000);
+	assert_int_equal(fp.nlanes, 2000); /* two branches each */
+	assert_int_equal(fp.trace, MB_TRACE_EVENTS * sizeof(struct mb_trace_event));
+	mb_footprint(mb_mode_find("procs"), r, 7, 7, false, &fp);
+	assert_int_equal(fp.stack, 0);
+	free(r);
+}
+
 /* A step kind that cannot run here is reported by its descriptor, never
  * run: the sweep asks every step's unsupported() before mb_mode_run. */
 static void test_unsupported_kinds_say_why(void **state)
@@ -346,6 +400,8 @@ int main(void)
 		cmocka_unit_test(test_thousand_in_flight_io_uring),
 		cmocka_unit_test(test_by_duration),
 		cmocka_unit_test(test_unsupported_kinds_say_why),
+		cmocka_unit_test(test_start_skew),
+		cmocka_unit_test(test_footprint),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -14,6 +14,7 @@
  * and "pack:2 numa:1 l3:2 core:8 pu:2" is the same shape with 8 cores per
  * L3: 16 PUs per L3, 32 per package. */
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -247,6 +249,145 @@ static void test_plan_distinct(void **state)
 	}
 }
 
+/* Restricts t to the PUs of list ("1", "16-31", "3,9,17"). */
+static int restrict_to(struct mb_topo *t, const char *list)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	char err[256] = "";
+	assert_int_equal(hwloc_bitmap_list_sscanf(set, list), 0);
+	int rc = mb_topo_restrict(t, set, "test", err, sizeof(err));
+	hwloc_bitmap_free(set);
+	if (rc)
+		assert_true(err[0] != 0 && !strchr(err, '\n'));
+	return rc;
+}
+
+/* A CPU mask of one PU, the second of core 0 (taskset -c 1): one core
+ * slot and one PU slot, both PU 1; asking for 2 is out of range; the
+ * other package stays as memory (its NUMA node), not as a place to run. */
+static void test_mask_one_pu(void **state)
+{
+	struct mb_topo *t = load(T_2x2x4x2);
+	assert_string_equal(t->mask, "");
+	assert_int_equal(restrict_to(t, "1"), 0);
+	assert_string_equal(t->mask, "1 of 32 PUs (test): 1");
+	assert_int_equal(mb_topo_slots(t, false), 1);
+	assert_int_equal(mb_topo_slots(t, true), 1);
+	static const unsigned one[] = { 1 };
+	for (int p = 0; p <= MB_POLICY_NONE; p++) {
+		plan_eq(t, 1, p, false, one);
+		plan_eq(t, 1, p, true, one);
+	}
+	unsigned pus[4];
+	assert_int_equal(mb_topo_plan(t, 2, MB_POLICY_COMPACT, false, pus), -ERANGE);
+	assert_int_equal(mb_topo_count(t, HWLOC_OBJ_PACKAGE), 1);
+	assert_int_equal(mb_topo_count(t, HWLOC_OBJ_NUMANODE), 2);
+	assert_int_equal(strncmp(t->desc, "1pkg/2numa/1core/1pu/", 21), 0);
+	mb_topo_free(t);
+}
+
+/* A mask of package 1 (PUs 16-31): its 8 cores and 16 PUs, compact from
+ * its first core, scatter over its two L3s; nothing of package 0. */
+static void test_mask_package(void **state)
+{
+	struct mb_topo *t = load(T_2x2x4x2);
+	assert_int_equal(restrict_to(t, "16-31"), 0);
+	assert_string_equal(t->mask, "16 of 32 PUs (test): 16-31");
+	assert_int_equal(mb_topo_slots(t, false), 8);
+	assert_int_equal(mb_topo_slots(t, true), 16);
+	static const unsigned c4[] = { 16, 18, 20, 22 };
+	static const unsigned s4[] = { 16, 24, 18, 26 };
+	static const unsigned cs3[] = { 16, 17, 18 };
+	plan_eq(t, 4, MB_POLICY_COMPACT, false, c4);
+	plan_eq(t, 4, MB_POLICY_SCATTER, false, s4);
+	plan_eq(t, 3, MB_POLICY_COMPACT, true, cs3);
+	assert_int_equal(strncmp(t->desc, "1pkg/2numa/8core/16pu/", 22), 0);
+	mb_topo_free(t);
+}
+
+/* A scattered mask, second PUs included: a core is used through the PU
+ * of it the mask holds; scatter still alternates packages. */
+static void test_mask_scattered(void **state)
+{
+	struct mb_topo *t = load(T_2x2x4x2);
+	assert_int_equal(restrict_to(t, "3,9,17"), 0);
+	assert_int_equal(mb_topo_slots(t, false), 3);
+	static const unsigned c3[] = { 3, 9, 17 };
+	static const unsigned s3[] = { 3, 17, 9 };
+	plan_eq(t, 3, MB_POLICY_COMPACT, false, c3);
+	plan_eq(t, 3, MB_POLICY_SCATTER, false, s3);
+	plan_eq(t, 3, MB_POLICY_COMPACT, true, c3);
+	assert_int_equal(strncmp(t->desc, "2pkg/2numa/3core/3pu/", 21), 0);
+	mb_topo_free(t);
+}
+
+/* A mask holding every PU narrows nothing and says nothing; one holding
+ * none of them is refused, the topology left as it was. */
+static void test_mask_all_or_none(void **state)
+{
+	struct mb_topo *t = load(T_2x2x4x2);
+	char desc[sizeof(t->desc)];
+	snprintf(desc, sizeof(desc), "%s", t->desc);
+	assert_int_equal(restrict_to(t, "0-63"), 0);
+	assert_string_equal(t->mask, "");
+	assert_string_equal(t->desc, desc);
+	assert_int_equal(restrict_to(t, "40-50"), -EINVAL);
+	assert_string_equal(t->mask, "");
+	assert_int_equal(mb_topo_slots(t, false), 16);
+	mb_topo_free(t);
+}
+
+/* This machine loads inside the CPU mask of the calling thread: narrowed
+ * to one PU, the topology has one slot, that PU, and says so. */
+static void test_mask_this_process(void **state)
+{
+	cpu_set_t old, one;
+	struct mb_topo *t = load(NULL);
+	unsigned npu = mb_topo_slots(t, true), pus[1];
+	mb_topo_free(t);
+	if (npu < 2)
+		skip();
+	assert_int_equal(sched_getaffinity(0, sizeof(old), &old), 0);
+	int last = -1;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &old))
+			last = c;
+	CPU_ZERO(&one);
+	CPU_SET(last, &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	t = load(NULL);
+	assert_int_equal(sched_setaffinity(0, sizeof(old), &old), 0);
+	assert_int_equal(mb_topo_slots(t, true), 1);
+	assert_int_equal(mb_topo_plan(t, 1, MB_POLICY_COMPACT, false, pus), 0);
+	assert_int_equal(pus[0], (unsigned)last);
+	assert_non_null(strstr(t->mask, "1 of "));
+	assert_non_null(strstr(t->mask, "(taskset/sched_setaffinity)"));
+	mb_topo_free(t);
+}
+
+/* The CPU model as hwloc reads it, padding and all, is trimmed: an XML
+ * topology whose package says "  Intel(R)   Xeon(R)\tCPU  ". */
+static void test_cpu_model_trimmed(void **state)
+{
+	hwloc_topology_t h;
+	char path[] = "/tmp/mb_test_topo_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(hwloc_topology_init(&h), 0);
+	assert_int_equal(hwloc_topology_set_synthetic(h, T_1x1x8x1), 0);
+	assert_int_equal(hwloc_topology_load(h), 0);
+	hwloc_obj_t pkg = hwloc_get_obj_by_type(h, HWLOC_OBJ_PACKAGE, 0);
+	assert_non_null(pkg);
+	assert_int_equal(hwloc_obj_add_info(pkg, "CPUModel", "  Intel(R)   Xeon(R)\tCPU  "), 0);
+	assert_int_equal(hwloc_topology_export_xml(h, path, 0), 0);
+	hwloc_topology_destroy(h);
+	struct mb_topo *t = load(path);
+	unlink(path);
+	assert_string_equal(t->cpu_model, "Intel(R) Xeon(R) CPU");
+	mb_topo_free(t);
+}
+
 static void test_policy_names(void **state)
 {
 	static const char *names[] = { "compact", "scatter", "none" };
@@ -351,6 +492,12 @@ int main(void)
 		cmocka_unit_test(test_plan_2x2x8x2),
 		cmocka_unit_test(test_plan_range),
 		cmocka_unit_test(test_plan_distinct),
+		cmocka_unit_test(test_mask_one_pu),
+		cmocka_unit_test(test_mask_package),
+		cmocka_unit_test(test_mask_scattered),
+		cmocka_unit_test(test_mask_all_or_none),
+		cmocka_unit_test(test_mask_this_process),
+		cmocka_unit_test(test_cpu_model_trimmed),
 		cmocka_unit_test(test_policy_names),
 		cmocka_unit_test(test_cpulist),
 		cmocka_unit_test(test_this_system_and_errors),

@@ -127,7 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n < 0)
 		CHECK_ERR_LINE(rerr, sizeof(rerr), "resume error quotes a newline");
 	else
-		(void)mb_resume_has(res, "sleep|sleep:1ms|sync|none|compact|1|1|0|0", 0, false);
+		(void)mb_resume_has(res, "sleep|sleep:1ms|sync|none|compact|1|1|0|0|0|", "", 0,
+				    false);
 	mb_resume_free(res);
 	return 0;
 }

@@ -372,10 +372,11 @@ static void shell_word(char *buf, size_t len, const char *w)
 		appendf(buf, len, "%s", w);
 		return;
 	}
-	if (strchr(w, '\n')) {
+	if (strpbrk(w, "\n\t")) {
 		appendf(buf, len, "$'");
 		for (const char *p = w; *p; p++)
-			appendf(buf, len, *p == '\n' ? "\\n" : *p == '\'' ? "\\'" : "%c", *p);
+			appendf(buf, len, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" :
+					  *p == '\'' ? "\\'" : "%c", *p);
 		appendf(buf, len, "'");
 		return;
 	}

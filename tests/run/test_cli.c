@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -780,6 +781,41 @@ static void test_dry_run_synthetic_topology(void **state)
 	proc_free(&p);
 }
 
+/* Hundreds of workers: the dry run states what each worker holds and what
+ * they hold together, for the largest configuration; 20,000 threads on a
+ * 256-PU machine stay under 128 KiB each, and the total is that times
+ * 20,000 (under 2.5 GiB), thread stacks reserved apart. */
+static void test_dry_run_memory_20000(void **state)
+{
+	struct tmp *t = *state;
+	static const char *const args[] = { "run", "--dry-run", "-C", "20000", "-m", "threads",
+					    "-c", "all", "--smt", "-w", "cpu", "--topology",
+					    "pack:4 numa:2 core:16 pu:2", NULL };
+	struct proc p;
+	double per, all;
+	char unit[8], unit2[8];
+	if (!modebench())
+		skip();
+	run_mb(t->dir, args, &p);
+	assert_int_equal(p.status, 0);
+	assert_non_null(strstr(p.out, "/256pu/"));
+	const char *a = strstr(p.out, "\nmemory per worker: "), *b = strstr(p.out, "\nmemory in all: ");
+	if (!a || !b)
+		fail_msg("no memory lines:\n%s", p.out);
+	assert_int_equal(sscanf(a, "\nmemory per worker: %lf %7s", &per, unit), 2);
+	assert_int_equal(sscanf(b, "\nmemory in all: %lf %7s", &all, unit2), 2);
+	assert_string_equal(unit, "KiB");
+	assert_string_equal(unit2, "GiB");
+	assert_true(per > 0 && per < 128);
+	/* three significant digits each */
+	assert_true(fabs(all * 1024 * 1024 - per * 20000) < 0.01 * per * 20000);
+	assert_true(all < 2.5);
+	assert_non_null(strstr(p.out, " + a 256 KiB thread stack, reserved\n"));
+	assert_non_null(strstr(p.out, "(largest configuration: threads k=256 C=20000, 20000 "
+				      "workers)\n"));
+	proc_free(&p);
+}
+
 static void test_tiny_real_run(void **state)
 {
 	struct tmp *t = *state;
@@ -958,6 +994,7 @@ int main(void)
 						teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_man_page_groff, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_dry_run_memory_20000, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_conc_k, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dry_run_synthetic_topology, setup_tmp,
 						teardown_tmp),

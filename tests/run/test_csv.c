@@ -2,7 +2,8 @@
  * mb_csv_write_row are read back through libcsv (the parser the report and
  * --resume use, with the same options) and every field must round-trip;
  * reopening appends without a second header; a foreign file is refused and
- * left byte-identical. */
+ * left byte-identical; a last row torn by a crash of the machine is found
+ * wherever the tear is, cut off on open and not resumed (resume.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -19,6 +20,7 @@
 #include <csv.h>
 
 #include "csvout.h"
+#include "resume.h"
 #include "schema.h"
 
 /* ---- helpers: a temporary directory per test, files, libcsv reading */
@@ -437,6 +439,254 @@ static void test_column_find(void **state)
 	assert_int_equal(i, MB_COL_outside_load + 1);
 }
 
+/* ---- a last row torn by a crash of the machine */
+
+static void write_bytes(const char *path, const char *buf, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+static void tail_of(const char *path, struct mb_csv_tail *t)
+{
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(mb_csv_tail(fd, t), 0);
+	close(fd);
+}
+
+/* Header and rows 0..n-1 of write_rows (every awkward value: quoted
+ * commas, quotes and line breaks) in path, made anew; returns the whole file and
+ * sets *start to where the last row starts. */
+static char *rows_file(const char *path, unsigned n, size_t *len, size_t *start)
+{
+	struct mb_csv *c = NULL;
+	char err[256] = "";
+	unlink(path);
+	assert_int_equal(mb_csv_open(&c, path, err, sizeof(err)), 0);
+	write_rows(c, 0, n - 1);
+	mb_csv_close(c);
+	*start = (size_t)file_size(path);
+	assert_int_equal(mb_csv_open(&c, path, err, sizeof(err)), 0);
+	write_rows(c, n - 1, 1);
+	mb_csv_close(c);
+	return read_file(path, len);
+}
+
+/* Wherever the last row is cut, inside a quoted line break, a doubled
+ * quote or just before its newline, the complete rows end where it
+ * starts; a zero-filled tail (a file extended but not written) is cut
+ * the same way. */
+static void test_tail_every_cut(void **state)
+{
+	struct tmp *tmp = *state;
+	struct mb_csv_tail t;
+	size_t len, start;
+	char *raw = rows_file(tmp->path, 3, &len, &start);
+	for (size_t p = start; p <= len; p++) {
+		write_bytes(tmp->path, raw, p);
+		tail_of(tmp->path, &t);
+		assert_int_equal(t.size, p);
+		if (t.keep != (off_t)(p == len ? len : start))
+			fail_msg("cut at byte %zu of %zu: keep %lld, expected %zu", p, len,
+				 (long long)t.keep, p == len ? len : start);
+		assert_int_equal(t.rows, p == len ? 3 : 2);
+	}
+	char *zeros = calloc(1, len + 100);
+	assert_non_null(zeros);
+	memcpy(zeros, raw, len);
+	write_bytes(tmp->path, zeros, len + 100);
+	tail_of(tmp->path, &t);
+	assert_int_equal(t.keep, len);
+	assert_int_equal(t.rows, 3);
+	free(zeros);
+	free(raw);
+}
+
+/* A plain row numbered r whose status is ok (no quoting: commas count
+ * fields); *status_end is the offset just past "ok,". */
+static int plain_row(char *buf, size_t len, unsigned r, size_t *status_end)
+{
+	char rep[16], vals_s[MB_NCOLUMNS][24];
+	const char *vals[MB_NCOLUMNS];
+	for (unsigned i = 0; i < MB_NCOLUMNS; i++) {
+		snprintf(vals_s[i], sizeof(vals_s[i]), "v%u", i);
+		vals[i] = vals_s[i];
+	}
+	snprintf(rep, sizeof(rep), "%u", r);
+	vals[MB_COL_status] = "ok";
+	vals[MB_COL_rep] = rep;
+	vals[MB_COL_warmup] = "0";
+	int n = mb_csv_format_row(buf, (unsigned)len, vals, MB_NCOLUMNS);
+	assert_true(n > 0);
+	*status_end = (size_t)(strstr(buf, ",ok,") - buf) + 4;
+	return n;
+}
+
+/* Two rows on disk, then a third torn: before its status field, just
+ * after it (the status survived), and with only its newline missing.
+ * Opening cuts it off and says so in one line; the next row starts on a
+ * line of its own and the file reads back strictly, every row whole. */
+static void test_torn_row_cut_on_open(void **state)
+{
+	struct tmp *tmp = *state;
+	char row[4096], note[600];
+	size_t status_end;
+	int rowlen = plain_row(row, sizeof(row), 2, &status_end);
+	const size_t cuts[] = { 5, status_end, status_end + 3, (size_t)rowlen };
+	snprintf(note, sizeof(note), "-o %s: the last row was incomplete (a crash?): cut back "
+		 "to 2 complete rows", tmp->path);
+	for (unsigned k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+		size_t len, start;
+		char *raw = rows_file(tmp->path, 2, &len, &start);
+		char *torn = malloc(len + (size_t)rowlen);
+		assert_non_null(torn);
+		memcpy(torn, raw, len);
+		memcpy(torn + len, row, cuts[k]);
+		write_bytes(tmp->path, torn, len + cuts[k]);
+
+		struct mb_csv *c = NULL;
+		char err[256] = "";
+		assert_int_equal(mb_csv_check(tmp->path, err, sizeof(err)), 0);
+		assert_int_equal(mb_csv_open(&c, tmp->path, err, sizeof(err)), 0);
+		assert_non_null(mb_csv_note(c));
+		assert_string_equal(mb_csv_note(c), note);
+		assert_int_equal(file_size(tmp->path), len);
+		write_rows(c, 2, 1);
+		mb_csv_close(c);
+		struct table *t = parse_csv(tmp->path);
+		assert_int_equal(t->nrec, 4);
+		check_rows(t, 1, 0, 3, MB_NCOLUMNS);
+		free_table(t);
+		free(torn);
+		free(raw);
+	}
+}
+
+/* A whole last line with the wrong number of fields is not a row: cut;
+ * a file whose rows are all whole is left as it is, with no note. */
+static void test_short_last_line_cut(void **state)
+{
+	struct tmp *tmp = *state;
+	size_t len, start;
+	char *raw = rows_file(tmp->path, 2, &len, &start);
+	char *torn = malloc(len + 16);
+	assert_non_null(torn);
+	memcpy(torn, raw, len);
+	memcpy(torn + len, "1,2,3\n", 6);
+	write_bytes(tmp->path, torn, len + 6);
+	struct mb_csv *c = NULL;
+	char err[256] = "";
+	assert_int_equal(mb_csv_open(&c, tmp->path, err, sizeof(err)), 0);
+	assert_non_null(mb_csv_note(c));
+	assert_non_null(strstr(mb_csv_note(c), "cut back to 2 complete rows"));
+	mb_csv_close(c);
+	assert_int_equal(file_size(tmp->path), len);
+
+	c = NULL;
+	assert_int_equal(mb_csv_open(&c, tmp->path, err, sizeof(err)), 0);
+	assert_null(mb_csv_note(c));
+	mb_csv_close(c);
+	assert_int_equal(file_size(tmp->path), len);
+	free(torn);
+	free(raw);
+}
+
+/* A header torn before its newline (a crash right after the sweep
+ * started) is no foreign file: it is cut back and written whole. */
+static void test_torn_header(void **state)
+{
+	struct tmp *tmp = *state;
+	char hdr[4096];
+	int n = mb_csv_format_row(hdr, sizeof(hdr), mb_column_names, MB_NCOLUMNS);
+	assert_true(n > 10);
+	const size_t cuts[] = { 1, (size_t)n / 2, (size_t)n };
+	for (unsigned k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+		struct mb_csv *c = NULL;
+		char err[256] = "";
+		write_bytes(tmp->path, hdr, cuts[k]);
+		assert_int_equal(mb_csv_check(tmp->path, err, sizeof(err)), 0);
+		assert_int_equal(mb_csv_open(&c, tmp->path, err, sizeof(err)), 0);
+		assert_non_null(mb_csv_note(c));
+		assert_non_null(strstr(mb_csv_note(c), "cut back to 0 complete rows"));
+		write_rows(c, 0, 1);
+		mb_csv_close(c);
+		struct table *t = parse_csv(tmp->path);
+		assert_int_equal(t->nrec, 2);
+		assert_header(t, 0, MB_NCOLUMNS);
+		check_rows(t, 1, 0, 1, MB_NCOLUMNS);
+		free_table(t);
+	}
+}
+
+/* --resume reads the complete rows only: a torn last row whose status
+ * survived is not a completed run. */
+static void test_resume_skips_torn_row(void **state)
+{
+	struct tmp *tmp = *state;
+	static const char key[] = "sleep|sleep:1ms|sync|epoll|compact|1|1|0|0|0|";
+	char rows[3][4096], file[16384];
+	size_t len = 0, status_end = 0;
+	int n = mb_csv_format_row(file, sizeof(file), mb_column_names, MB_NCOLUMNS);
+	file[n++] = '\n';
+	len = (size_t)n;
+	for (unsigned r = 0; r < 3; r++) {
+		const char *vals[MB_NCOLUMNS] = { 0 };
+		char rep[8];
+		snprintf(rep, sizeof(rep), "%u", r);
+		vals[MB_COL_workload] = "sleep";
+		vals[MB_COL_recipe] = "sleep:1ms";
+		vals[MB_COL_mode] = "sync";
+		vals[MB_COL_backend] = "epoll";
+		vals[MB_COL_policy] = "compact";
+		vals[MB_COL_cores] = vals[MB_COL_concurrency] = "1";
+		vals[MB_COL_rate] = vals[MB_COL_gil_us] = vals[MB_COL_warmup] = "0";
+		vals[MB_COL_rep] = rep;
+		vals[MB_COL_status] = "ok";
+		n = mb_csv_format_row(rows[r], sizeof(rows[r]), vals, MB_NCOLUMNS);
+		assert_true(n > 0);
+		status_end = (size_t)(strstr(rows[r], ",ok,") - rows[r]) + 4;
+		size_t take = r < 2 ? (size_t)n : status_end; /* the third torn */
+		memcpy(file + len, rows[r], take);
+		len += take;
+		if (r < 2)
+			file[len++] = '\n';
+	}
+	write_bytes(tmp->path, file, len);
+	struct mb_resume *res = NULL;
+	char err[256] = "";
+	assert_int_equal(mb_resume_load(&res, tmp->path, err, sizeof(err)), 2);
+	assert_true(mb_resume_has(res, key, "", 0, false));
+	assert_true(mb_resume_has(res, key, "", 1, false));
+	assert_false(mb_resume_has(res, key, "", 2, false));
+	/* the same configuration under --smt, or a remote --mem-policy, is
+	 * another run */
+	assert_false(mb_resume_has(res, "sleep|sleep:1ms|sync|epoll|compact|1|1|0|0|1|", "", 0,
+				   false));
+	assert_false(mb_resume_has(res, "sleep|sleep:1ms|sync|epoll|compact|1|1|0|0|0|remote", "",
+				   0, false));
+	/* the label is part of a run's identity */
+	assert_false(mb_resume_has(res, key, "kernel-6.8", 0, false));
+	mb_resume_free(res);
+	/* whole, the third row counts */
+	file[len - status_end] = 0;
+	len = strlen(file);
+	n = snprintf(file + len, sizeof(file) - len, "%s\n", rows[2]);
+	write_bytes(tmp->path, file, len + (size_t)n);
+	assert_int_equal(mb_resume_load(&res, tmp->path, err, sizeof(err)), 3);
+	assert_true(mb_resume_has(res, key, "", 2, false));
+	mb_resume_free(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +698,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_older_prefix_schema, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_foreign_header_refused, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_open_error_creates_nothing, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_tail_every_cut, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_torn_row_cut_on_open, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_short_last_line_cut, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_torn_header, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_resume_skips_torn_row, setup_tmp,
 						teardown_tmp),
 		cmocka_unit_test(test_format_row),
 		cmocka_unit_test(test_column_find),

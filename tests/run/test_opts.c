@@ -28,7 +28,8 @@ static const char *const every_option[] = {
 	"--policy",   "--smt",	       "--io-fraction", "--io-kind", "--rate",	    "--arrivals",
 	"--gil",      "--timeout",     "--server",   "--file-dir", "--file-size",   "--direct",
 	"--output",   "--resume",      "--trace",    "--seed",	   "--order",	    "--topology",
-	"--dry-run",  "--quiet",       "--progress", "--help",      "--append",
+	"--dry-run",  "--quiet",       "--progress", "--help",      "--append",	    "--mem-policy",
+	"--label",
 	"--runtime",  "--switch-interval",
 };
 
@@ -98,6 +99,7 @@ static void test_defaults(void **state)
 	assert_false(opts.sequential);
 	assert_int_equal(opts.progress, 0);
 	assert_false(opts.quiet || opts.resume || opts.dry_run || opts.direct);
+	assert_string_equal(opts.label, "");
 	assert_string_equal(opts.cmdline, "modebench run");
 }
 
@@ -214,6 +216,38 @@ static void test_overrides(void **state)
 	assert_int_equal(opts.gil_ns, 2 * MB_NS_PER_MS);
 }
 
+/* --label: 1 to 64 printable characters, UTF-8; commas, quotes and
+ * blanks are the CSV writer's to quote. Control characters (C0, DEL, C1),
+ * bytes that are not UTF-8, an empty or a longer name are usage errors
+ * naming the option. */
+static void test_label(void **state)
+{
+	char longest[4 * MB_LABEL_CHARS + 2], over[MB_LABEL_CHARS + 2];
+	size_t n = 0;
+	for (unsigned i = 0; i < MB_LABEL_CHARS; i++)
+		n += (size_t)snprintf(longest + n, sizeof(longest) - n, "%s",
+				      i % 2 ? "\xc3\xbc" : "\xf0\x9f\x94\xa5"); /* ü, 🔥 */
+	memset(over, 'x', MB_LABEL_CHARS + 1);
+	over[MB_LABEL_CHARS + 1] = 0;
+	const char *const good[] = { "kernel-6.8", "BIOS: SMT off, \"turbo\"", " blanks ",
+				     "x", longest };
+	for (size_t i = 0; i < MB_ARRAY_SIZE(good); i++) {
+		const char *const args[] = { "run", "--label", good[i], NULL };
+		if (parse(args))
+			fail_msg("--label '%s' refused: %s", good[i], err);
+		assert_string_equal(opts.label, good[i]);
+	}
+	const char *const bad[] = { "", over, "bios\nfast", "tab\there", "del\x7f",
+				    "c1\xc2\x85", "bad\xff", "cut\xc3", "cut\xf0\x9f" };
+	for (size_t i = 0; i < MB_ARRAY_SIZE(bad); i++) {
+		const char *const args[] = { "run", "--label", bad[i], NULL };
+		assert_int_equal(parse(args), -EINVAL);
+		assert_true(!strncmp(err, "--label: ", 9));
+		assert_non_null(strstr(err, "1 to 64 printable characters"));
+		assert_null(strchr(err, '\n'));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_every_option_listed_and_parsed),
 		cmocka_unit_test(test_help_layout),
 		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_label),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

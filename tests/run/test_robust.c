@@ -386,6 +386,130 @@ static void test_resume_after_kill(void **state)
 	mb_test_free_table(&after);
 }
 
+/* ---- (a') a crash of the machine tore the last row; --resume mends it */
+
+/* Cuts path's last row short, as a crash of the machine in the middle
+ * of its write would: inside its first fields, or (status_survives) just
+ * after its status field. key gets that row's run, "MODE#REP". */
+static void tear_last_row(const char *path, bool status_survives, char *key, size_t keylen)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[65536];
+	assert_non_null(f);
+	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	assert_true(len > 2 && len < sizeof(buf) - 1 && buf[len - 1] == '\n');
+	buf[len] = 0;
+	size_t start = len - 1;
+	while (start && buf[start - 1] != '\n')
+		start--;
+	struct mb_test_table t;
+	read_csv(path, &t);
+	unsigned last = t.nrows - 1;
+	snprintf(key, keylen, "%s#%s", field(&t, last, MB_COL_mode), field(&t, last, MB_COL_rep));
+	mb_test_free_table(&t);
+	char *ok = strstr(buf + start, ",ok,");
+	assert_non_null(ok);
+	size_t cut = status_survives ? (size_t)(ok - buf) + 6 : start + 20;
+	assert_int_equal(truncate(path, (off_t)cut), 0);
+}
+
+static void test_resume_torn_row(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const args[] = {
+		"run", "-w", "sleep:1ms", "-m", "sync,async", "-c", "1", "-n", "5", "-r", "2",
+		"--warmup", "0", "-o", "out.csv", "-q", "--progress", "never", NULL,
+	};
+	static const char *const resume[] = {
+		"run", "-w", "sleep:1ms", "-m", "sync,async", "-c", "1", "-n", "5", "-r", "2",
+		"--warmup", "0", "-o", "out.csv", "-q", "--progress", "never", "--resume", NULL,
+	};
+	char out[256], err[256], key[64], line[512];
+	path_in(c, "out.csv", out, sizeof(out));
+	snprintf(err, sizeof(err), "%s/../resume.err", c->dir);
+	for (int survives = 0; survives < 2; survives++) {
+		unlink(out);
+		assert_int_equal(run_to_end(c->dir, "first", args), 0);
+		tear_last_row(out, survives, key, sizeof(key));
+		int rc = run_to_end(c->dir, "resume", resume);
+		if (rc != 0)
+			show_file(c->dir, "resume", "err");
+		assert_int_equal(rc, 0);
+		/* one line says what was cut */
+		FILE *f = fopen(err, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		assert_string_equal(line, "modebench: -o out.csv: the last row was incomplete "
+					  "(a crash?): cut back to 3 complete rows\n");
+		assert_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		/* every row whole; every (mode, rep) once, the torn one too */
+		struct mb_test_table t;
+		read_csv(out, &t);
+		assert_int_equal(t.nrows, 4);
+		unsigned torn = 0;
+		for (unsigned r = 0; r < t.nrows; r++) {
+			char k[64];
+			assert_string_equal(field(&t, r, MB_COL_status), "ok");
+			snprintf(k, sizeof(k), "%s#%s", field(&t, r, MB_COL_mode),
+				 field(&t, r, MB_COL_rep));
+			torn += !strcmp(k, key);
+			for (unsigned q = 0; q < r; q++)
+				if (!strcmp(field(&t, q, MB_COL_mode), field(&t, r, MB_COL_mode)) &&
+				    !strcmp(field(&t, q, MB_COL_rep), field(&t, r, MB_COL_rep)))
+					fail_msg("run %s appears twice", k);
+		}
+		assert_int_equal(torn, 1);
+		mb_test_free_table(&t);
+	}
+}
+
+/* ---- (a'') --label in every row, and part of a run's identity for --resume */
+
+/* Runs the small sweep of test_label_resume with --resume, and --label
+ * label unless NULL; then checks out has total rows, n of them labelled
+ * label (or with an empty label). */
+static void sweep_labelled(const struct ctx *c, const char *label, unsigned total, unsigned n)
+{
+	const char *args[32] = {
+		"run", "-w", "sleep:1ms", "-m", "sync,async", "-c", "1", "-n", "3", "-r", "2",
+		"--warmup", "0", "-o", "out.csv", "-q", "--progress", "never", "--resume",
+	};
+	unsigned argc = 19;
+	if (label) {
+		args[argc++] = "--label";
+		args[argc++] = label;
+	}
+	args[argc] = NULL;
+	int rc = run_to_end(c->dir, "label", args);
+	if (rc != 0)
+		show_file(c->dir, "label", "err");
+	assert_int_equal(rc, 0);
+	char out[256];
+	path_in(c, "out.csv", out, sizeof(out));
+	struct mb_test_table t;
+	read_csv(out, &t);
+	assert_int_equal(t.nrows, total);
+	unsigned with = 0;
+	for (unsigned r = 0; r < t.nrows; r++)
+		with += !strcmp(field(&t, r, MB_COL_label), label ? label : "");
+	assert_int_equal(with, n);
+	mb_test_free_table(&t);
+}
+
+static void test_label_resume(void **state)
+{
+	struct ctx *c = *state;
+	const char *a = "kernel 6.8, \"mitigations=off\"";
+	sweep_labelled(c, a, 4, 4);  /* a new file: every row labelled */
+	sweep_labelled(c, a, 4, 4);  /* all done for this label */
+	sweep_labelled(c, "B", 8, 4); /* another variant runs everything */
+	sweep_labelled(c, NULL, 12, 4); /* and so does no label */
+	sweep_labelled(c, "B", 12, 4);
+	sweep_labelled(c, NULL, 12, 4);
+}
+
 /* ---- (b) SIGINT mid-run */
 
 static void test_sigint(void **state)
@@ -421,6 +545,27 @@ static void test_sigint(void **state)
 	mb_test_free_table(&t);
 }
 
+/* One ok run appended to csv, then `modebench report` reads the whole
+ * file: rows without numbers (not ok) among ok ones are not refused. */
+static void report_reads(const struct ctx *c, const char *name, const char *csv)
+{
+	const char *const ok[] = {
+		"run", "-w", "sleep:1ms", "-m", "sync", "-c", "1", "-n", "5", "-r", "1",
+		"--warmup", "0", "-o", csv, "-q", "--progress", "never", NULL,
+	};
+	const char *const report[] = { "report", "--no-charts", "-o", "rep", csv, NULL };
+	char rname[64], sum[256];
+	snprintf(rname, sizeof(rname), "%s-ok", name);
+	assert_int_equal(run_to_end(c->dir, rname, ok), 0);
+	snprintf(rname, sizeof(rname), "%s-report", name);
+	int rc = run_to_end(c->dir, rname, report);
+	if (rc != 0)
+		show_file(c->dir, rname, "err");
+	assert_int_equal(rc, 0);
+	path_in(c, "rep/summary.csv", sum, sizeof(sum));
+	assert_int_equal(access(sum, R_OK), 0);
+}
+
 /* ---- (c) --timeout: every mode times out, the sweep goes on */
 
 static void test_timeout(void **state)
@@ -449,8 +594,14 @@ static void test_timeout(void **state)
 				 field(&t, r, MB_COL_status), field(&t, r, MB_COL_error));
 		assert_non_null(strstr(field(&t, r, MB_COL_error), "timeout"));
 		assert_true(num(&t, r, MB_COL_tasks) == 0);
+		/* no task completed: no latency, an empty field rather than 0 */
+		for (unsigned col = MB_COL_lat_mean_us; col <= MB_COL_lat_max_us; col++)
+			assert_string_equal(field(&t, r, col), "");
+		for (unsigned col = MB_COL_svc_mean_us; col <= MB_COL_svc_p999_us; col++)
+			assert_string_equal(field(&t, r, col), "");
 	}
 	mb_test_free_table(&t);
+	report_reads(c, "timeout", "out.csv");
 }
 
 /* ---- (d) a worker process killed by a signal */
@@ -715,6 +866,8 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_resume_after_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_torn_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_label_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crashing_worker, setup, teardown),

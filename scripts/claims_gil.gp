@@ -4,6 +4,7 @@
 # while another thread computes (p50 and p99 over a run; median over runs,
 # 95% CI), without the lock and with switch intervals of 5 ms and 1 ms.
 #   gnuplot -e "data='results/claims/claim6.dat'; out='claim6.png'" scripts/claims_gil.gp
+# title (optional): the chart's title; claim 8 draws CPython's figures.
 # data: block 0 setting,ratio,lo,hi,cores; two blank lines; block 1
 # setting,p50_ms,p50_lo,p50_hi,p99_ms,p99_lo,p99_hi
 gpdir = ""; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { gpdir = ARG0[1:_i] } }
@@ -14,7 +15,8 @@ stats data index 0 using 4 name "R" nooutput
 stats data index 1 using 7 name "D" nooutput
 stats data index 1 using 2 name "D0" nooutput
 k = K_max
-set multiplot layout 1, 2 title "Claim 6: an emulated interpreter lock (--gil)"
+if (!exists("title")) title = "Claim 6: an emulated interpreter lock (--gil)"
+set multiplot layout 1, 2 title title
 set title sprintf("cpu preset: throughput relative to sync (k = %d cores)", k)
 set ylabel "throughput / sync throughput"
 set xrange [-0.6:R_records - 0.4]

@@ -1,6 +1,7 @@
 /* `modebench claims [-o DIR] [--quick] [-q]`: a compact, fixed suite that puts
  * seven pieces of folklore about execution models to the test on this
- * machine. Each claim runs its own sweeps through the run command
+ * machine, and where modebench has Python (--runtime python) three more
+ * in CPython itself (claims_python.c). Each claim runs its own sweeps through the run command
  * in-process (each writing DIR/claimN*.csv, the exact command recorded),
  * reads the rows back, decides holds / does not hold / inconclusive from
  * bootstrap confidence intervals against thresholds stated in the text,
@@ -23,12 +24,14 @@
 #include "claims_int.h"
 #include "base.h"
 #include "engine.h"
+#include "python.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: modebench claims [-o DIR] [--quick] [-q]\n"
 	      "  Runs a fixed suite testing seven claims about sync, async, threads and\n"
-	      "  processes on this machine (a few minutes on 2 cores), then writes\n"
+	      "  processes on this machine, and three more in CPython where modebench has\n"
+	      "  --runtime python (a few minutes on 2 cores), then writes\n"
 	      "  DIR/claims.md and DIR/claims.html with the verdicts, figures and charts.\n"
 	      "  -o, --output DIR   where the CSVs, charts and report go (default results/claims)\n"
 	      "      --quick        a much smaller suite (well under a minute; indicative only)\n"
@@ -172,26 +175,35 @@ static const struct {
 	void (*fn)(struct cl_ctx *, struct cl_claim *);
 	int num;
 	const char *title;
+	bool python; /* needs --runtime python: left out where it is unavailable */
 } suite[] = {
 	{ cl_claim_waits, 1, "For wait-bound work one async worker finishes a batch much "
 			     "sooner than one sync worker; its rate of doing work is the "
-			     "same, it is simply idle less." },
+			     "same, it is simply idle less.", false },
 	{ cl_claim_cpu, 2, "For CPU-bound work async alone gives no speedup over sync; "
-			   "threads or processes do, close to the number of cores." },
+			   "threads or processes do, close to the number of cores.", false },
 	{ cl_claim_switch, 3, "Switching between tasks costs something: with very short "
-			      "waits and tiny tasks async can be slower than sync." },
+			      "waits and tiny tasks async can be slower than sync.", false },
 	{ cl_claim_tail, 4, "Higher overall throughput can still mean a longer wait for an "
-			    "individual task." },
+			    "individual task.", false },
 	{ cl_claim_scaling, 5, "As concurrency grows with CPU work in each task, one event "
 			       "loop saturates one core while threads and processes keep "
-			       "scaling; one event loop per core gets both." },
+			       "scaling; one event loop per core gets both.", false },
 	{ cl_claim_gil, 6, "Under an interpreter lock threads give no speedup on CPU work "
 			   "and processes do; an I/O-bound thread next to a CPU-bound one "
 			   "waits long for the lock (the convoy effect), less with a shorter "
-			   "switch interval." },
+			   "switch interval.", false },
 	{ cl_claim_breakfast, 7, "Two independent waits inside one task overlap under "
-				 "async and add up under sync." },
-	{ cl_timeline, 0, "Timeline: sync vs async on the same small batch" },
+				 "async and add up under sync.", false },
+	{ cl_claim_gil_python, 8, "Claim 6 in CPython: under its real lock threads give no "
+				  "speedup on CPU work and processes do; a thread back from a "
+				  "short wait next to a CPU-bound one waits for the lock, less "
+				  "at sys.setswitchinterval 1 ms than at 5 ms.", true },
+	{ cl_claim_emulation, 9, "The emulated lock (--gil) gives the figures CPython's own "
+				 "lock gives on the same recipes.", true },
+	{ cl_claim_load, 10, "With many concurrent clients asyncio handles load worse than "
+			     "threads or parallel sync workers (in CPython).", true },
+	{ cl_timeline, 0, "Timeline: sync vs async on the same small batch", false },
 };
 enum { NS = sizeof(suite) / sizeof(suite[0]) };
 
@@ -223,6 +235,8 @@ static int setup(struct cl_ctx *ctx, int argc, char **argv)
 	ctx->reps = ctx->quick ? 3 : 5;
 	ctx->warmup = ctx->quick ? 0 : 1;
 	ctx->nsteps = NS;
+	for (unsigned i = 0; i < NS; i++)
+		ctx->nsteps -= suite[i].python && mb_python_unavailable();
 	cl_find_tools(ctx);
 	if (!ctx->have_gnuplot)
 		fprintf(stderr, "claims: %s not found: the report will have no charts (install "
@@ -238,7 +252,7 @@ static int setup(struct cl_ctx *ctx, int argc, char **argv)
 static void run_claim(struct cl_ctx *ctx, unsigned i, struct cl_claim *c)
 {
 	cl_claim_init(c, suite[i].num, suite[i].title);
-	ctx->step = i + 1;
+	ctx->step++;
 	suite[i].fn(ctx, c);
 	if (c->tainted && c->num && !ctx->interrupted) {
 		/* Other processes got in the way: one more try. */
@@ -252,6 +266,8 @@ static void run_claim(struct cl_ctx *ctx, unsigned i, struct cl_claim *c)
 			"by other processes, too many to decide on.", n, runs);
 	}
 	taint_verdict(c);
+	if (c->num > 0 && c->num < (int)MB_ARRAY_SIZE(ctx->claim))
+		ctx->claim[c->num] = c;
 }
 
 /* After the runs: the report of the first n claims and (but under -q) the
@@ -293,13 +309,15 @@ int mb_claims_main(int argc, char **argv)
 	if ((rc = setup(&ctx, argc, argv)))
 		return rc < 0 ? MB_EXIT_OK : rc;
 	uint64_t t0 = mb_now_ns();
-	for (; n < NS && !ctx.interrupted; n++) {
+	for (unsigned i = 0; i < NS && !ctx.interrupted; i++) {
+		if (suite[i].python && mb_python_unavailable())
+			continue;
 		if (!(cl[n] = malloc(sizeof(*cl[n])))) {
 			fprintf(stderr, "modebench: claims: out of memory\n");
 			ctx.status = MB_EXIT_FAILED;
 			break;
 		}
-		run_claim(&ctx, n, cl[n]);
+		run_claim(&ctx, i, cl[n++]);
 	}
 	rc = finish(&ctx, cl, n, (mb_now_ns() - t0) / 1e9);
 	for (unsigned i = 0; i < n; i++)

@@ -17,7 +17,7 @@
 #include "claims_int.h"
 #include "base.h"
 
-#define CV_RECIPE "sleep:1ms+cpu:20ms"
+#define CV_RECIPE CL_CONVOY_RECIPE
 #define CV_WAIT_US 1000.0
 
 /* Nearest-rank percentile of sorted v. */
@@ -27,33 +27,19 @@ static double pct(const double *v, unsigned n, double p)
 	return n ? v[r ? r - 1 : 0] : NAN;
 }
 
-struct convoy {
-	const char *name, *opt; /* "no lock", "--gil=5ms" */
-	double p50[CL_MAXREP], p99[CL_MAXREP], lat99[CL_MAXREP], tp[CL_MAXREP];
-	unsigned n, nlat, ntp;
-	struct cl_ci c50, c99, clat, ctp;
-	char id[64]; /* the first measured run, for the timeline */
-};
-
-/* Runs one convoy variant and reduces its trace to per-run delay
- * percentiles, then to their medians with intervals (v->c50, ->c99, and
- * ->clat, ->ctp from the CSV). A missing trace leaves v->n at 0, noted.
- * Cost: a sweep of 200 or 600 ms runs, and one pass over the whole trace
- * per measured run. */
-static void convoy_run(struct cl_ctx *ctx, struct cl_claim *c, struct convoy *v,
-		       const char *tag)
+void cl_convoy(struct cl_ctx *ctx, struct cl_claim *c, struct cl_convoy *v, const char *mode,
+	       const char *csv, const char *trace, bool run)
 {
-	char csv[64], trace[64], path[CL_PATH], err[CL_PATH + 128];
+	char path[CL_PATH], err[CL_PATH + 128];
 	struct cl_table t, tr;
 	unsigned rows[CL_MAXREP], nr;
 
-	snprintf(csv, sizeof(csv), "claim6_convoy_%s.csv", tag);
-	snprintf(trace, sizeof(trace), "claim6_convoy_%s_trace.csv", tag);
-	cl_run(ctx, c, csv, true, "-w %s -m threads -c all -C 2 -d %s%s%s --trace @%s", CV_RECIPE,
-	       ctx->quick ? "200ms" : "600ms", v->opt[0] ? " " : "", v->opt, trace);
+	if (run)
+		cl_run(ctx, c, csv, true, "-w %s -m %s -c all -C 2 -d %s%s%s --trace @%s", CV_RECIPE,
+		       mode, ctx->quick ? "200ms" : "600ms", v->opt[0] ? " " : "", v->opt, trace);
 	if (cl_load_runs(ctx, c, &t, csv))
 		return;
-	nr = cl_select(&t, CL_SEL(.mode = "threads"), rows, CL_MAXREP);
+	nr = cl_select(&t, CL_SEL(.mode = mode), rows, CL_MAXREP);
 	if (nr)
 		snprintf(v->id, sizeof(v->id), "%s", cl_str(&t, rows[0], "run_id"));
 	v->nlat = cl_values(&t, rows, nr, "lat_p99_us", v->lat99);
@@ -132,7 +118,7 @@ static void gil_cpu_runs(struct cl_ctx *ctx, struct cl_claim *c, unsigned cc, st
 
 /* Part b: the convoy without the lock, under --gil=5ms and --gil=1ms, in
  * that order (cv[0..2]); stops early when interrupted. */
-static void convoy_runs(struct cl_ctx *ctx, struct cl_claim *c, struct convoy cv[3])
+static void convoy_runs(struct cl_ctx *ctx, struct cl_claim *c, struct cl_convoy cv[3])
 {
 	static const char *const tags[3] = { "none", "gil5ms", "gil1ms" };
 
@@ -140,13 +126,17 @@ static void convoy_runs(struct cl_ctx *ctx, struct cl_claim *c, struct convoy cv
 	cv[0].name = "no lock", cv[0].opt = "";
 	cv[1].name = "--gil=5ms", cv[1].opt = "--gil=5ms";
 	cv[2].name = "--gil=1ms", cv[2].opt = "--gil=1ms";
-	for (unsigned i = 0; i < 3 && !ctx->interrupted; i++)
-		convoy_run(ctx, c, &cv[i], tags[i]);
+	for (unsigned i = 0; i < 3 && !ctx->interrupted; i++) {
+		char csv[64], trace[64];
+		snprintf(csv, sizeof(csv), "claim6_convoy_%s.csv", tags[i]);
+		snprintf(trace, sizeof(trace), "claim6_convoy_%s_trace.csv", tags[i]);
+		cl_convoy(ctx, c, &cv[i], "threads", csv, trace, true);
+	}
 }
 
 /* The table: one column per setting; part a's ratios in the first row,
  * the convoy's delays, latency and throughput below. */
-static void gil_table(struct cl_claim *c, const struct gil_cpu *g, const struct convoy cv[3])
+static void gil_table(struct cl_claim *c, const struct gil_cpu *g, const struct cl_convoy cv[3])
 {
 	static const char *const what[4] = { "convoy: delay after a 1 ms wait, p50",
 					     "convoy: delay after a 1 ms wait, p99",
@@ -177,7 +167,7 @@ static void gil_table(struct cl_claim *c, const struct gil_cpu *g, const struct 
 
 /* DIR/claim6.dat: part a's ratios, then (a second gnuplot index) the
  * convoy's delays in ms. Settings without usable runs are left out. */
-static void gil_data(struct cl_ctx *ctx, const struct gil_cpu *g, const struct convoy cv[3])
+static void gil_data(struct cl_ctx *ctx, const struct gil_cpu *g, const struct cl_convoy cv[3])
 {
 	/* no commas: the labels are CSV fields */
 	static const char *const names[3] = { "threads (no lock)", "threads --gil=5ms",
@@ -207,7 +197,7 @@ static void gil_data(struct cl_ctx *ctx, const struct gil_cpu *g, const struct c
  * --gil=5ms a 1 ms wait at least CL_CONVOY_US late at p99 and above the
  * no-lock interval, and --gil=1ms at most CL_SHORTER of that. Holds when
  * both parts hold; does not hold when either fails. */
-static void gil_verdict(struct cl_claim *c, const struct gil_cpu *g, const struct convoy cv[3])
+static void gil_verdict(struct cl_claim *c, const struct gil_cpu *g, const struct cl_convoy cv[3])
 {
 	char a[96], b[96], d[96], e[96];
 	struct cl_ci r15;
@@ -253,7 +243,7 @@ static void gil_verdict(struct cl_claim *c, const struct gil_cpu *g, const struc
 /* The note on how the convoy is measured, the chart of both parts, and
  * what the lock does task by task: the first 100 ms of one --gil=5ms run,
  * drawn from its trace when there is one. */
-static void gil_charts(struct cl_ctx *ctx, struct cl_claim *c, const struct convoy cv[3])
+static void gil_charts(struct cl_ctx *ctx, struct cl_claim *c, const struct cl_convoy cv[3])
 {
 	cl_note(c, "The harness runs the same recipe in every worker; it has no way to give "
 		"one thread I/O-bound tasks and another CPU-bound ones. The convoy experiment "
@@ -280,7 +270,7 @@ static void gil_charts(struct cl_ctx *ctx, struct cl_claim *c, const struct conv
  * earlier one has no usable runs, so the table shows what there is. */
 void cl_claim_gil(struct cl_ctx *ctx, struct cl_claim *c)
 {
-	struct convoy cv[3];
+	struct cl_convoy cv[3];
 	unsigned cc = ctx->k < 2 ? 2 : ctx->k;
 	struct gil_cpu g;
 

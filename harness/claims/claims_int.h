@@ -57,6 +57,9 @@ struct cl_ctx {
 	int status;	       /* 0, or 1 once a run or a chart failed */
 	bool interrupted;      /* a run returned 130: stop */
 	unsigned step, nsteps; /* progress */
+	/* the claims done so far by number, for a claim that reads another's
+	 * runs (claim 9) */
+	const struct cl_claim *claim[16];
 	/* identity of the machine, from the first CSV read back */
 	char host[128], cpu_model[160], topology[160], kernel[160], version[160];
 };
@@ -247,6 +250,27 @@ char *cl_fmt_ci_vs(char *buf, size_t len, const struct cl_ci *c, double scale,
 #define CL_THR(...) (const double[]){ __VA_ARGS__ }, \
 	(unsigned)(sizeof((const double[]){ __VA_ARGS__ }) / sizeof(double))
 
+/* ---- the convoy (claims_gil.c), in claim 6 and under CPython ----------- */
+
+/* Two threads (or processes) each alternating a 1 ms wait with 20 ms of
+ * computation; the trace times each wait until its worker runs again. */
+#define CL_CONVOY_RECIPE "sleep:1ms+cpu:20ms"
+struct cl_convoy {
+	const char *name, *opt; /* "no lock", "--gil=5ms": the run's options */
+	double p50[CL_MAXREP], p99[CL_MAXREP], lat99[CL_MAXREP], tp[CL_MAXREP];
+	unsigned n, nlat, ntp;
+	struct cl_ci c50, c99, clat, ctp; /* medians over runs, 95% CI (us, tasks/s) */
+	char id[64]; /* the first measured run, for the timeline */
+};
+/* With run, `modebench run -w CL_CONVOY_RECIPE -m MODE -c all -C 2 -d 200ms|600ms
+ * OPT --trace @TRACE` into DIR/CSV; then DIR/CSV and DIR/TRACE (run now
+ * or earlier in the suite) are read back: each measured run's delays
+ * after a wait (how much longer than 1 ms it took) reduced to p50 and p99,
+ * then to their medians with intervals in v. A missing trace leaves v->n
+ * at 0, noted. */
+void cl_convoy(struct cl_ctx *ctx, struct cl_claim *c, struct cl_convoy *v, const char *mode,
+	       const char *csv, const char *trace, bool run);
+
 /* ---- the experiments ----------------------------------------------------- */
 
 void cl_claim_waits(struct cl_ctx *ctx, struct cl_claim *c);	 /* 1 */
@@ -257,5 +281,11 @@ void cl_claim_scaling(struct cl_ctx *ctx, struct cl_claim *c);	 /* 5 */
 void cl_claim_gil(struct cl_ctx *ctx, struct cl_claim *c);	 /* 6 */
 void cl_claim_breakfast(struct cl_ctx *ctx, struct cl_claim *c); /* 7 */
 void cl_timeline(struct cl_ctx *ctx, struct cl_claim *c);	 /* the timeline */
+/* Under CPython (claims_python.c), where --runtime python is available:
+ * claim 6 against the real lock, the emulation against it, and the load
+ * claim. */
+void cl_claim_gil_python(struct cl_ctx *ctx, struct cl_claim *c); /* 8 */
+void cl_claim_emulation(struct cl_ctx *ctx, struct cl_claim *c);  /* 9 */
+void cl_claim_load(struct cl_ctx *ctx, struct cl_claim *c);	  /* 10 */
 
 #endif

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "claims_int.h"
+#include "python.h"
 #include "testutil.h"
 
 /* cmocka before 1.1.6 has no assert_double_equal. */
@@ -148,7 +149,12 @@ static void test_quick_suite(void **state)
 	snprintf(path, sizeof(path), "%s/claims.md", dir);
 	char *md = slurp(path);
 	assert_non_null(md);
-	for (int i = 1; i <= 7; i++) {
+	/* Claims 8 to 10 run in CPython, where modebench has it; claims 9 and
+	 * 10 draw no chart. */
+	int last = mb_python_unavailable() ? 7 : 10;
+	if (last == 7)
+		assert_null(strstr(md, "## Claim 8: "));
+	for (int i = 1; i <= last; i++) {
 		char head[32];
 		snprintf(head, sizeof(head), "## Claim %d: ", i);
 		char *sec = strstr(md, head);
@@ -167,7 +173,7 @@ static void test_quick_suite(void **state)
 		if (!strstr(sec, "95%") && !strstr(sec, "["))
 			fail_msg("claim %d gives no interval", i);
 		unsigned charts = check_pngs(dir, sec, end, "](", ')');
-		if (!charts)
+		if (!charts && i <= 8)
 			fail_msg("claim %d has no chart", i);
 		*end = save;
 	}
@@ -180,7 +186,7 @@ static void test_quick_suite(void **state)
 	snprintf(path, sizeof(path), "%s/claims.html", dir);
 	char *html = slurp(path);
 	assert_non_null(html);
-	for (int i = 1; i <= 7; i++) {
+	for (int i = 1; i <= last; i++) {
 		char id[32];
 		snprintf(id, sizeof(id), "id=\"claim-%d\"", i);
 		assert_non_null(strstr(html, id));
@@ -190,10 +196,12 @@ static void test_quick_suite(void **state)
 	free(html);
 
 	/* Every experiment left its CSV. */
-	static const char *const csvs[] = { "claim1.csv", "claim2.csv", "claim3.csv",
-					    "claim4.csv", "claim5.csv", "claim6_cpu.csv",
-					    "claim7.csv", "timeline.csv" };
-	for (unsigned i = 0; i < sizeof(csvs) / sizeof(csvs[0]); i++) {
+	static const char *const csvs[] = { "claim1.csv", "claim2.csv",	 "claim3.csv",
+					    "claim4.csv", "claim5.csv",	 "claim6_cpu.csv",
+					    "claim7.csv", "timeline.csv", "claim8_cpu.csv",
+					    "claim10.csv" };
+	unsigned ncsv = sizeof(csvs) / sizeof(csvs[0]) - (last == 7 ? 2 : 0);
+	for (unsigned i = 0; i < ncsv; i++) {
 		struct stat st;
 		snprintf(path, sizeof(path), "%s/%s", dir, csvs[i]);
 		if (stat(path, &st) || st.st_size == 0)

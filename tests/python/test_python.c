@@ -99,6 +99,7 @@ struct shape {
 	uint64_t tasks, duration_ns, timeout_ns;
 	double rate;
 	bool async_only;
+	const struct mb_mempol *mem_policy; /* NULL: local */
 };
 
 /* Runs text in mode m under the Python runtime on k cores into *res
@@ -137,6 +138,7 @@ static const char *run_py(const char *text, const struct mb_mode *m, struct shap
 		.file_fd = fx.io.file_fd,
 		.file_size = fx.io.file_size,
 		.llc_bytes = 1 << 20,
+		.mem_policy = sh.mem_policy,
 	};
 	assert_non_null(run.runtime);
 	const char *why = mb_run_unsupported(&run);
@@ -295,6 +297,30 @@ static void test_exception_names_the_step(void **state)
 	unsetenv("MB_FAULT_PY_RAISE");
 }
 
+/* The mem step's buffers are CPython's objects, which no --mem-policy
+ * places: a policy other than local is unsupported, saying so; local runs.
+ * The first task's start is noted as the C executors note it, so the run
+ * has a start skew. */
+static void test_mem_policy_and_skew(void **state)
+{
+	need_python();
+	const struct mb_mempol inter = { .kind = MB_MEMPOL_INTERLEAVE };
+	const struct mb_mempol local = { .kind = MB_MEMPOL_LOCAL };
+	const struct mb_mode *sync = mb_mode_find("sync");
+	struct mb_run_result res;
+	int rc = 0;
+	const char *why = run_py("mem:64KiB", sync,
+				 (struct shape){ .C = 1, .tasks = 10, .mem_policy = &inter }, &res, &rc);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "--mem-policy under --runtime python"));
+	assert_null(run_py("mem:64KiB", sync,
+			   (struct shape){ .C = 1, .tasks = 10, .mem_policy = &local }, &res, &rc));
+	assert_int_equal(rc, 0);
+	assert_int_equal(res.status, MB_ST_OK);
+	assert_int_equal(res.tasks, 10);
+	assert_true(res.start_skew_ns > 0);
+}
+
 /* A step longer than --timeout is cut by the run's stop: the row says
  * timeout, the cut task is not counted, and the threads (which are never
  * cancelled) come back: no -EDEADLK. */
@@ -406,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_lock_from_cpu_time),
 		cmocka_unit_test(test_exception_names_the_step),
+		cmocka_unit_test(test_mem_policy_and_skew),
 		cmocka_unit_test(test_long_step_cut),
 		cmocka_unit_test(test_open_loop),
 		cmocka_unit_test(test_csv_and_resume),

@@ -254,7 +254,7 @@ static void run_claim(struct cl_ctx *ctx, unsigned i, struct cl_claim *c)
 	cl_claim_init(c, suite[i].num, suite[i].title);
 	ctx->step++;
 	suite[i].fn(ctx, c);
-	if (c->tainted && c->num && !ctx->interrupted) {
+	if (c->tainted && c->num && !c->reads_only && !ctx->interrupted) {
 		/* Other processes got in the way: one more try. */
 		unsigned n = c->n_disturbed, runs = c->n_runs;
 		if (!ctx->quiet)

@@ -84,6 +84,7 @@ struct cl_claim {
 	char redraw[CL_MAXCHART][CL_CMDLEN]; /* the gnuplot command, for people */
 	unsigned nchart;
 	unsigned n_runs, n_disturbed; /* measured runs read, and disturbed */
+	bool reads_only; /* no runs of its own (claim 9): never repeated */
 	bool tainted; /* some figures include disturbed runs */
 };
 

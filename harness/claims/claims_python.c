@@ -334,6 +334,7 @@ void cl_claim_emulation(struct cl_ctx *ctx, struct cl_claim *c)
 	struct cl_convoy ecv[2];
 	struct cl_ci err[12];
 
+	c->reads_only = true; /* another try would read the same files */
 	cl_experiment(c, "No runs of its own: claim 6's runs under the emulated lock (--gil, "
 		      "the C runtime) beside claim 8's under CPython's (--runtime python), the "
 		      "same recipes, modes, cores and switch intervals. The error of each "

@@ -205,8 +205,8 @@ static const struct command commands[] = {
 	{ "serve", "[--port N] [--max-conns N] [--header-timeout DUR] [--idle-timeout DUR]",
 	  "run the loopback delay service alone", mb_serve_main, NULL },
 	{ "claims", "[-o DIR] [--quick]",
-	  "test seven rules of thumb on this machine (claims.md, claims.html)", mb_claims_main,
-	  NULL },
+	  "test seven rules of thumb on this machine, ten with Python (claims.md, claims.html)",
+	  mb_claims_main, NULL },
 };
 #define NCOMMANDS MB_ARRAY_SIZE(commands)
 #define ACCEPTED "run, report, topo, list, serve, claims"

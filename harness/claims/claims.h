@@ -1,5 +1,6 @@
 /* `modebench claims [-o DIR] [--quick]`: a fixed suite that tests seven
- * claims about execution models on this machine and writes DIR/claims.md
+ * claims about execution models on this machine (and three more in CPython
+ * where modebench has Python) and writes DIR/claims.md
  * and DIR/claims.html (verdicts, figures, commands, charts). See claims.c;
  * the internals are in claims_int.h. */
 #ifndef MB_CLAIMS_H

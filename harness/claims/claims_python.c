@@ -9,7 +9,8 @@
  *      claim 6's figures read back from its CSVs beside claim 8's, the
  *      emulation's error a ratio with its interval;
  *   10 the load claim: with many concurrent clients, asyncio against
- *      threads and parallel sync workers on the web preset.
+ *      threads and parallel sync workers on the web preset (its chart:
+ *      scripts/claims_load.gp).
  * Claim 9 reads what claims 6 and 8 left in DIR, so it runs after them. */
 #include <math.h>
 #include <stdio.h>
@@ -376,6 +377,24 @@ struct load {
 	struct cl_ci vs[2][2]; /* best asyncio / threads, / processes; [0] tasks/s, [1] p99 */
 };
 
+/* DIR/claim10.dat for scripts/claims_load.gp: each mode's tasks/s and
+ * p99 (ms) with their intervals; modes without usable runs left out. */
+static void load_data(struct cl_ctx *ctx, const struct load *l, unsigned cc)
+{
+	char path[CL_PATH];
+	FILE *f = fopen(cl_path(ctx, path, sizeof(path), "claim10.dat"), "w");
+
+	if (!f)
+		return;
+	fprintf(f, "mode,tp,tp_lo,tp_hi,p99_ms,p99_lo,p99_hi,clients\n");
+	for (unsigned m = 0; m < 4; m++)
+		if (l->ctp[m].n && l->cp99[m].n)
+			fprintf(f, "%s,%g,%g,%g,%g,%g,%g,%u\n", load_modes[m], l->ctp[m].est,
+				l->ctp[m].lo, l->ctp[m].hi, l->cp99[m].est / 1e3,
+				l->cp99[m].lo / 1e3, l->cp99[m].hi / 1e3, cc);
+	fclose(f);
+}
+
 static void load_table(struct cl_claim *c, struct load *l, unsigned best)
 {
 	char a[96];
@@ -426,6 +445,10 @@ void cl_claim_load(struct cl_ctx *ctx, struct cl_claim *c)
 		cl_ci_ratio(l.p99[best], l.np99[best], l.p99[2 + j], l.np99[2 + j], &l.vs[j][1]);
 	}
 	load_table(c, &l, best);
+	load_data(ctx, &l, cc);
+	cl_chart(ctx, c, 0, "claims_load.gp", "claim10.dat", "claim10.png", NULL,
+		 "Claim 10: tasks/s and p99 latency of the web preset in CPython by mode "
+		 "(95% CI)");
 	if (!l.vs[0][0].n || !l.vs[1][0].n) {
 		cl_why(c, "Some configurations have too few usable runs (successful and "
 		       "undisturbed), so nothing can be decided.");

@@ -149,8 +149,8 @@ static void test_quick_suite(void **state)
 	snprintf(path, sizeof(path), "%s/claims.md", dir);
 	char *md = slurp(path);
 	assert_non_null(md);
-	/* Claims 8 to 10 run in CPython, where modebench has it; claims 9 and
-	 * 10 draw no chart. */
+	/* Claims 8 to 10 run in CPython, where modebench has it; claim 9, which
+	 * compares claims 6 and 8, draws no chart. */
 	int last = mb_python_unavailable() ? 7 : 10;
 	if (last == 7)
 		assert_null(strstr(md, "## Claim 8: "));
@@ -173,7 +173,7 @@ static void test_quick_suite(void **state)
 		if (!strstr(sec, "95%") && !strstr(sec, "["))
 			fail_msg("claim %d gives no interval", i);
 		unsigned charts = check_pngs(dir, sec, end, "](", ')');
-		if (!charts && i <= 8)
+		if (!charts && i != 9)
 			fail_msg("claim %d has no chart", i);
 		*end = save;
 	}

@@ -121,6 +121,9 @@ static void test_runtime_is_a_key(void **state)
 	assert_string_not_equal(ct->panel, pt->panel);
 	assert_string_not_equal(ct->iopanel, pt->iopanel);
 	assert_string_not_equal(ct->lpanel, pt->lpanel);
+	/* the hosts comparison (hpanel) and the NUMA chart (mpanel) too */
+	assert_string_not_equal(ct->hpanel, pt->hpanel);
+	assert_string_not_equal(ct->mpanel, pt->mpanel);
 	assert_non_null(strstr(pt->panel, "_py"));
 	assert_null(strstr(ct->panel, "_py"));
 	assert_string_equal(pt->panel, ps->panel);

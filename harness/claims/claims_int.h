@@ -36,6 +36,7 @@
 #define CL_NO_SPEEDUP 1.2      /* claim 6: "no speedup" means < 1.2x */
 #define CL_CONVOY_US 1000.0    /* claim 6: a long wait is >= 1 ms extra */
 #define CL_SHORTER 0.75        /* claim 6: shorter interval, p99 <= 0.75x */
+#define CL_EMU_TOL 1.25        /* claim 9: the emulation within 1/1.25 .. 1.25x */
 #define CL_MAX_OUTSIDE 0.10    /* runs where other processes took more of the
 				* pinned cores (outside_load) are set aside */
 #define CL_MIN_LOAD_WALL 0.1   /* seconds: shorter runs cannot measure that */

@@ -20,7 +20,6 @@
 #include "base.h"
 
 #define PY "--runtime python"
-#define CL_EMU_TOL 1.25 /* claim 9: the emulation within 1/1.25 .. 1.25x */
 #define LOAD_PRESET "web"
 
 /* The cpu preset's runs by sync, threads under a lock and processes:

@@ -44,6 +44,13 @@ void cl_convoy(struct cl_ctx *ctx, struct cl_claim *c, struct cl_convoy *v, cons
 		snprintf(v->id, sizeof(v->id), "%s", cl_str(&t, rows[0], "run_id"));
 	v->nlat = cl_values(&t, rows, nr, "lat_p99_us", v->lat99);
 	v->ntp = cl_values(&t, rows, nr, "throughput", v->tp);
+	double k[CL_MAXREP], units[CL_MAXREP];
+	unsigned nk = cl_values(&t, rows, nr, "cores", k);
+	v->nbusy = cl_values(&t, rows, nr, "cpu_util", v->busy);
+	for (unsigned i = 0; i < v->nbusy; i++)
+		v->busy[i] *= i < nk ? k[i] : 1;
+	unsigned nu = cl_values(&t, rows, nr, "work_units", units);
+	v->units = nu ? cl_median(units, nu) : NAN;
 	if (cl_table_load(&tr, cl_path(ctx, path, sizeof(path), trace), err, sizeof(err))) {
 		cl_note(c, "No trace to read: %s.", err);
 		cl_table_free(&t);
@@ -71,6 +78,7 @@ void cl_convoy(struct cl_ctx *ctx, struct cl_claim *c, struct cl_convoy *v, cons
 	cl_ci_median(v->p99, v->n, &v->c99);
 	cl_ci_median(v->lat99, v->nlat, &v->clat);
 	cl_ci_median(v->tp, v->ntp, &v->ctp);
+	cl_ci_median(v->busy, v->nbusy, &v->cbusy);
 }
 
 /* Part a's figures: throughput on the cpu preset against sync. */

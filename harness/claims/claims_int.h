@@ -260,8 +260,10 @@ char *cl_fmt_ci_vs(char *buf, size_t len, const struct cl_ci *c, double scale,
 struct cl_convoy {
 	const char *name, *opt; /* "no lock", "--gil=5ms": the run's options */
 	double p50[CL_MAXREP], p99[CL_MAXREP], lat99[CL_MAXREP], tp[CL_MAXREP];
-	unsigned n, nlat, ntp;
-	struct cl_ci c50, c99, clat, ctp; /* medians over runs, 95% CI (us, tasks/s) */
+	double busy[CL_MAXREP]; /* CPU time / wall time (cpu_util x cores) */
+	unsigned n, nlat, ntp, nbusy;
+	struct cl_ci c50, c99, clat, ctp, cbusy; /* medians over runs, 95% CI */
+	double units; /* work_units of the recipe (cpu:20ms as calibrated) */
 	char id[64]; /* the first measured run, for the timeline */
 };
 /* With run, `modebench run -w CL_CONVOY_RECIPE -m MODE -c all -C 2 -d 200ms|600ms

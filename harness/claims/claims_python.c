@@ -276,9 +276,9 @@ static unsigned emu_table(struct cl_claim *c, const struct lock_cpu *e,
 		snprintf(what, sizeof(what), "convoy at %s: delay after a 1 ms wait, p99", sw[i]);
 		cl_ci_ratio(a->p99, a->n, b->p99, b->n, &q);
 		emu_row(c, what, &a->c99, &b->c99, &q, 1e-3, " ms", err, &n);
-		snprintf(what, sizeof(what), "convoy at %s: tasks/s", sw[i]);
-		cl_ci_ratio(a->tp, a->ntp, b->tp, b->ntp, &q);
-		emu_row(c, what, &a->ctp, &b->ctp, &q, 1, "", err, &n);
+		snprintf(what, sizeof(what), "convoy at %s: CPU time / wall time", sw[i]);
+		cl_ci_ratio(a->busy, a->nbusy, b->busy, b->nbusy, &q);
+		emu_row(c, what, &a->cbusy, &b->cbusy, &q, 1, "", err, &n);
 	}
 	return n;
 }
@@ -355,6 +355,17 @@ void cl_claim_emulation(struct cl_ctx *ctx, struct cl_claim *c)
 	}
 	unsigned n = emu_table(c, &e, ecv, err);
 	emu_verdict(c, err, n);
+	cl_note(c, "The convoy's tasks per second are not compared: cpu:20ms is calibrated "
+		"for each runtime's kernel at the start of each sweep, so the rate says as "
+		"much about the calibration as about the lock. Here cpu:20ms came to %s and "
+		"%s C kernel units (5 ms and 1 ms sweeps), %s and %s Python kernel units; "
+		"the emulated convoy did %s and %s tasks/s, CPython's %s and %s.",
+		cl_fmt((char[32]){ 0 }, 32, ecv[0].units), cl_fmt((char[32]){ 0 }, 32, ecv[1].units),
+		cl_fmt((char[32]){ 0 }, 32, py.cv[1].units),
+		cl_fmt((char[32]){ 0 }, 32, py.cv[2].units),
+		cl_fmt((char[32]){ 0 }, 32, ecv[0].ctp.est), cl_fmt((char[32]){ 0 }, 32, ecv[1].ctp.est),
+		cl_fmt((char[32]){ 0 }, 32, py.cv[1].ctp.est),
+		cl_fmt((char[32]){ 0 }, 32, py.cv[2].ctp.est));
 	cl_note(c, "Both locks work alike: a thread that waited a whole switch interval "
 		"without a switch asks the holder to drop the lock, and a wait releases it. "
 		"They differ in what holds it: under the emulation only the cpu steps' work, "

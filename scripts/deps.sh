@@ -3,7 +3,7 @@
 # them and stops.
 # A script that needs more sets MB_EXTRA_PACKAGES before mb_install_deps
 # (read when it is called, not when this file is sourced).
-MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev libjansson-dev gnuplot-nox"
+MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev libjansson-dev gnuplot-nox libopenmpi-dev openmpi-bin"
 
 mb_missing_packages() {
 	local p missing=""

@@ -38,7 +38,12 @@
 	 * NUMA nodes that held their buffers' pages, "0,1". */               \
 	X(mem_policy, config) X(mem_nodes, result)                           \
 	/* smt: 1 when --smt placed workers on SMT siblings (cores counts PUs) */ \
-	X(smt, config)
+	X(smt, config)                                                        \
+	/* run --mpi (README, "On a cluster"): nodes, the hosts one run's     \
+	 * workers spanned (1 in a fleet, empty without --mpi); ranks, the    \
+	 * sweep's MPI ranks; rank_skew_us, how far apart the ranks left the  \
+	 * start barrier (their clocks' readings: exact on one machine). */    \
+	X(nodes, config) X(ranks, config) X(rank_skew_us, result)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

@@ -34,7 +34,8 @@ int mb_report_main(int argc, char **argv);
 	X(lat_p999_us) X(lat_max_us) X(user_s) X(sys_s) X(cpu_util)          \
 	X(ctx_vol) X(ctx_invol) X(max_rss_kb) X(outside_load)                \
 	X(io_fraction) X(svc_mean_us) X(svc_p50_us) X(svc_p99_us)            \
-	X(svc_p999_us) X(bytes_per_s) X(start_skew_us) X(smt)
+	X(svc_p999_us) X(bytes_per_s) X(start_skew_us) X(smt)            \
+	X(nodes) X(ranks) X(rank_skew_us)
 #define MB_REPORT_TEXT(X)                                                    \
 	X(schema) X(run_id) X(started_at) X(host) X(cpu_model) X(topology)   \
 	X(kernel) X(version) X(workload) X(recipe) X(mode) X(backend)        \

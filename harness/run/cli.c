@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "mbmpi.h"
 
 /* ---- one handler per option: 0, -EINVAL with p->err, or 1 for --help */
 
@@ -210,6 +211,21 @@ static int opt_output(struct cli_parse *p, const char *a)
 	return 0;
 }
 
+static int opt_mpi(struct cli_parse *p, const char *a)
+{
+	if (!strcmp(a, "fleet"))
+		p->o->mpi = MB_MPI_FLEET;
+	else if (!strcmp(a, "span"))
+		p->o->mpi = MB_MPI_SPAN;
+	else
+		CLI_FAIL("--mpi: '%s' is not a cluster mode; fleet (every host runs the whole "
+			 "sweep) or span (each run's workers spread over the hosts)", a);
+	if (!mb_mpi_built)
+		CLI_FAIL("--mpi: this modebench was built without MPI; install libopenmpi-dev "
+			 "and openmpi-bin, rebuild, and launch it with mpirun or srun");
+	return 0;
+}
+
 static int opt_resume(struct cli_parse *p, const char *a)
 {
 	p->o->resume = true;
@@ -372,6 +388,9 @@ const struct run_opt run_opts[] = {
 	  opt_direct },
 	{ "output", 'o', REQ, "FILE", "CSV to append to (default results/HOST-DATE.csv)", NULL,
 	  NULL, opt_output },
+	{ "mpi", 0, REQ, "MODE", "across the ranks of mpirun or srun, one per host: fleet "
+	  "(every host runs the sweep, rank 0 writes all rows) or span (each run's procs or "
+	  "async-procs workers spread over the hosts)", NULL, NULL, opt_mpi },
 	{ "resume", 0, no_argument, NULL, "skip runs already in the output", NULL, NULL,
 	  opt_resume },
 	{ "label", 0, REQ, "NAME", "a name for this machine or variant (a kernel, a BIOS "
@@ -441,6 +460,25 @@ static void record_cmdline(struct mb_opts *o, int argc, char **argv)
 					i ? " " : "modebench ", argv[i]);
 }
 
+/* --mpi: what a sweep across ranks cannot do. Span spreads the workers
+ * of one run over the hosts, so only modes with a worker per process
+ * can span. */
+static int mpi_finish(struct cli_parse *p)
+{
+	const struct mb_opts *o = p->o;
+	const char *name = o->mpi == MB_MPI_SPAN ? "span" : "fleet";
+	if (o->reps_auto)
+		CLI_FAIL("--mpi %s: -r auto decides repetitions from one host's results; give "
+			 "a number (-r 5)", name);
+	if (o->trace[0])
+		CLI_FAIL("--mpi %s: --trace is for one host; run without --mpi to trace", name);
+	for (unsigned i = 0; o->mpi == MB_MPI_SPAN && i < o->nmodes; i++)
+		if (!o->modes[i]->procs)
+			CLI_FAIL("--mpi span: mode '%s' cannot span hosts; span runs procs or "
+				 "async-procs (-m procs,async-procs)", o->modes[i]->name);
+	return 0;
+}
+
 /* What follows argv: no stray words, the lists that depend on other
  * options, and options that only make sense together. */
 static int finish(struct cli_parse *p, int argc, char **argv)
@@ -460,6 +498,8 @@ static int finish(struct cli_parse *p, int argc, char **argv)
 		CLI_FAIL("--topology: plans for another machine can only be shown; add --dry-run");
 	if (o->append && !o->trace[0])
 		CLI_FAIL("--append: adds to a --trace file; give --trace FILE too");
+	if (o->mpi && (rc = mpi_finish(p)))
+		return rc;
 	if (p->tasks_given && p->duration_given)
 		CLI_FAIL("-n/--tasks and -d/--duration: a run ends after N tasks or after a "
 			 "duration, not both; give one of them");

@@ -160,6 +160,8 @@ void mb_runner_open_gate(struct mb_runner *rn)
 			 "%u of %u workers did not finish set-up within 30 s",
 			 rn->started - ctl->arrived, rn->started);
 		rn->rc = -ETIMEDOUT;
+	} else if (hook_rc == -EINTR) { /* a signal while the ranks met */
+		__atomic_store_n(&ctl->stop, 2, __ATOMIC_RELAXED);
 	} else if (hook_rc) {
 		snprintf(rn->out->error, sizeof(rn->out->error),
 			 "the ranks did not meet at the start: %s", strerror(-hook_rc));

@@ -234,6 +234,8 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 		s->skipped++;
 		return RUN_SKIPPED;
 	}
+	if (s->nranks > 1)
+		sw_mpi_fault(s, pi);
 	snprintf(s->cur->label, sizeof(s->cur->label), "%s-%04u", s->sweep_id, pi);
 	*run = make_run(s, pi, s->cur->label);
 	sw_progress(s, pi, c, p);

@@ -236,6 +236,9 @@ int sw_mpi_write(struct sw_sweep *s, struct sw_row *row,
 /* The exit status at the end; *finalize: MPI_Finalize, else MPI_Abort. */
 int sw_mpi_conclude(struct sw_sweep *s, int status, bool interrupted, bool whole,
 		    bool *finalize);
+/* Fault injection for the tests: MB_FAULT_MPI_KILL=RANK:RUN kills that
+ * rank (SIGKILL) as run RUN of the plan is about to start. */
+void sw_mpi_fault(const struct sw_sweep *s, unsigned pi);
 /* One line: how long the gathers took (rank 0, unless -q). */
 void sw_mpi_report_gathers(const struct sw_sweep *s);
 

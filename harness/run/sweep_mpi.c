@@ -448,6 +448,15 @@ int sw_mpi_conclude(struct sw_sweep *s, int status, bool interrupted, bool whole
 	return status;
 }
 
+void sw_mpi_fault(const struct sw_sweep *s, unsigned pi)
+{
+	const char *f = getenv("MB_FAULT_MPI_KILL");
+	int r;
+	unsigned at;
+	if (f && sscanf(f, "%d:%u", &r, &at) == 2 && r == s->rank && at == pi)
+		raise(SIGKILL);
+}
+
 void sw_mpi_report_gathers(const struct sw_sweep *s)
 {
 	if (s->rank == 0 && s->ngathers && !s->o->quiet)

@@ -155,10 +155,11 @@ int mb_mpi_barrier(uint64_t deadline_ns, volatile sig_atomic_t *stop)
 	return wait_req(&req, deadline_ns, stop);
 }
 
-int mb_mpi_bcast(void *buf, size_t len, uint64_t deadline_ns, volatile sig_atomic_t *stop)
+int mb_mpi_bcast(void *buf, size_t len, int root, uint64_t deadline_ns,
+		 volatile sig_atomic_t *stop)
 {
 	MPI_Request req;
-	if (MPI_Ibcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD, &req) != MPI_SUCCESS)
+	if (MPI_Ibcast(buf, (int)len, MPI_BYTE, root, MPI_COMM_WORLD, &req) != MPI_SUCCESS)
 		return -EIO;
 	return wait_req(&req, deadline_ns, stop);
 }

@@ -45,8 +45,9 @@ int mb_mpi_shared_host(int *first);
 /* The collectives. deadline_ns is on mb_now_ns()'s clock (0: none).
  * Returns 0, -ETIMEDOUT, -EINTR (*stop set) or -EIO (an MPI error). */
 int mb_mpi_barrier(uint64_t deadline_ns, volatile sig_atomic_t *stop);
-/* Rank 0's len bytes of buf to every rank. */
-int mb_mpi_bcast(void *buf, size_t len, uint64_t deadline_ns, volatile sig_atomic_t *stop);
+/* Rank root's len bytes of buf to every rank. */
+int mb_mpi_bcast(void *buf, size_t len, int root, uint64_t deadline_ns,
+		 volatile sig_atomic_t *stop);
 /* Every rank's len bytes to rank 0, in rank order: there *all (malloc'd,
  * the caller frees) holds them one after another and lens[r] (size
  * entries, caller's) each length; elsewhere *all is NULL. */

@@ -44,7 +44,8 @@ int mb_mpi_barrier(uint64_t deadline_ns, volatile sig_atomic_t *stop)
 	return -ENOSYS;
 }
 
-int mb_mpi_bcast(void *buf, size_t len, uint64_t deadline_ns, volatile sig_atomic_t *stop)
+int mb_mpi_bcast(void *buf, size_t len, int root, uint64_t deadline_ns,
+		 volatile sig_atomic_t *stop)
 {
 	return -ENOSYS;
 }

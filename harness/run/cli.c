@@ -226,6 +226,20 @@ static int opt_mpi(struct cli_parse *p, const char *a)
 	return 0;
 }
 
+static int opt_serve_on(struct cli_parse *p, const char *a)
+{
+	uint64_t r = 0;
+	p->o->serve_on = -1;
+	if (!p->in_argv)
+		return 0;
+	if (strcmp(a, "0") && mb_parse_count(a, &r))
+		CLI_FAIL("--serve-on: '%s' is not a rank (0, 1, ...)", a);
+	if (r > 1000000)
+		CLI_FAIL("--serve-on: rank %s is beyond any cluster; give a rank of the job", a);
+	p->o->serve_on = (int)r;
+	return 0;
+}
+
 static int opt_resume(struct cli_parse *p, const char *a)
 {
 	p->o->resume = true;
@@ -391,6 +405,8 @@ const struct run_opt run_opts[] = {
 	{ "mpi", 0, REQ, "MODE", "across the ranks of mpirun or srun, one per host: fleet "
 	  "(every host runs the sweep, rank 0 writes all rows) or span (each run's procs or "
 	  "async-procs workers spread over the hosts)", NULL, NULL, opt_mpi },
+	{ "serve-on", 0, REQ, "RANK", "with --mpi: net steps use the delay service of that "
+	  "rank's host, over the network", "none", NULL, opt_serve_on },
 	{ "resume", 0, no_argument, NULL, "skip runs already in the output", NULL, NULL,
 	  opt_resume },
 	{ "label", 0, REQ, "NAME", "a name for this machine or variant (a kernel, a BIOS "
@@ -498,6 +514,11 @@ static int finish(struct cli_parse *p, int argc, char **argv)
 		CLI_FAIL("--topology: plans for another machine can only be shown; add --dry-run");
 	if (o->append && !o->trace[0])
 		CLI_FAIL("--append: adds to a --trace file; give --trace FILE too");
+	if (o->serve_on >= 0 && !o->mpi)
+		CLI_FAIL("--serve-on: the delay service on another rank's host needs --mpi "
+			 "fleet or span");
+	if (o->serve_on >= 0 && o->server[0])
+		CLI_FAIL("--serve-on and --server: give one place for the delay service");
 	if (o->mpi && (rc = mpi_finish(p)))
 		return rc;
 	if (p->tasks_given && p->duration_given)

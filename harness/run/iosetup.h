@@ -19,6 +19,7 @@ struct mb_opts;
 
 struct mb_io {
 	bool have_server;
+	bool listen_any;	/* --serve-on: listen on every interface, not loopback */
 	struct sockaddr_in server;
 	pid_t server_pid;	/* ours to stop, 0 with --server */
 	char server_cpus[64];	/* where the service was pinned */

@@ -61,6 +61,7 @@ struct mb_opts {
 	uint64_t seed;
 	bool sequential;
 	enum mb_mpi_kind mpi;
+	int serve_on; /* --serve-on RANK: the delay service on that rank; -1 */
 	char cmdline[4096];
 };
 

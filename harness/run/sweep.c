@@ -429,6 +429,8 @@ static int sweep_mpi(struct sw_sweep *s, int argc, char **argv)
 	if (!status)
 		status = sw_mpi_agree(s, sw_open_outputs(s));
 	if (!status)
+		status = sw_mpi_agree(s, sw_mpi_share_server(s));
+	if (!status)
 		status = sw_mpi_share_skips(s);
 	if (!status) {
 		sw_calibrate(s);
@@ -465,7 +467,8 @@ int mb_sweep_main(int argc, char **argv)
 	}
 	status = sw_plan(&s);
 	if (!status && o.dry_run) {
-		sw_print_plan(&s);
+		if (!o.mpi || mb_mpi_launch_rank() <= 0) /* --mpi under mpirun: once */
+			sw_print_plan(&s);
 	} else if (!status && !(status = alloc_results(&s)) && !(status = sw_open_outputs(&s))) {
 		sw_calibrate(&s);
 		sw_record_sweep(&s);

@@ -221,6 +221,10 @@ int sw_mpi_agree(struct sw_sweep *s, int status);
 int sw_mpi_agree_plan(struct sw_sweep *s);
 /* --resume's verdicts, rank 0's, for every rank (s->skip). */
 int sw_mpi_share_skips(struct sw_sweep *s);
+/* --serve-on RANK: that rank's delay service, listening on every
+ * interface, is every rank's; its address (the first non-loopback IPv4
+ * of its host) sent to all. */
+int sw_mpi_share_server(struct sw_sweep *s);
 /* The sweep id from rank 0; a meta row from every host, written by rank 0. */
 void sw_mpi_record(struct sw_sweep *s);
 /* The engine's before_start hook (arg: the sweep): the start barrier. */
@@ -232,7 +236,7 @@ void sw_mpi_identity(struct sw_sweep *s, struct sw_row *row, const struct sw_con
 		     unsigned workers);
 /* Gathers the run's rows to rank 0, which writes them through write. */
 int sw_mpi_write(struct sw_sweep *s, struct sw_row *row,
-		 int (*write)(struct sw_sweep *, const char *const *));
+		 int (*put)(struct sw_sweep *, const char *const *));
 /* The exit status at the end; *finalize: MPI_Finalize, else MPI_Abort. */
 int sw_mpi_conclude(struct sw_sweep *s, int status, bool interrupted, bool whole,
 		    bool *finalize);

@@ -14,7 +14,11 @@
  * rank 0's rows are on disk (each fsync'd as it is written). */
 #include "sweep_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +77,12 @@ int sw_mpi_start(struct sw_sweep *s, int *argc, char ***argv)
 				first, dup, mb_mpi_host(dup));
 		return MB_EXIT_USAGE;
 	}
+	if (o->serve_on >= s->nranks) {
+		if (s->rank == 0)
+			fprintf(stderr, "modebench: --serve-on: rank %d is not in this job (ranks 0 "
+				"to %d)\n", o->serve_on, s->nranks - 1);
+		return MB_EXIT_USAGE;
+	}
 	if (s->rank > 0) {
 		o->quiet = true;
 		o->progress = -1;
@@ -86,7 +96,7 @@ int sw_mpi_agree(struct sw_sweep *s, int status)
 	uint64_t mine = (uint64_t)status, worst = 0;
 	int rc = mb_mpi_reduce_u64(&mine, &worst, 1, MB_MPI_MAX, setup_deadline(), NULL);
 	if (!rc)
-		rc = mb_mpi_bcast(&worst, sizeof(worst), setup_deadline(), NULL);
+		rc = mb_mpi_bcast(&worst, sizeof(worst), 0, setup_deadline(), NULL);
 	if (rc) {
 		if (s->rank == 0)
 			fprintf(stderr, "modebench: --mpi: the ranks lost one another during "
@@ -154,11 +164,58 @@ int sw_mpi_share_skips(struct sw_sweep *s)
 		s->skip[i] = mb_resume_has(s->done_runs, s->cfgs[p->cfg].key, s->o->label, p->rep,
 					   p->warmup);
 	}
-	int rc = mb_mpi_bcast(s->skip, s->nplan, setup_deadline(), NULL);
+	int rc = mb_mpi_bcast(s->skip, s->nplan, 0, setup_deadline(), NULL);
 	if (rc) {
 		s->mpi_rc = rc;
 		return MB_EXIT_FAILED;
 	}
+	return 0;
+}
+
+/* The first IPv4 address of an interface that is up and not loopback:
+ * where the other hosts reach this one's delay service. 0: none. */
+static uint32_t reachable_addr(void)
+{
+	struct ifaddrs *ifs, *i;
+	uint32_t a = 0;
+	if (getifaddrs(&ifs))
+		return 0;
+	for (i = ifs; i && !a; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		    (i->ifa_flags & IFF_UP) && !(i->ifa_flags & IFF_LOOPBACK))
+			a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+	freeifaddrs(ifs);
+	return a;
+}
+
+int sw_mpi_share_server(struct sw_sweep *s)
+{
+	int root = s->o->serve_on;
+	struct sockaddr_in sa = s->io.server;
+	if (root < 0)
+		return 0;
+	if (s->rank == root && s->io.have_server) {
+		uint32_t a = reachable_addr();
+		if (a)
+			sa.sin_addr.s_addr = a;
+	}
+	int rc = mb_mpi_bcast(&sa, sizeof(sa), root, setup_deadline(), NULL);
+	if (rc) {
+		s->mpi_rc = rc;
+		return MB_EXIT_FAILED;
+	}
+	if (!sa.sin_port) /* no recipe has a net step */
+		return 0;
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+	s->io.server = sa;
+	s->io.have_server = true;
+	if (s->rank != root)
+		snprintf(s->io.server_cpus, sizeof(s->io.server_cpus), "%.40s %s",
+			 mb_mpi_host(root), ip);
+	if (s->rank == 0 && !s->o->quiet)
+		fprintf(stderr, "modebench: --serve-on %d: the delay service runs on host %s, "
+			"%s:%u\n", root, mb_mpi_host(root), ip, ntohs(sa.sin_port));
 	return 0;
 }
 
@@ -169,7 +226,7 @@ void sw_mpi_record(struct sw_sweep *s)
 	char meta[1100], err[MB_ERRLEN * 2];
 	uint32_t *lens = calloc((size_t)s->nranks, sizeof(uint32_t));
 	char *all = NULL;
-	if (!lens || mb_mpi_bcast(s->sweep_id, sizeof(s->sweep_id), setup_deadline(), NULL)) {
+	if (!lens || mb_mpi_bcast(s->sweep_id, sizeof(s->sweep_id), 0, setup_deadline(), NULL)) {
 		free(lens);
 		s->mpi_rc = -EIO;
 		return;
@@ -347,7 +404,7 @@ static void unpack_row(const char *buf, uint32_t len, uint64_t *t0, const char *
 /* Rank 0: the gathered rows of one run, each rank's in rank order, with
  * how far apart the ranks started. */
 static int write_gathered(struct sw_sweep *s, const char *all, const uint32_t *lens,
-			  int (*write)(struct sw_sweep *, const char *const *))
+			  int (*put)(struct sw_sweep *, const char *const *))
 {
 	const char *vals[MB_NCOLUMNS];
 	char skew[32];
@@ -366,7 +423,7 @@ static int write_gathered(struct sw_sweep *s, const char *all, const uint32_t *l
 	for (int r = 0; r < nrows; off += lens[r], r++) {
 		unpack_row(all + off, lens[r], &t0, vals);
 		vals[MB_COL_rank_skew_us] = skew;
-		int rc = write(s, vals);
+		int rc = put(s, vals);
 		if (rc)
 			return rc;
 	}
@@ -374,7 +431,7 @@ static int write_gathered(struct sw_sweep *s, const char *all, const uint32_t *l
 }
 
 int sw_mpi_write(struct sw_sweep *s, struct sw_row *row,
-		 int (*write)(struct sw_sweep *, const char *const *))
+		 int (*put)(struct sw_sweep *, const char *const *))
 {
 	static char buf[MB_NCOLUMNS * 512];
 	uint32_t *lens = calloc((size_t)s->nranks, sizeof(uint32_t));
@@ -384,7 +441,7 @@ int sw_mpi_write(struct sw_sweep *s, struct sw_row *row,
 	if (s->mpi_rc) { /* the ranks did not meet: this host's row alone */
 		free(lens);
 		if (s->rank == 0 && (s->o->mpi != MB_MPI_SPAN || s->mpi_rc == -EINTR))
-			write(s, row->v);
+			put(s, row->v);
 		return s->mpi_rc;
 	}
 	unsigned n = pack_row(row, s->t0_real, buf, sizeof(buf));
@@ -393,9 +450,9 @@ int sw_mpi_write(struct sw_sweep *s, struct sw_row *row,
 	s->gather_ns += mb_now_ns() - t;
 	s->ngathers++;
 	if (!rc && s->rank == 0)
-		rc = write_gathered(s, all, lens, write);
+		rc = write_gathered(s, all, lens, put);
 	else if (rc && s->rank == 0 && rc != -ENOMEM && (rc == -EINTR || s->o->mpi != MB_MPI_SPAN))
-		write(s, row->v); /* this host's run, the others' being lost */
+		put(s, row->v); /* this host's run, the others' being lost */
 	if (rc && rc != -ENOMEM && !s->mpi_rc && rc != -EINTR)
 		s->mpi_rc = rc;
 	free(all);

@@ -36,6 +36,11 @@ static int prepare_io(struct sw_sweep *s, char *err, unsigned errlen)
 		need_net |= (f & MB_STEP_F_SERVER) != 0;
 		need_file |= (f & MB_STEP_F_TEST_FILE) != 0;
 	}
+	/* --serve-on: one rank's service, listening beyond loopback, for all */
+	if (s->o->serve_on >= 0) {
+		need_net &= s->rank == s->o->serve_on;
+		s->io.listen_any = true;
+	}
 	for (unsigned i = 0; i < s->ncfg; i++)
 		if (s->cfgs[i].k > maxk)
 			maxk = s->cfgs[i].k;

@@ -327,6 +327,108 @@ static void test_one_host_twice(void **state)
 	assert_int_not_equal(stat(path, &st), 0);
 }
 
+/* ---- two real hosts: network namespaces joined by a veth pair */
+
+static char ns_a[32], ns_b[32];
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void ns_remove(void)
+{
+	sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", ns_a, ns_b);
+}
+
+/* Namespaces A (10.77.0.1) and B (10.77.0.2), the veth pair between
+ * them, loopback up in each; false when this machine cannot make them. */
+static bool ns_make(void)
+{
+	int id = (int)getpid() % 1000000;
+	snprintf(ns_a, sizeof(ns_a), "mbt%da", id);
+	snprintf(ns_b, sizeof(ns_b), "mbt%db", id);
+	ns_remove();
+	return !sh("set -e; exec 2>/dev/null; ip netns add %s; ip netns add %s; "
+		   "ip link add %sv type veth peer name %sv; "
+		   "ip link set %sv netns %s; ip link set %sv netns %s; "
+		   "ip -n %s addr add 10.77.0.1/24 dev %sv; ip -n %s addr add 10.77.0.2/24 dev %sv; "
+		   "ip -n %s link set %sv up; ip -n %s link set %sv up; "
+		   "ip -n %s link set lo up; ip -n %s link set lo up",
+		   ns_a, ns_b, ns_a, ns_b, ns_a, ns_a, ns_b, ns_b, ns_a, ns_a, ns_b, ns_b, ns_a,
+		   ns_a, ns_b, ns_b, ns_a, ns_b);
+}
+
+/* Rank 0 in A, rank 1 in B, each launched by Open MPI through a launcher
+ * agent (plm_rsh_agent) that enters the namespace named as the host and
+ * gives the rank that host name (its own UTS namespace); the ranks and
+ * Open MPI's daemons talk over the veth only. Rank 1 serves the delay
+ * service (--serve-on 1), so rank 0's net steps cross the link. */
+static void test_two_namespaces(void **state)
+{
+	char agent[512], out[512], err[512], csv[512], hosts[80];
+	const char *ip = !access("/usr/sbin/ip", X_OK) ? "/usr/sbin/ip" :
+			 !access("/sbin/ip", X_OK)     ? "/sbin/ip" :
+							 "/usr/bin/ip";
+	if (geteuid() != 0 || access(ip, X_OK) || !ns_make()) {
+		ns_remove();
+		print_message("  skipped: cannot make network namespaces here (root and "
+			      "iproute2 are needed)\n");
+		skip();
+	}
+	snprintf(agent, sizeof(agent), "%s/agent.sh", dir);
+	FILE *f = fopen(agent, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n# plm_rsh_agent: HOST COMMAND... runs COMMAND in netns HOST, "
+		   "named HOST\nhost=$1\nshift\nexec ip netns exec \"$host\" unshare --uts "
+		   "/bin/sh -c \"hostname $host && $*\"\n");
+	fclose(f);
+	chmod(agent, 0755);
+	snprintf(out, sizeof(out), "%s/ns.out", dir);
+	snprintf(err, sizeof(err), "%s/ns.err", dir);
+	snprintf(csv, sizeof(csv), "%s/ns.csv", dir);
+	snprintf(hosts, sizeof(hosts), "%s,%s", ns_a, ns_b);
+	const char *const args[] = {
+		"netns", "exec", ns_a, mpirun, "--mca", "plm_rsh_agent", agent, "--host", hosts,
+		"-np", "2", "--mca", "oob_tcp_if_include", "10.77.0.0/24", "--mca", "btl",
+		"tcp,self", "--mca", "btl_tcp_if_include", "10.77.0.0/24", "--bind-to", "none",
+		bin, "run", "--mpi", "fleet", "--serve-on", "1", "-w", "net:0us", "-m",
+		"sync,async", "-c", "1", "-C", "4", "-n", "200", "-r", "1", "--warmup", "0", "-q",
+		"-o", csv, NULL
+	};
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		mb_test_exec_in(dir, out, err, ip, args);
+	int st = mb_test_wait(pid, HANG_LIMIT_S, "two namespaces", err);
+	ns_remove();
+	if (st)
+		mb_test_show_file(err, "mpirun");
+	assert_int_equal(st, 0);
+	struct mb_test_table t;
+	read_csv("ns.csv", &t);
+	assert_int_equal(t.nrows, 4);
+	for (unsigned i = 0; i < t.nrows; i++) {
+		const char *host = cell(&t, i, "host");
+		assert_string_equal(cell(&t, i, "status"), "ok");
+		assert_string_equal(cell(&t, i, "tasks"), "200");
+		assert_true(!strcmp(host, ns_a) || !strcmp(host, ns_b));
+		if (!strcmp(host, ns_a)) { /* across the veth to B's service */
+			char want[64];
+			snprintf(want, sizeof(want), "%s 10.77.0.2", ns_b);
+			assert_string_equal(cell(&t, i, "server_cpus"), want);
+		}
+	}
+	mb_test_free_table(&t);
+}
+
 static int setup(void **state)
 {
 	bin = getenv("MODEBENCH");
@@ -353,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_fleet_2),	    cmocka_unit_test(test_fleet_4),
 		cmocka_unit_test(test_span_4),	    cmocka_unit_test(test_killed_rank),
 		cmocka_unit_test(test_sigint),	    cmocka_unit_test(test_one_host_twice),
+		cmocka_unit_test(test_two_namespaces),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

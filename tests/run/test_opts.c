@@ -29,7 +29,7 @@ static const char *const every_option[] = {
 	"--gil",      "--timeout",     "--server",   "--file-dir", "--file-size",   "--direct",
 	"--output",   "--resume",      "--trace",    "--seed",	   "--order",	    "--topology",
 	"--dry-run",  "--quiet",       "--progress", "--help",      "--append",	    "--mem-policy",
-	"--label",    "--mpi",
+	"--label",    "--mpi",      "--serve-on",
 };
 
 static struct mb_opts opts;

@@ -150,7 +150,7 @@ struct mb_report_machine {
 };
 
 /* One configuration: the ok, non-warmup runs sharing (machine, workload,
- * recipe, mode, backend, policy, mem_policy, smt, cores, concurrency,
+ * recipe, mode, backend, policy, mem_policy, smt, nodes, cores, concurrency,
  * rate, arrivals, gil_us, io_fraction); mem_policy "local" (the default)
  * pools with a file's rows without the column, smt 0 with rows without
  * it. Strings point into the input rows, but host is the
@@ -161,6 +161,8 @@ struct mb_report_group {
 	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
 	const char *mem_policy; /* --mem-policy of mem runs; "" for others */
 	double smt;		/* 1: --smt (cores counts PUs); 0 */
+	double nodes;		/* run --mpi span: the hosts a run spanned (cores
+				 * counts all of theirs); 1 */
 	const char *arrivals; /* closed, constant, poisson; "closed" for a
 			       * closed loop without the column, "" unknown */
 	const char *hostname, *label;

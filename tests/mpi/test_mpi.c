@@ -280,6 +280,36 @@ static void test_killed_rank(void **state)
 	mb_test_free_table(&t);
 }
 
+/* The same in span: the run under way is lost with the rank, and
+ * --resume (whose key holds span's totals) runs it and the rest once. */
+static void test_span_killed_resume(void **state)
+{
+	const char *const args[] = { "--mpi", "span", "-w", "cpu:20", "-m", "procs", "-c", "1",
+				     "-C", "2", "-n", "100", "-r", "5", "--warmup", "0", "-q",
+				     "-o", "spank.csv", NULL };
+	assert_int_not_equal(run_mpi("spank", 3, "MB_FAULT_MPI_KILL=2:3", args), 0);
+	assert_true(file_has("spank.err", "rank 2 on host node2 ended without a word"));
+	const char *const resume[] = { "--mpi", "span", "-w", "cpu:20", "-m", "procs", "-c",
+				       "1", "-C", "2", "-n", "100", "-r", "5", "--warmup", "0",
+				       "-q", "-o", "spank.csv", "--resume", NULL };
+	assert_int_equal(run_mpi("spankr", 3, NULL, resume), 0);
+	struct mb_test_table t;
+	read_csv("spank.csv", &t);
+	unsigned seen[5] = { 0 };
+	for (unsigned i = 0; i < t.nrows; i++) {
+		if (strcmp(cell(&t, i, "status"), "ok"))
+			continue;
+		unsigned rep = (unsigned)atoi(cell(&t, i, "rep"));
+		assert_true(rep < 5);
+		seen[rep]++;
+		assert_string_equal(cell(&t, i, "tasks"), "300");
+		assert_string_equal(cell(&t, i, "cores"), "3");
+	}
+	for (unsigned r = 0; r < 5; r++)
+		assert_int_equal(seen[r], 1);
+	mb_test_free_table(&t);
+}
+
 /* SIGINT to mpirun during a sweep: rank 0 writes an interrupted row and
  * says so; nothing hangs. */
 static void test_sigint(void **state)
@@ -455,7 +485,7 @@ int main(void)
 		cmocka_unit_test(test_fleet_2),	    cmocka_unit_test(test_fleet_4),
 		cmocka_unit_test(test_span_4),	    cmocka_unit_test(test_killed_rank),
 		cmocka_unit_test(test_sigint),	    cmocka_unit_test(test_one_host_twice),
-		cmocka_unit_test(test_two_namespaces),
+		cmocka_unit_test(test_span_killed_resume), cmocka_unit_test(test_two_namespaces),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

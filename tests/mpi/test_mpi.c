@@ -407,7 +407,10 @@ static void test_two_namespaces(void **state)
 	const char *ip = !access("/usr/sbin/ip", X_OK) ? "/usr/sbin/ip" :
 			 !access("/sbin/ip", X_OK)     ? "/sbin/ip" :
 							 "/usr/bin/ip";
-	if (geteuid() != 0 || access(ip, X_OK) || !ns_make()) {
+	/* made, entered, and given a host name of its own (the agent's way) */
+	if (geteuid() != 0 || access(ip, X_OK) || !ns_make() ||
+	    sh("ip netns exec %s unshare --uts /bin/sh -c 'hostname %s' 2>/dev/null", ns_b,
+	       ns_b)) {
 		ns_remove();
 		print_message("  skipped: cannot make network namespaces here (root and "
 			      "iproute2 are needed)\n");

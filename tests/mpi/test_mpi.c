@@ -106,8 +106,9 @@ static const char *cell(const struct mb_test_table *t, unsigned r, const char *c
 	return t->rows[r][mb_test_column(t, col)];
 }
 
-/* Every (run_id, host) once; every run_id on `hosts` hosts (node0..);
- * rows with status st only (NULL: any). Returns the rows per run. */
+/* runs x hosts rows: every run_id once from each of the hosts node0..,
+ * never twice from one, each ok with nodes 1, ranks = hosts and the
+ * ranks' start skew. */
 static void check_fleet_rows(const struct mb_test_table *t, unsigned hosts, unsigned runs)
 {
 	assert_int_equal(t->nrows, hosts * runs);

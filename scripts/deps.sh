@@ -6,7 +6,8 @@
 # libpython3-dev is CPython's embedding library, installed with the rest so
 # a fresh machine gets --runtime python; without it modebench still builds,
 # and --runtime python is an exit-2 error (harness/python/CMakeLists.txt).
-MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev libjansson-dev libpython3-dev gnuplot-nox"
+# libopenmpi-dev and openmpi-bin likewise give run --mpi (harness/mpi).
+MB_PACKAGES="build-essential cmake pkg-config libhwloc-dev libcmocka-dev liburing-dev libcsv-dev libjansson-dev libpython3-dev gnuplot-nox libopenmpi-dev openmpi-bin"
 
 mb_missing_packages() {
 	local p missing=""

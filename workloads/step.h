@@ -255,6 +255,11 @@ struct mb_run {
 	const struct mb_mempol *mem_policy; /* engine: --mem-policy; NULL: local */
 	const struct mb_mem_ops *mem;	    /* engine: set by the runner */
 	int *stop; /* set (shared memory) to make workers stop starting tasks */
+	/* Called by the runner once every started worker is set up, just
+	 * before the gate opens and the run's start is taken (run --mpi: the
+	 * ranks' start barrier); NULL: none. Nonzero stops the run. */
+	int (*before_start)(void *arg);
+	void *before_start_arg;
 };
 
 /* One concurrent stream of steps. */

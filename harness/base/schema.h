@@ -41,7 +41,12 @@
 	X(smt, config)                                                        \
 	/* runtime: what ran the recipe, c (the engine's executors) or python \
 	 * (embedded CPython, run --runtime); empty in older files means c. */ \
-	X(runtime, config)
+	X(runtime, config)                                                    \
+	/* run --mpi (README, "On a cluster"): nodes, the hosts one run's     \
+	 * workers spanned (1 in a fleet, empty without --mpi); ranks, the    \
+	 * sweep's MPI ranks; rank_skew_us, how far apart the ranks left the  \
+	 * start barrier (their clocks' readings: exact on one machine). */    \
+	X(nodes, config) X(ranks, config) X(rank_skew_us, result)
 
 enum mb_column {
 #define MB_COL_ENUM(name, group) MB_COL_##name,

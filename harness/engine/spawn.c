@@ -41,8 +41,10 @@ static uint64_t gate_wait(void *arg)
 }
 
 /* Opens the gate once n workers arrived, or after max_wait_ns with the
- * stop flag set (returns false then). */
-static bool gate_open(struct mb_control *ctl, unsigned n, uint64_t max_wait_ns)
+ * stop flag set (returns false then). The run's before_start hook runs
+ * between the two: after the set-up, before the start is taken. */
+static bool gate_open(struct mb_control *ctl, unsigned n, uint64_t max_wait_ns,
+		      const struct mb_run *run, int *hook_rc)
 {
 	uint64_t until = mb_now_ns() + max_wait_ns;
 	bool all = true;
@@ -55,6 +57,8 @@ static bool gate_open(struct mb_control *ctl, unsigned n, uint64_t max_wait_ns)
 		}
 		nanosleep(&ts, NULL);
 	}
+	if (run->before_start && (*hook_rc = run->before_start(run->before_start_arg)))
+		__atomic_store_n(&ctl->stop, 1, __ATOMIC_RELAXED);
 	ctl->t0 = mb_now_ns();
 	__atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &ctl->go, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
@@ -169,11 +173,18 @@ void mb_runner_spawn(struct mb_runner *rn)
 void mb_runner_open_gate(struct mb_runner *rn)
 {
 	struct mb_control *ctl = rn->ctl;
-	if (!gate_open(ctl, rn->started, 30 * MB_NS_PER_S)) {
+	int hook_rc = 0;
+	if (!gate_open(ctl, rn->started, 30 * MB_NS_PER_S, rn->run, &hook_rc)) {
 		snprintf(rn->out->error, sizeof(rn->out->error),
 			 "%u of %u workers did not finish set-up within 30 s",
 			 rn->started - ctl->arrived, rn->started);
 		rn->rc = -ETIMEDOUT;
+	} else if (hook_rc == -EINTR) { /* a signal while the ranks met */
+		__atomic_store_n(&ctl->stop, 2, __ATOMIC_RELAXED);
+	} else if (hook_rc) {
+		snprintf(rn->out->error, sizeof(rn->out->error),
+			 "the ranks did not meet at the start: %s", strerror(-hook_rc));
+		rn->rc = hook_rc;
 	}
 }
 

@@ -34,7 +34,8 @@ int mb_report_main(int argc, char **argv);
 	X(lat_p999_us) X(lat_max_us) X(user_s) X(sys_s) X(cpu_util)          \
 	X(ctx_vol) X(ctx_invol) X(max_rss_kb) X(outside_load)                \
 	X(io_fraction) X(svc_mean_us) X(svc_p50_us) X(svc_p99_us)            \
-	X(svc_p999_us) X(bytes_per_s) X(start_skew_us) X(smt)
+	X(svc_p999_us) X(bytes_per_s) X(start_skew_us) X(smt)            \
+	X(nodes) X(ranks) X(rank_skew_us)
 #define MB_REPORT_TEXT(X)                                                    \
 	X(schema) X(run_id) X(started_at) X(host) X(cpu_model) X(topology)   \
 	X(kernel) X(version) X(workload) X(recipe) X(mode) X(backend)        \
@@ -150,10 +151,10 @@ struct mb_report_machine {
 };
 
 /* One configuration: the ok, non-warmup runs sharing (machine, workload,
- * recipe, mode, backend, policy, mem_policy, smt, cores, concurrency,
- * rate, arrivals, gil_us, io_fraction, runtime); mem_policy "local"
- * (the default) pools with a file's rows without the column, smt 0 with
- * rows without it, runtime "c" with rows without it. Strings point into the input rows, but host is the
+ * recipe, mode, backend, policy, mem_policy, smt, nodes, cores, concurrency,
+ * rate, arrivals, gil_us, io_fraction, runtime); mem_policy "local" (the
+ * default) pools with a file's rows without the column, smt 0 with rows
+ * without it, runtime "c" with rows without it. Strings point into the input rows, but host is the
  * machine's name (struct mb_report_machine), owned by the summary: the
  * key of every chart, table and verdict; hostname is the runs' host. */
 struct mb_report_group {
@@ -161,6 +162,8 @@ struct mb_report_group {
 	double cores, concurrency, rate, gil_us, io_fraction; /* NAN: absent */
 	const char *mem_policy; /* --mem-policy of mem runs; "" for others */
 	double smt;		/* 1: --smt (cores counts PUs); 0 */
+	double nodes;		/* run --mpi span: the hosts a run spanned (cores
+				 * counts all of theirs); 1 */
 	const char *arrivals; /* closed, constant, poisson; "closed" for a
 			       * closed loop without the column, "" unknown */
 	const char *runtime;  /* c or python; "c" without the column */

@@ -103,7 +103,9 @@ static int cmp_rows(const void *pa, const void *pb)
 	if ((d = strcmp(mb_rep_mempol_key(txt(a, MB_COL_mem_policy)),
 			mb_rep_mempol_key(txt(b, MB_COL_mem_policy)))) ||
 	    (d = mb_rep_num_cmp(mb_rep_smt_key(mb_report_num(a, MB_COL_smt)),
-				mb_rep_smt_key(mb_report_num(b, MB_COL_smt)))))
+				mb_rep_smt_key(mb_report_num(b, MB_COL_smt)))) ||
+	    (d = mb_rep_num_cmp(mb_rep_nodes_key(mb_report_num(a, MB_COL_nodes)),
+				mb_rep_nodes_key(mb_report_num(b, MB_COL_nodes)))))
 		return d;
 	for (size_t i = 0; i < 2; i++)
 		if ((d = mb_rep_num_cmp(mb_report_num(a, num2[i]), mb_report_num(b, num2[i]))))
@@ -163,6 +165,7 @@ static void fill_group(struct mb_report_group *g, const struct keyed *rows,
 	g->policy = txt(r, MB_COL_policy);
 	g->mem_policy = txt(r, MB_COL_mem_policy);
 	g->smt = mb_rep_smt_key(mb_report_num(r, MB_COL_smt));
+	g->nodes = mb_rep_nodes_key(mb_report_num(r, MB_COL_nodes));
 	g->cores = mb_report_num(r, MB_COL_cores);
 	g->concurrency = mb_report_num(r, MB_COL_concurrency);
 	g->rate = mb_report_num(r, MB_COL_rate);
@@ -210,6 +213,7 @@ static int same_key(const struct mb_report_group *g,
 	       mb_rep_str_eq(mb_rep_mempol_key(g->mem_policy),
 			     mb_rep_mempol_key(txt(r, MB_COL_mem_policy))) &&
 	       g->smt == mb_rep_smt_key(mb_report_num(r, MB_COL_smt)) &&
+	       g->nodes == mb_rep_nodes_key(mb_report_num(r, MB_COL_nodes)) &&
 	       mb_rep_num_eq(g->cores, mb_report_num(r, MB_COL_cores)) &&
 	       mb_rep_num_eq(g->concurrency, mb_report_num(r, MB_COL_concurrency)) &&
 	       mb_rep_num_eq(g->rate, mb_report_num(r, MB_COL_rate)) &&
@@ -277,11 +281,14 @@ static void speedup_of(struct mb_report_group *g, const struct mb_report_group *
 	 * python runtime): the streams of inputs without them stay what
 	 * they were */
 	const char *mp = mb_rep_mempol_key(g->mem_policy);
-	int len = snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%g|%g|%g|%g|%s%s%s%s%s",
+	char nodes[32] = "";
+	if (g->nodes > 1)
+		snprintf(nodes, sizeof(nodes), "|nodes%g", g->nodes);
+	int len = snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%g|%g|%g|%g|%s%s%s%s%s%s",
 			   g->host, g->workload, g->recipe, g->mode, g->backend,
 			   g->policy, g->cores, g->concurrency, g->gil_us,
 			   g->io_fraction, g->arrivals, *mp ? "|" : "", mp,
-			   g->smt ? "|smt" : "", mb_rep_python(g) ? "|python" : "");
+			   g->smt ? "|smt" : "", nodes, mb_rep_python(g) ? "|python" : "");
 	uint64_t seed = mb_stat_seed(SPEEDUP_SEED, key,
 				     len < 0 ? 0 : strnlen(key, sizeof(key)));
 	if (mb_stat_ratio_boot(tpg, ng, tpb, nb, SPEEDUP_BOOT, seed, &x) == 0) {

@@ -82,13 +82,20 @@ static inline double mb_rep_smt_key(double v)
 	return isnan(v) ? 0 : v;
 }
 
-/* Same mem_policy and smt: the variants no chart curve mixes. */
+/* nodes as a key: absent (a run without --mpi, or a fleet's) is 1. */
+static inline double mb_rep_nodes_key(double v)
+{
+	return isnan(v) || v < 1 ? 1 : v;
+}
+
+/* Same mem_policy, smt and nodes: the variants no chart curve mixes. */
 static inline int mb_rep_same_variant(const struct mb_report_group *a,
 				      const struct mb_report_group *b)
 {
 	return mb_rep_str_eq(mb_rep_mempol_key(a->mem_policy),
 			     mb_rep_mempol_key(b->mem_policy)) &&
-	       mb_rep_smt_key(a->smt) == mb_rep_smt_key(b->smt);
+	       mb_rep_smt_key(a->smt) == mb_rep_smt_key(b->smt) &&
+	       mb_rep_nodes_key(a->nodes) == mb_rep_nodes_key(b->nodes);
 }
 
 /* Same (host, workload, recipe, io_fraction, gil_us, rate, arrivals,

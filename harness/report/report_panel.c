@@ -92,6 +92,8 @@ static size_t tail(char *buf, size_t len, size_t off,
 	}
 	if (g->smt)
 		off = cat(buf, len, off, "_smt");
+	if (g->nodes > 1)
+		off = cat(buf, len, off, "_nodes%g", g->nodes);
 	return off;
 }
 
@@ -103,11 +105,13 @@ static int str_cmp(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
-/* The variants every unit keeps apart: mem_policy, smt. */
+/* The variants every unit keeps apart: mem_policy, smt, nodes. */
 static int k_variant(const struct mb_report_group *a, const struct mb_report_group *b)
 {
 	int d = strcmp(mb_rep_mempol_key(a->mem_policy), mb_rep_mempol_key(b->mem_policy));
-	return d ? d : mb_rep_num_cmp(a->smt, b->smt);
+	if (!d)
+		d = mb_rep_num_cmp(a->smt, b->smt);
+	return d ? d : mb_rep_num_cmp(a->nodes, b->nodes);
 }
 
 
@@ -175,6 +179,8 @@ static int k_mpanel(const struct mb_report_group *a, const struct mb_report_grou
 		d = str_cmp(a->recipe, b->recipe);
 	if (!d)
 		d = mb_rep_num_cmp(a->smt, b->smt);
+	if (!d)
+		d = mb_rep_num_cmp(a->nodes, b->nodes);
 	return d ? d : str_cmp(a->arrivals, b->arrivals);
 }
 

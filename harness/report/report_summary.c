@@ -95,6 +95,9 @@ static const struct column columns[] = {
 	{"mem_policy", STR, G(mem_policy)},
 	{"smt", DBL, G(smt)},
 	{"smt_yield", DBL, G(smt_yield)},
+	/* run --mpi span: the hosts a configuration's runs spanned (its
+	 * cores counting all of theirs), a variant no curve mixes; 1 */
+	{"nodes", DBL, G(nodes)},
 	/* The NUMA chart's unit (panel less mem_policy) and the nodes of
 	 * the machine, from its description. */
 	{"mpanel", STR, G(mpanel)},

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "mbmpi.h"
 
 /* ---- one handler per option: 0, -EINVAL with p->err, or 1 for --help */
 
@@ -225,6 +226,35 @@ static int opt_output(struct cli_parse *p, const char *a)
 	return 0;
 }
 
+static int opt_mpi(struct cli_parse *p, const char *a)
+{
+	if (!strcmp(a, "fleet"))
+		p->o->mpi = MB_MPI_FLEET;
+	else if (!strcmp(a, "span"))
+		p->o->mpi = MB_MPI_SPAN;
+	else
+		CLI_FAIL("--mpi: '%s' is not a cluster mode; fleet (every host runs the whole "
+			 "sweep) or span (each run's workers spread over the hosts)", a);
+	if (!mb_mpi_built)
+		CLI_FAIL("--mpi: this modebench was built without MPI; install libopenmpi-dev "
+			 "and openmpi-bin, rebuild, and launch it with mpirun or srun");
+	return 0;
+}
+
+static int opt_serve_on(struct cli_parse *p, const char *a)
+{
+	uint64_t r = 0;
+	p->o->serve_on = -1;
+	if (!p->in_argv)
+		return 0;
+	if (strcmp(a, "0") && mb_parse_count(a, &r))
+		CLI_FAIL("--serve-on: '%s' is not a rank (0, 1, ...)", a);
+	if (r > 1000000)
+		CLI_FAIL("--serve-on: rank %s is beyond any cluster; give a rank of the job", a);
+	p->o->serve_on = (int)r;
+	return 0;
+}
+
 static int opt_resume(struct cli_parse *p, const char *a)
 {
 	p->o->resume = true;
@@ -392,6 +422,11 @@ const struct run_opt run_opts[] = {
 	  opt_direct },
 	{ "output", 'o', REQ, "FILE", "CSV to append to (default results/HOST-DATE.csv)", NULL,
 	  NULL, opt_output },
+	{ "mpi", 0, REQ, "MODE", "across the ranks of mpirun or srun, one per host: fleet "
+	  "(every host runs the sweep, rank 0 writes all rows) or span (each run's procs or "
+	  "async-procs workers spread over the hosts)", NULL, NULL, opt_mpi },
+	{ "serve-on", 0, REQ, "RANK", "with --mpi: net steps use the delay service of that "
+	  "rank's host, over the network", "none", NULL, opt_serve_on },
 	{ "resume", 0, no_argument, NULL, "skip runs already in the output", NULL, NULL,
 	  opt_resume },
 	{ "label", 0, REQ, "NAME", "a name for this machine or variant (a kernel, a BIOS "
@@ -461,6 +496,25 @@ static void record_cmdline(struct mb_opts *o, int argc, char **argv)
 					i ? " " : "modebench ", argv[i]);
 }
 
+/* --mpi: what a sweep across ranks cannot do. Span spreads the workers
+ * of one run over the hosts, so only modes with a worker per process
+ * can span. */
+static int mpi_finish(struct cli_parse *p)
+{
+	const struct mb_opts *o = p->o;
+	const char *name = o->mpi == MB_MPI_SPAN ? "span" : "fleet";
+	if (o->reps_auto)
+		CLI_FAIL("--mpi %s: -r auto decides repetitions from one host's results; give "
+			 "a number (-r 5)", name);
+	if (o->trace[0])
+		CLI_FAIL("--mpi %s: --trace is for one host; run without --mpi to trace", name);
+	for (unsigned i = 0; o->mpi == MB_MPI_SPAN && i < o->nmodes; i++)
+		if (!o->modes[i]->procs)
+			CLI_FAIL("--mpi span: mode '%s' cannot span hosts; span runs procs or "
+				 "async-procs (-m procs,async-procs)", o->modes[i]->name);
+	return 0;
+}
+
 /* What follows argv: no stray words, the lists that depend on other
  * options, and options that only make sense together. */
 static int finish(struct cli_parse *p, int argc, char **argv)
@@ -492,6 +546,13 @@ static int finish(struct cli_parse *p, int argc, char **argv)
 	if (p->switch_given && !py_rt)
 		CLI_FAIL("--switch-interval: sets CPython's switch interval under --runtime "
 			 "python (the C runtime's emulated lock takes --gil=DUR)");
+	if (o->serve_on >= 0 && !o->mpi)
+		CLI_FAIL("--serve-on: the delay service on another rank's host needs --mpi "
+			 "fleet or span");
+	if (o->serve_on >= 0 && o->server[0])
+		CLI_FAIL("--serve-on and --server: give one place for the delay service");
+	if (o->mpi && (rc = mpi_finish(p)))
+		return rc;
 	if (p->tasks_given && p->duration_given)
 		CLI_FAIL("-n/--tasks and -d/--duration: a run ends after N tasks or after a "
 			 "duration, not both; give one of them");

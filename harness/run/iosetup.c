@@ -203,7 +203,9 @@ int mb_io_prepare(struct mb_io *io, const struct mb_opts *o, const struct mb_top
 {
 	int rc = 0;
 
+	bool any = io->listen_any;
 	memset(io, 0, sizeof(*io));
+	io->listen_any = any;
 	io->file_fd = -1;
 	if (need_net) {
 		if (o->server[0]) {

@@ -19,6 +19,7 @@ struct mb_opts;
 
 struct mb_io {
 	bool have_server;
+	bool listen_any;	/* --serve-on: listen on every interface, not loopback */
 	struct sockaddr_in server;
 	pid_t server_pid;	/* ours to stop, 0 with --server */
 	char server_cpus[64];	/* where the service was pinned */
@@ -29,7 +30,9 @@ struct mb_io {
 
 /* Starts what the recipes need. need_net / need_file say which. The
  * service is pinned to PUs outside worker_pus when the machine has any.
- * Returns 0 or -errno with one line in err. */
+ * io is the caller's, zero-initialised: io->listen_any is read (and
+ * kept), every other field is filled here. Returns 0 or -errno with one
+ * line in err. */
 int mb_io_prepare(struct mb_io *io, const struct mb_opts *o, const struct mb_topo *topo,
 		  const unsigned *worker_pus, unsigned nworker_pus, bool need_net,
 		  bool need_file, char *err, unsigned errlen);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base.h"
 #include "csvout.h"
 
 /* First line of a file, trimmed; "unknown" when unreadable. */
@@ -109,30 +110,27 @@ void mb_meta_path(const char *output, char *buf, unsigned len)
 		memmove(dot, ".meta.csv", strlen(".meta.csv") + 1);
 }
 
-int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *topo,
-		  const char *cmdline, char *err, unsigned errlen)
+static const char *const meta_cols[] = {
+	"sweep_id", "started_at", "host", "cpu_model", "microcode", "packages",
+	"numa_nodes", "cores", "pus", "caches", "kernel", "clocksource", "governor",
+	"boost", "aslr", "virtualized", "compiler", "cflags", "version", "command",
+	"cpu_mask",
+};
+enum { META_NCOLS = MB_ARRAY_SIZE(meta_cols) };
+
+int mb_meta_pack(char *buf, unsigned len, const char *sweep_id, const char *host,
+		 const struct mb_topo *topo, const char *cmdline)
 {
-	static const char *const cols[] = {
-		"sweep_id", "started_at", "host", "cpu_model", "microcode", "packages",
-		"numa_nodes", "cores", "pus", "caches", "kernel", "clocksource", "governor",
-		"boost", "aslr", "virtualized", "compiler", "cflags", "version", "command",
-		"cpu_mask",
-	};
-	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
-	char v[NCOLS][512];
-	const char *vals[NCOLS];
+	char v[META_NCOLS][512];
 	struct utsname u;
-	struct stat st;
 	time_t now = time(NULL);
 	struct tm tm;
-	char line[8192];
 
 	uname(&u);
 	gmtime_r(&now, &tm);
 	snprintf(v[0], 512, "%s", sweep_id);
 	strftime(v[1], 512, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (gethostname(v[2], 511))
-		snprintf(v[2], 512, "unknown");
+	snprintf(v[2], 512, "%s", host);
 	snprintf(v[3], 512, "%s", topo->cpu_model);
 	cpuinfo("microcode", v[4], 512);
 	/* what the sweep may use: inside a CPU mask, the packages and cores
@@ -153,11 +151,27 @@ int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *
 	snprintf(v[18], 512, "%s+%s", MB_VERSION, MB_GIT_DESCRIBE);
 	snprintf(v[19], 512, "%s", cmdline);
 	snprintf(v[20], 512, "%s", topo->mask);
-	for (unsigned i = 0; i < NCOLS; i++)
-		vals[i] = v[i];
+	unsigned pos = 0;
+	for (unsigned i = 0; i < META_NCOLS; i++) {
+		size_t n = strlen(v[i]) + 1;
+		if (pos + n > len)
+			return 0;
+		memcpy(buf + pos, v[i], n);
+		pos += (unsigned)n;
+	}
+	return (int)pos;
+}
+
+int mb_meta_write_packed(const char *path, const char *rows, unsigned len, char *err,
+			 unsigned errlen)
+{
+	const char *vals[META_NCOLS];
+	struct stat st;
+	char line[8192];
 
 	bool fresh = lstat(path, &st) != 0 || st.st_size == 0;
-	unsigned ncols = fresh ? NCOLS : file_columns(path, NCOLS, cols[NCOLS - 1]);
+	unsigned ncols = fresh ? META_NCOLS :
+				 file_columns(path, META_NCOLS, meta_cols[META_NCOLS - 1]);
 	/* never through a symbolic link (the sweep refuses one up front) */
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "a");
@@ -169,12 +183,27 @@ int mb_meta_write(const char *path, const char *sweep_id, const struct mb_topo *
 			close(fd);
 		return rc;
 	}
-	if (fresh && mb_csv_format_row(line, sizeof(line), cols, NCOLS) > 0)
+	if (fresh && mb_csv_format_row(line, sizeof(line), meta_cols, META_NCOLS) > 0)
 		fprintf(f, "%s\n", line);
-	if (mb_csv_format_row(line, sizeof(line), vals, ncols) > 0)
-		fprintf(f, "%s\n", line);
+	/* each row: META_NCOLS NUL-terminated values, one after another */
+	for (unsigned pos = 0; pos < len;) {
+		for (unsigned i = 0; i < META_NCOLS; i++) {
+			vals[i] = pos < len ? rows + pos : "";
+			pos += pos < len ? (unsigned)strnlen(rows + pos, len - pos) + 1 : 0;
+		}
+		if (mb_csv_format_row(line, sizeof(line), vals, ncols) > 0)
+			fprintf(f, "%s\n", line);
+	}
 	int rc = fclose(f) ? -errno : 0;
 	if (rc)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-rc));
 	return rc;
+}
+
+int mb_meta_write(const char *path, const char *sweep_id, const char *host,
+		  const struct mb_topo *topo, const char *cmdline, char *err, unsigned errlen)
+{
+	static char row[META_NCOLS * 512];
+	int n = mb_meta_pack(row, sizeof(row), sweep_id, host, topo, cmdline);
+	return mb_meta_write_packed(path, row, (unsigned)n, err, errlen);
 }

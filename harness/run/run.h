@@ -15,6 +15,10 @@
 #define MB_LABEL_CHARS 64		   /* --label: at most this many characters */
 #define MB_LABEL_BYTES (4 * MB_LABEL_CHARS) /* of UTF-8 */
 
+/* --mpi (README, "On a cluster"): every host runs the whole sweep
+ * (fleet), or each run's workers are spread over the hosts (span). */
+enum mb_mpi_kind { MB_MPI_OFF, MB_MPI_FLEET, MB_MPI_SPAN };
+
 struct mb_workload {
 	char name[32];	/* preset name, or "custom" */
 	char recipe[MB_RECIPE_TEXT];
@@ -65,6 +69,8 @@ struct mb_opts {
 	uint64_t file_size;
 	uint64_t seed;
 	bool sequential;
+	enum mb_mpi_kind mpi;
+	int serve_on; /* --serve-on RANK: the delay service on that rank; -1 */
 	char cmdline[4096];
 };
 

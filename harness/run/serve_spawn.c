@@ -44,12 +44,13 @@ int mb_server_spawn(struct mb_io *io, const struct mb_topo *topo, const unsigned
 {
 	unsigned port = 0;
 	int pu = pick_pu(topo, pus, npus), rc;
-	int lfd = mb_server_listen(0, &port);
+	int lfd = mb_server_listen_on(htonl(io->listen_any ? INADDR_ANY : INADDR_LOOPBACK), 0,
+				      &port);
 	pid_t parent = getpid(), pid;
 
 	if (lfd < 0) {
-		snprintf(err, errlen, "delay service: cannot listen on 127.0.0.1: %s",
-			 strerror(-lfd));
+		snprintf(err, errlen, "delay service: cannot listen on %s: %s",
+			 io->listen_any ? "0.0.0.0" : "127.0.0.1", strerror(-lfd));
 		return lfd;
 	}
 	if (pu >= 0) {

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mbmpi.h"
+
 /* SIGINT or SIGTERM seen and not yet reported by a sweep. The sweep that
  * reports it (exit status 130) clears it, so a later sweep in the same
  * process (the claims suite runs many) starts afresh; one that arrives
@@ -78,6 +80,8 @@ static int alloc_results(struct sw_sweep *s)
 	s->lat = malloc(sizeof(*s->lat));
 	s->svc = malloc(sizeof(*s->svc));
 	s->cur = calloc(1, sizeof(*s->cur));
+	if (s->o->mpi == MB_MPI_SPAN && !(s->merged = malloc(sizeof(*s->merged))))
+		return sw_nomem("the ranks' merged histograms");
 	if (!s->lat || !s->svc || !s->cur)
 		return sw_nomem("a run's latency histograms");
 	return 0;
@@ -122,6 +126,8 @@ static struct mb_run make_run(const struct sw_sweep *s, unsigned pi, const char 
 		.trace = p->warmup ? NULL : s->trace,
 		.trace_label = label,
 		.mem_policy = &o->mem_policy,
+		.before_start = s->nranks > 1 ? sw_mpi_meet : NULL,
+		.before_start_arg = (void *)s,
 	};
 }
 
@@ -151,10 +157,10 @@ static void account(struct sw_config *c, const struct mb_run_result *res)
  * directory was removed takes every later row with it, so the sweep
  * stops rather than measure for nothing. Nonzero stops the sweep (the
  * line printed, s->status set). */
-static int write_row(struct sw_sweep *s, const struct sw_row *row)
+static int write_vals(struct sw_sweep *s, const char *const *vals)
 {
 	const char *out = s->o->output;
-	int rc = mb_csv_write_row(s->csv, row->v);
+	int rc = mb_csv_write_row(s->csv, vals);
 	if (rc) {
 		fprintf(stderr, "\nmodebench: -o %s: cannot write a row: %s (the file holds "
 			"every row written before)\n", out, strerror(-rc));
@@ -171,6 +177,15 @@ static int write_row(struct sw_sweep *s, const struct sw_row *row)
 		return -ENOENT;
 	}
 	return 0;
+}
+
+/* The run's row: written here, or under --mpi gathered to rank 0 and
+ * written there with the other ranks' rows. */
+static int write_row(struct sw_sweep *s, struct sw_row *row)
+{
+	if (s->nranks > 1)
+		return sw_mpi_write(s, row, write_vals);
+	return write_vals(s, row->v);
 }
 
 /* Carries out run, or finds it unsupported, into res. -EDEADLK when
@@ -213,21 +228,37 @@ static enum outcome run_one(struct sw_sweep *s, unsigned pi)
 	struct mb_run_result res = { .lat = s->lat, .svc = s->svc };
 	struct sw_row row;
 	struct mb_run *run = &s->cur->run;
-	int rc;
+	int rc = 0;
 
-	if (s->done_runs && mb_resume_has(s->done_runs, c->key, o->label, p->rep, p->warmup)) {
+	if (s->skip ? s->skip[pi] :
+	    s->done_runs && mb_resume_has(s->done_runs, c->key, o->label, p->rep, p->warmup)) {
 		s->skipped++;
 		return RUN_SKIPPED;
 	}
+	if (s->nranks > 1)
+		sw_mpi_fault(s, pi);
 	snprintf(s->cur->label, sizeof(s->cur->label), "%s-%04u", s->sweep_id, pi);
 	*run = make_run(s, pi, s->cur->label);
 	sw_progress(s, pi, c, p);
 	memset(&row, 0, sizeof(row));
 	sw_row_identity(&row, s, c, p, pi);
 	memset(s->lat, 0, sizeof(*s->lat));
+	s->met = false;
 	bool stuck = carry_out(run, &res) == -EDEADLK;
 	s->stuck |= stuck;
+	if (s->nranks > 1) {
+		/* every rank meets once per run, even one that could not start it */
+		if (!s->met && !s->mpi_rc)
+			sw_mpi_meet(s);
+		if (o->mpi == MB_MPI_SPAN && !s->mpi_rc &&
+		    (rc = sw_mpi_merge(s, &res, row.s[MB_COL_run_id])) && rc != -EINTR)
+			s->mpi_rc = rc;
+		sw_mpi_identity(s, &row, c, res.workers);
+	}
 	sw_row_result(&row, &res, c, &s->io);
+	if (o->mpi == MB_MPI_SPAN && s->nranks > 1 && res.wall_s > 0) /* every rank's cores */
+		sw_row_set(&row, MB_COL_cpu_util, "%.6g", (res.user_s + res.sys_s) /
+			   (res.wall_s * (mb_mode_one_core(c->mode) ? 1 : c->k) * s->nranks));
 	if (!p->warmup && res.status == MB_ST_OK && res.wall_s > 0) {
 		/* ci_pct: the interval with this repetition included */
 		c->thr[c->nres] = res.tasks / res.wall_s;
@@ -290,6 +321,32 @@ static int extend_auto(struct sw_sweep *s)
 	return 0;
 }
 
+/* The end of a sweep across ranks: rank 0's summary, then who stopped
+ * it (sweep_mpi.c). */
+static int conclude_mpi(struct sw_sweep *s, bool whole)
+{
+	const struct mb_opts *o = s->o;
+	bool intr = interrupted != 0;
+	interrupted = 0; /* reported below */
+	if (sw_show_progress(o))
+		fprintf(stderr, "\r\033[K");
+	if (!o->quiet) {
+		sw_print_summary(s, stdout);
+		if (s->skipped)
+			printf("--resume: %u runs already in %s were skipped\n", s->skipped,
+			       o->output);
+		if (!s->lost)
+			printf("results: %s (%.1f s)\n", o->output,
+			       (mb_now_ns() - s->t_start) / 1e9);
+		fflush(stdout);
+	}
+	sw_mpi_report_gathers(s);
+	int status = sw_mpi_conclude(s, s->status, intr, whole && !s->lost, &s->finalize);
+	if (status == MB_EXIT_INTERRUPTED && s->rank == 0)
+		fprintf(stderr, "modebench: interrupted; completed rows are in %s\n", o->output);
+	return status;
+}
+
 static int execute(struct sw_sweep *s)
 {
 	const struct mb_opts *o = s->o;
@@ -298,7 +355,8 @@ static int execute(struct sw_sweep *s)
 		fprintf(stderr, "modebench: %u runs (%u configurations) -> %s\n", s->nplan,
 			s->ncfg, o->output);
 	s->t_start = mb_now_ns();
-	for (unsigned pi = 0; pi < s->nplan && !interrupted; pi++) {
+	unsigned pi;
+	for (pi = 0; pi < s->nplan && !interrupted; pi++) {
 		enum outcome out = run_one(s, pi);
 		if (out == RUN_STOP)
 			break;
@@ -306,6 +364,8 @@ static int execute(struct sw_sweep *s)
 		    extend_auto(s) < 0)
 			break;
 	}
+	if (s->nranks > 1)
+		return conclude_mpi(s, pi == s->nplan);
 	if (sw_show_progress(o))
 		fprintf(stderr, "\r\033[K");
 	if (!o->quiet) {
@@ -349,7 +409,41 @@ static void release(struct sw_sweep *s)
 	free(s->lat);
 	free(s->svc);
 	free(s->cur);
+	free(s->merged);
+	free(s->skip);
 	mb_topo_free(s->topo);
+}
+
+/* --mpi: the same phases on every rank, each ending with the ranks
+ * agreeing on the worst status, so all go on or all stop together. */
+static int sweep_mpi(struct sw_sweep *s, int argc, char **argv)
+{
+	int status = sw_mpi_start(s, &argc, &argv);
+	if (status) {
+		mb_mpi_end(s->nranks > 0, status);
+		return status;
+	}
+	status = sw_mpi_agree(s, sw_plan(s));
+	if (!status)
+		status = sw_mpi_agree(s, sw_mpi_agree_plan(s));
+	if (!status)
+		status = sw_mpi_agree(s, alloc_results(s));
+	if (!status)
+		status = sw_mpi_agree(s, sw_open_outputs(s));
+	if (!status)
+		status = sw_mpi_agree(s, sw_mpi_share_server(s));
+	if (!status)
+		status = sw_mpi_share_skips(s);
+	if (!status) {
+		sw_calibrate(s);
+		sw_record_sweep(s);
+		status = s->mpi_rc ? MB_EXIT_FAILED : execute(s);
+	} else {
+		s->finalize = !s->mpi_rc;
+	}
+	release(s);
+	mb_mpi_end(s->finalize, status);
+	return status;
 }
 
 int mb_sweep_main(int argc, char **argv)
@@ -365,13 +459,19 @@ int mb_sweep_main(int argc, char **argv)
 		return MB_EXIT_OK;
 	}
 	if (status) {
-		fprintf(stderr, "modebench: %s\n", err);
+		if (mb_mpi_launch_rank() <= 0) /* under mpirun: once, not from every rank */
+			fprintf(stderr, "modebench: %s\n", err);
 		return MB_EXIT_USAGE;
 	}
 	mb_python_set_switch_interval(o.switch_ns);
+	if (o.mpi && !o.dry_run) {
+		s.stop = &interrupted;
+		return sweep_mpi(&s, argc, argv);
+	}
 	status = sw_plan(&s);
 	if (!status && o.dry_run) {
-		sw_print_plan(&s);
+		if (!o.mpi || mb_mpi_launch_rank() <= 0) /* --mpi under mpirun: once */
+			sw_print_plan(&s);
 	} else if (!status && !(status = alloc_results(&s)) && !(status = sw_open_outputs(&s))) {
 		sw_calibrate(&s);
 		sw_record_sweep(&s);

@@ -13,6 +13,7 @@
 #ifndef MB_SWEEP_INT_H
 #define MB_SWEEP_INT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -96,6 +97,17 @@ struct sw_sweep {
 	uint64_t progress_ns;	 /* when it was written */
 	bool lost;	  /* -o was removed during the sweep */
 	int status;	  /* MB_EXIT_OK, or MB_EXIT_FAILED once a run failed */
+	/* --mpi (sweep_mpi.c) */
+	volatile sig_atomic_t *stop; /* SIGINT or SIGTERM seen */
+	int rank, nranks;	     /* 0 and 1 without --mpi */
+	bool met;		     /* this run's ranks met at its start */
+	int mpi_rc;		     /* a collective failed: the ranks lost one another */
+	uint64_t t0_real;	     /* CLOCK_REALTIME as this rank left the barrier */
+	uint64_t gather_ns;	     /* time spent gathering rows */
+	unsigned ngathers;
+	unsigned char *skip;	  /* --resume: rank 0's verdict per run of the plan */
+	struct mb_hist *merged;	  /* span: the ranks' histograms reduced */
+	bool finalize;		  /* the ranks may end together (else MPI_Abort) */
 };
 
 /* ---- sweep_plan.c */
@@ -145,8 +157,10 @@ void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw
 /* The result columns (only status, error and flags for an unsupported run). */
 void sw_row_result(struct sw_row *r, const struct mb_run_result *res, const struct sw_config *c,
 		   const struct mb_io *io);
-/* gethostname(), cached; "unknown" when it fails. */
+/* gethostname(), cached; "unknown" when it fails; under --mpi the
+ * rank's host as sw_set_hostname gave it. */
 const char *sw_hostname(void);
+void sw_set_hostname(const char *host);
 
 /* ---- sweep_summary.c */
 
@@ -204,6 +218,41 @@ void sw_progress(struct sw_sweep *s, unsigned done, const struct sw_config *c,
 /* --dry-run: how long the sweep should take (by duration), or why that is
  * unknown (by task count). */
 void sw_print_estimate(const struct sw_sweep *s, FILE *f);
+
+/* ---- sweep_mpi.c: across the ranks of mpirun or srun (--mpi) */
+
+/* Starts MPI; one rank per host. Returns 0 or the exit status. */
+int sw_mpi_start(struct sw_sweep *s, int *argc, char ***argv);
+/* The worst of every rank's status, known to all. */
+int sw_mpi_agree(struct sw_sweep *s, int status);
+/* Every rank planned the same runs (a usage error otherwise). */
+int sw_mpi_agree_plan(struct sw_sweep *s);
+/* --resume's verdicts, rank 0's, for every rank (s->skip). */
+int sw_mpi_share_skips(struct sw_sweep *s);
+/* --serve-on RANK: that rank's delay service, listening on every
+ * interface, is every rank's; its address (the first non-loopback IPv4
+ * of its host) sent to all. */
+int sw_mpi_share_server(struct sw_sweep *s);
+/* The sweep id from rank 0; a meta row from every host, written by rank 0. */
+void sw_mpi_record(struct sw_sweep *s);
+/* The engine's before_start hook (arg: the sweep): the start barrier. */
+int sw_mpi_meet(void *arg);
+/* span: every rank's result reduced into rank 0's res (run id id). */
+int sw_mpi_merge(struct sw_sweep *s, struct mb_run_result *res, const char *id);
+/* The nodes and ranks columns, and span's totals (workers: all ranks'). */
+void sw_mpi_identity(struct sw_sweep *s, struct sw_row *row, const struct sw_config *c,
+		     unsigned workers);
+/* Gathers the run's rows to rank 0, which writes them through write. */
+int sw_mpi_write(struct sw_sweep *s, struct sw_row *row,
+		 int (*put)(struct sw_sweep *, const char *const *));
+/* The exit status at the end; *finalize: MPI_Finalize, else MPI_Abort. */
+int sw_mpi_conclude(struct sw_sweep *s, int status, bool interrupted, bool whole,
+		    bool *finalize);
+/* Fault injection for the tests: MB_FAULT_MPI_KILL=RANK:RUN kills that
+ * rank (SIGKILL) as run RUN of the plan is about to start. */
+void sw_mpi_fault(const struct sw_sweep *s, unsigned pi);
+/* One line: how long the gathers took (rank 0, unless -q). */
+void sw_mpi_report_gathers(const struct sw_sweep *s);
 
 /* ---- sweep.c */
 

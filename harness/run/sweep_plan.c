@@ -193,10 +193,13 @@ static int add_config(struct sw_sweep *s, unsigned *cap, unsigned wi, enum mb_ru
 	char pol[32] = "";
 	if (mb_recipe_uses(c->recipe, &mb_step_mem))
 		mb_mempol_name(&o->mem_policy, pol, sizeof(pol));
+	/* --mpi span: the rows hold every node's cores, tasks in flight and
+	 * rate (k x N), and so does the key that finds them */
+	unsigned n = o->mpi == MB_MPI_SPAN && s->nranks > 1 ? (unsigned)s->nranks : 1;
 	snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s|%s|%u|%u|%.6g|%.6g|%d|%s%s",
 		 o->workloads[wi].name, o->workloads[wi].recipe, m->name,
-		 mb_backend_name(backend), mb_policy_name(o->policy), k, c->c, c->rate,
-		 c->gil_ns / 1e3, o->smt ? 1 : 0, strcmp(pol, "local") ? pol : "",
+		 mb_backend_name(backend), mb_policy_name(o->policy), k * n, c->c * n,
+		 c->rate * n, c->gil_ns / 1e3, o->smt ? 1 : 0, strcmp(pol, "local") ? pol : "",
 		 rt == MB_RT_PYTHON ? "|python" : "");
 	return 0;
 }

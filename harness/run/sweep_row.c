@@ -19,12 +19,18 @@ void sw_row_set(struct sw_row *r, enum mb_column col, const char *fmt, ...)
 	r->v[col] = r->s[col];
 }
 
+static char hostname[256];
+
 const char *sw_hostname(void)
 {
-	static char h[256];
-	if (!h[0] && gethostname(h, sizeof(h) - 1))
-		snprintf(h, sizeof(h), "unknown");
-	return h;
+	if (!hostname[0] && gethostname(hostname, sizeof(hostname) - 1))
+		snprintf(hostname, sizeof(hostname), "unknown");
+	return hostname;
+}
+
+void sw_set_hostname(const char *host)
+{
+	snprintf(hostname, sizeof(hostname), "%s", host);
 }
 
 void sw_row_identity(struct sw_row *r, const struct sw_sweep *s, const struct sw_config *c,

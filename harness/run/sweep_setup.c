@@ -36,6 +36,11 @@ static int prepare_io(struct sw_sweep *s, char *err, unsigned errlen)
 		need_net |= (f & MB_STEP_F_SERVER) != 0;
 		need_file |= (f & MB_STEP_F_TEST_FILE) != 0;
 	}
+	/* --serve-on: one rank's service, listening beyond loopback, for all */
+	if (s->o->serve_on >= 0) {
+		need_net &= s->rank == s->o->serve_on;
+		s->io.listen_any = true;
+	}
 	for (unsigned i = 0; i < s->ncfg; i++)
 		if (s->cfgs[i].k > maxk)
 			maxk = s->cfgs[i].k;
@@ -104,6 +109,13 @@ int sw_open_outputs(struct sw_sweep *s)
 	char err[3 * 1024]; /* room for two paths */
 	int rc;
 
+	if (s->rank > 0) { /* --mpi: rank 0 writes every file; here the I/O targets */
+		if ((rc = prepare_io(s, err, sizeof(err)))) {
+			fprintf(stderr, "modebench: host %s: %s\n", sw_hostname(), err);
+			return rc == -EINVAL ? MB_EXIT_USAGE : MB_EXIT_FAILED;
+		}
+		return 0;
+	}
 	if (!o->output[0])
 		default_output(o);
 	if (o->resume && mb_resume_load(&s->done_runs, o->output, err, sizeof(err)) < 0) {
@@ -198,9 +210,13 @@ void sw_record_sweep(struct sw_sweep *s)
 	uname(&u);
 	snprintf(s->kernel, sizeof(s->kernel), "%s %s", u.sysname, u.release);
 	snprintf(s->version, sizeof(s->version), "%s", MB_VERSION "+" MB_GIT_DESCRIBE);
+	if (s->nranks > 1) {
+		sw_mpi_record(s); /* rank 0's sweep id; every host's meta row */
+		return;
+	}
 
 	mb_meta_path(s->o->output, meta, sizeof(meta));
-	if (mb_meta_write(meta, s->sweep_id, s->topo, s->o->cmdline, err, sizeof(err)) &&
+	if (mb_meta_write(meta, s->sweep_id, sw_hostname(), s->topo, s->o->cmdline, err, sizeof(err)) &&
 	    !s->o->quiet)
 		fprintf(stderr, "modebench: warning: %s\n", err);
 }

@@ -504,8 +504,13 @@ int mb_server_run_limits(int listen_fd, bool stop_on_sigint, const struct mb_ser
 
 int mb_server_listen(unsigned port, unsigned *bound)
 {
+	return mb_server_listen_on(htonl(INADDR_LOOPBACK), port, bound);
+}
+
+int mb_server_listen_on(uint32_t addr, unsigned port, unsigned *bound)
+{
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+				 .sin_addr.s_addr = addr };
 	socklen_t al = sizeof(a);
 	int one = 1, rc;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -28,6 +28,9 @@ int mb_serve_main(int argc, char **argv);
 /* A listening TCP socket on 127.0.0.1:port (0: an ephemeral port, written
  * to *bound). Returns the fd or -errno. */
 int mb_server_listen(unsigned port, unsigned *bound);
+/* The same on IPv4 address addr (network order; INADDR_ANY: every
+ * interface, for run --mpi --serve-on, where other hosts connect). */
+int mb_server_listen_on(uint32_t addr, unsigned port, unsigned *bound);
 
 /* The service's deadlines and cap; 0 in a field means its default. */
 struct mb_serve_limits {

@@ -277,7 +277,7 @@ static void test_test_file(void **state)
 		assert_int_not_equal(buf[i], 0);
 
 	/* Reused, not rewritten: the inode stays. */
-	struct mb_io io2;
+	struct mb_io io2 = { 0 };
 	char err[MB_ERRLEN];
 	assert_int_equal(mb_io_prepare(&io2, fx.o, fx.topo, fx.pus, fx.k, false, true, err,
 				       sizeof(err)), 0);
@@ -291,7 +291,7 @@ static void test_test_file(void **state)
 static void test_prepare_refusals(void **state)
 {
 	struct mb_opts *o = calloc(1, sizeof(*o));
-	struct mb_io io;
+	struct mb_io io = { 0 };
 	char err[MB_ERRLEN];
 	static const char *bad[] = { "127.0.0.1:abc", "127.0.0.1:0", "nohost", ":80",
 				     "no.such.host.invalid:80" };
@@ -339,7 +339,7 @@ static void test_prepare_refusals(void **state)
  * io_uring mode. */
 static void test_file_direct(void **state)
 {
-	struct mb_io io;
+	struct mb_io io = { 0 };
 	char err[MB_ERRLEN];
 	uint64_t bytes;
 	struct mb_io saved = fx.io;

@@ -58,7 +58,7 @@ static void put_row(FILE *f, const char *runtime, const char *mode, int cores, i
 				v = c == MB_COL_gil_us || c == MB_COL_rate ? "0" : "1";
 		}
 		if (c == MB_COL_runtime && !runtime)
-			break;
+			continue; /* an older file: no runtime column */
 		fprintf(f, "%s%s", c ? "," : "", v);
 	}
 	fputc('\n', f);

@@ -29,7 +29,7 @@ static const char *const every_option[] = {
 	"--gil",      "--timeout",     "--server",   "--file-dir", "--file-size",   "--direct",
 	"--output",   "--resume",      "--trace",    "--seed",	   "--order",	    "--topology",
 	"--dry-run",  "--quiet",       "--progress", "--help",      "--append",	    "--mem-policy",
-	"--label",
+	"--label",    "--mpi",      "--serve-on",
 	"--runtime",  "--switch-interval",
 };
 

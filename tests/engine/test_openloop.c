@@ -351,25 +351,38 @@ static void test_poisson_streams(void **state)
  * behind about 8 others: about 8 x. Where the machine is so loaded that
  * the loop itself is slower to wake, threads get as much slack: the bound
  * is max(3, 2 x the loop's ratio). */
-static void test_latency_near_service(void **state)
+/* One measurement of the threads' ratio and its bound; the task counts are
+ * exact whatever the machine's load. */
+static bool latency_near_service_once(const struct shape *sh)
 {
-	const struct shape sh = { .recipe = "cpu:400", .k = 1, .C = 16, .rate = 500,
-				  .duration_ns = 200 * MB_NS_PER_MS };
 	double ratio[2];
 	const char *names[2] = { "async", "threads" };
 
 	for (unsigned i = 0; i < 2; i++) {
 		struct outcome o;
-		run_open(mb_mode_find(names[i]), &sh, &o);
+		run_open(mb_mode_find(names[i]), sh, &o);
 		uint64_t lat = mb_hist_percentile(o.lat, 50), svc = mb_hist_percentile(o.svc, 50);
 		ratio[i] = (double)lat / (double)(svc ? svc : 1);
 		print_message("%s: lat_p50 %.1f us, svc_p50 %.1f us: %.2f x\n", names[i],
 			      lat / 1e3, svc / 1e3, ratio[i]);
-		assert_int_equal(o.res.tasks, arrivals_before(sh.duration_ns, sh.rate));
+		assert_int_equal(o.res.tasks, arrivals_before(sh->duration_ns, sh->rate));
 		outcome_free(&o);
 	}
 	double bound = 2 * ratio[0] > 3 ? 2 * ratio[0] : 3;
-	assert_true(ratio[1] <= bound);
+	return ratio[1] <= bound;
+}
+
+/* A bunched schedule gives about 8 x on every attempt; a machine busy
+ * with something else can spoil one attempt, not three in a row. */
+static void test_latency_near_service(void **state)
+{
+	const struct shape sh = { .recipe = "cpu:400", .k = 1, .C = 16, .rate = 500,
+				  .duration_ns = 200 * MB_NS_PER_MS };
+	bool ok = false;
+	(void)state;
+	for (int attempt = 0; attempt < 3 && !ok; attempt++)
+		ok = latency_near_service_once(&sh);
+	assert_true(ok);
 }
 
 int main(void)

@@ -63,6 +63,13 @@ _nci = 0; _nrange = 0
 stats data using (strcol(pcol) eq panel ? (_nci = _nci + 1, \
     strstrt(strcol("ci_kind"), "range") == 1 ? _nrange = _nrange + 1 : 0) : 0) nooutput
 P_ci = _nrange == 0 ? "95% CI" : _nrange == _nci ? "range (< 6 runs)" : "95% CI or range (< 6 runs)"
+# P_nodes: the most hosts one run of the unit spanned (summary column
+# nodes: run --mpi span; 1 on one host). The vs-cores charts then count
+# every node's cores, and their x axis says so.
+P_nodes = 1
+stats data using ((strcol(pcol) eq panel && column("nodes") > P_nodes) ? P_nodes = column("nodes") : 0) nooutput
+P_nodes = int(P_nodes)
+P_xcores = P_nodes > 1 ? sprintf("cores across %d nodes (k per node x %d)", P_nodes, P_nodes) : "cores (k)"
 set key outside right top vertical Left reverse width 1
 set offsets 0, 0, graph 0.05, 0
 # Reading summary.csv vs the datablocks a script extracts with

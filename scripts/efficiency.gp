@@ -40,7 +40,7 @@ eval "set xtics (".XT[2:strlen(XT) - 1].")"
 set xrange [0:kmax * 1.06]
 set yrange [0:ymax * 1.08]
 set format y "%g%%"
-set xlabel "cores (k)"
+set xlabel P_xcores
 set ylabel "parallel efficiency (speedup / cores)"
 set title sprintf("Parallel efficiency vs cores: %s, %s\n%s%s100%% = k × sync at 1 core; bars: the speedup's bootstrap interval / k", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ")
 set output out

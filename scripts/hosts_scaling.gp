@@ -59,7 +59,7 @@ if (NH < 2) {
 TS = tpscale(ymax)
 set yrange [0:ymax * 1.08 / TS]
 set offsets 0, 0, 0, 0
-set xlabel "cores (k)"
+set xlabel P_xcores
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)
 set output out

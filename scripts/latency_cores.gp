@@ -55,7 +55,7 @@ _lo = ymin / LS / 1.3; _hi = ymax / LS * 1.3
 @LOGYTICS
 set format y "%g"
 set offsets 0, 0, 0, 0
-set xlabel "cores (k)"
+set xlabel P_xcores
 set output out
 # (titles by concatenation: gnuplot 5.4's sprintf can cut the end off a
 # result with several %s arguments)

@@ -67,7 +67,7 @@ if (NK == 0) {
 if (strlen(XT) > 1) { eval "set xtics (".XT[2:strlen(XT) - 1].")" }
 set xrange [0:kmax * 1.06]
 set yrange [0:ymax * 1.1]
-set xlabel "cores (k)"
+set xlabel P_xcores
 set ylabel "memory bandwidth (GB/s, read + write)"
 set title "Memory bandwidth vs cores by --mem-policy: ".P_host.", ".P_desc."\nmedian of runs; colour: where the pages were, marker and dash: the mode"
 set output out

@@ -47,7 +47,7 @@ eval "set xtics (".XT[2:strlen(XT) - 1].")"
 set xrange [0:kmax * 1.06]
 set yrange [0:*]
 TS = tpscale(ymax)
-set xlabel "cores (k)"
+set xlabel P_xcores
 set ylabel "throughput (".tpunit(TS).")"
 set title sprintf("Throughput vs cores: %s, %s\n%s%smedian of runs, bars: %s; sync and async run on 1 core (dashed: carried across)", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ", P_ci)
 

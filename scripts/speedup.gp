@@ -99,7 +99,7 @@ set xrange [0:kmax * 1.06]
 set yrange [0:*]
 set samples 400
 set bmargin 1.3 * NS + 4
-set xlabel "cores (k)"
+set xlabel P_xcores
 set ylabel "speedup (× sync at 1 core)"
 set title sprintf("Speedup vs cores: %s, %s\n%s%sbars: 95%% bootstrap interval of the ratio of medians; laws fitted per mode against its own 1-core run", P_host, P_desc, P_conc, P_conc eq "" ? "" : "; ")
 

@@ -35,4 +35,14 @@ static inline uint64_t mb_now_ns(void)
 /* Error text buffer passed down by parsers: one line, no newline. */
 #define MB_ERRLEN 256
 
+/* MB_ASAN: built under AddressSanitizer (gcc says __SANITIZE_ADDRESS__,
+ * clang __has_feature). */
+#if defined(__SANITIZE_ADDRESS__)
+#define MB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MB_ASAN 1
+#endif
+#endif
+
 #endif

@@ -4,15 +4,7 @@
  * no allocation, no lock, no write to a line another worker reads. */
 #include "worker.h"
 
-/* Under AddressSanitizer (gcc says __SANITIZE_ADDRESS__, clang
- * __has_feature). */
-#if defined(__SANITIZE_ADDRESS__)
-#define MB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MB_ASAN 1
-#endif
-#endif
+/* MB_ASAN (mb.h): under AddressSanitizer. */
 #ifdef MB_ASAN
 #include <sanitizer/lsan_interface.h>
 #endif

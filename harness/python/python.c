@@ -25,16 +25,8 @@
 
 #include "base.h"
 
-/* Under AddressSanitizer (gcc says __SANITIZE_ADDRESS__, clang
- * __has_feature) CPython allocates with malloc, not its own arenas, so
- * the sanitizer sees every object. */
-#if defined(__SANITIZE_ADDRESS__)
-#define MB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MB_ASAN 1
-#endif
-#endif
+/* Under AddressSanitizer (MB_ASAN, mb.h) CPython allocates with malloc,
+ * not its own arenas, so the sanitizer sees every object. */
 
 PyObject *py_mbpy, *py_plan, *py_cut;
 unsigned py_threads_live;

@@ -321,13 +321,11 @@ static int extend_auto(struct sw_sweep *s)
 	return 0;
 }
 
-/* The end of a sweep across ranks: rank 0's summary, then who stopped
- * it (sweep_mpi.c). */
-static int conclude_mpi(struct sw_sweep *s, bool whole)
+/* The sweep's closing lines: the progress line cleared, then (unless -q)
+ * the summary table, the runs --resume skipped and where the rows are. */
+static void print_closing(const struct sw_sweep *s)
 {
 	const struct mb_opts *o = s->o;
-	bool intr = interrupted != 0;
-	interrupted = 0; /* reported below */
 	if (sw_show_progress(o))
 		fprintf(stderr, "\r\033[K");
 	if (!o->quiet) {
@@ -340,6 +338,16 @@ static int conclude_mpi(struct sw_sweep *s, bool whole)
 			       (mb_now_ns() - s->t_start) / 1e9);
 		fflush(stdout);
 	}
+}
+
+/* The end of a sweep across ranks: rank 0's summary, then who stopped
+ * it (sweep_mpi.c). */
+static int conclude_mpi(struct sw_sweep *s, bool whole)
+{
+	const struct mb_opts *o = s->o;
+	bool intr = interrupted != 0;
+	interrupted = 0; /* reported below */
+	print_closing(s);
 	sw_mpi_report_gathers(s);
 	int status = sw_mpi_conclude(s, s->status, intr, whole && !s->lost, &s->finalize);
 	if (status == MB_EXIT_INTERRUPTED && s->rank == 0)
@@ -366,17 +374,7 @@ static int execute(struct sw_sweep *s)
 	}
 	if (s->nranks > 1)
 		return conclude_mpi(s, pi == s->nplan);
-	if (sw_show_progress(o))
-		fprintf(stderr, "\r\033[K");
-	if (!o->quiet) {
-		sw_print_summary(s, stdout);
-		if (s->skipped)
-			printf("--resume: %u runs already in %s were skipped\n", s->skipped,
-			       o->output);
-		if (!s->lost)
-			printf("results: %s (%.1f s)\n", o->output,
-			       (mb_now_ns() - s->t_start) / 1e9);
-	}
+	print_closing(s);
 	if (interrupted) {
 		fprintf(stderr, "modebench: interrupted; completed rows are in %s\n", o->output);
 		interrupted = 0; /* reported: a later sweep starts afresh */

@@ -246,6 +246,8 @@ struct mb_run {
 	/* I/O targets, prepared by the sweep */
 	struct sockaddr_in server;
 	bool have_server;
+	int server_pid;		 /* the delay service modebench started (its CPU
+				  * time is modebench's, not outside load); 0 */
 	int file_fd;		 /* -1 when none */
 	uint64_t file_size;
 	bool direct;

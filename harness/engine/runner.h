@@ -65,6 +65,7 @@ struct mb_runner {
 	 * and the pinned cores' busy time, from before the spawn to after the
 	 * reaping. */
 	struct rusage self0, kids0, self1, kids1;
+	double svc0_s, svc1_s; /* the delay service's CPU seconds (run->server_pid) */
 	uint64_t win0, win1;
 	struct mb_cpustat cs0, cs1;
 };

@@ -23,6 +23,7 @@ struct mb_io {
 	struct sockaddr_in server;
 	pid_t server_pid;	/* ours to stop, 0 with --server */
 	char server_cpus[64];	/* where the service was pinned */
+	bool server_shared;	/* no PU of its own: it runs on the workers' */
 	int file_fd;		/* -1 when none */
 	uint64_t file_size;
 	char file_path[1024];

@@ -53,6 +53,7 @@ int mb_server_spawn(struct mb_io *io, const struct mb_topo *topo, const unsigned
 			 io->listen_any ? "0.0.0.0" : "127.0.0.1", strerror(-lfd));
 		return lfd;
 	}
+	io->server_shared = pu < 0;
 	if (pu >= 0) {
 		snprintf(io->server_cpus, sizeof(io->server_cpus), "%d", pu);
 	} else {

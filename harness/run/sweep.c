@@ -119,6 +119,8 @@ static struct mb_run make_run(const struct sw_sweep *s, unsigned pi, const char 
 		.seed = o->seed + pi,
 		.server = s->io.server,
 		.have_server = s->io.have_server,
+		/* a service on the workers' cores: its CPU time is ours */
+		.server_pid = s->io.server_shared ? (int)s->io.server_pid : 0,
 		.file_fd = s->io.file_fd,
 		.file_size = s->io.file_size,
 		.direct = o->direct,

@@ -57,3 +57,27 @@ void mb_cpustat_outside(const struct mb_cpustat *a, const struct mb_cpustat *b,
 		snprintf(note, notelen, "noisy: others used %.0f%% of the pinned cores (cpu%u busiest)",
 			 *load * 100, worst_cpu);
 }
+
+/* The CPU seconds (user + system) process pid has used, from
+ * /proc/PID/stat; 0 when pid is 0 or the file cannot be read. */
+double mb_cpustat_proc_s(int pid)
+{
+	char path[64], buf[1024];
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after "pid (comm) ": state is field 3, utime 14 and stime 15 */
+	const char *p = strrchr(buf, ')');
+	unsigned long long ut, st;
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	return hz > 0 ? (double)(ut + st) / (double)hz : 0;
+}

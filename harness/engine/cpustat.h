@@ -22,4 +22,9 @@ void mb_cpustat_outside(const struct mb_cpustat *a, const struct mb_cpustat *b,
 			const unsigned *pus, unsigned n, double own_cpu_s, double wall_s,
 			double *load, char *note, unsigned notelen);
 
+/* The CPU seconds (user + system) process pid has used so far, from
+ * /proc/PID/stat (a child not yet reaped, which RUSAGE_CHILDREN does not
+ * count); 0 when pid is 0 or the file cannot be read. */
+double mb_cpustat_proc_s(int pid);
+
 #endif

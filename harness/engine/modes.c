@@ -220,30 +220,6 @@ static int prepare_workers(struct mb_runner *rn)
 
 /* ---- the window outside_load is measured over */
 
-/* The CPU seconds (user + system) process pid has used, from
- * /proc/PID/stat; 0 when pid is 0 or the file cannot be read. */
-static double proc_cpu_s(int pid)
-{
-	char path[64], buf[1024];
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* after "pid (comm) ": state is field 3, utime 14 and stime 15 */
-	const char *p = strrchr(buf, ')');
-	unsigned long long ut, st;
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		return 0;
-	long hz = sysconf(_SC_CLK_TCK);
-	return hz > 0 ? (double)(ut + st) / (double)hz : 0;
-}
-
 /* outside_load compares the pinned cores' busy time with this process's
  * and its children's over the same window (spawning and reaping
  * included), so set-up costs are not blamed on others. The delay service
@@ -255,7 +231,7 @@ static void window_open(struct mb_runner *rn)
 	reset_hwm();
 	getrusage(RUSAGE_SELF, &rn->self0);
 	getrusage(RUSAGE_CHILDREN, &rn->kids0);
-	rn->svc0_s = proc_cpu_s(rn->run->server_pid);
+	rn->svc0_s = mb_cpustat_proc_s(rn->run->server_pid);
 	rn->win0 = mb_now_ns();
 	mb_cpustat_read(&rn->cs0);
 }
@@ -266,7 +242,7 @@ static void window_close(struct mb_runner *rn)
 	rn->win1 = mb_now_ns();
 	getrusage(RUSAGE_SELF, &rn->self1);
 	getrusage(RUSAGE_CHILDREN, &rn->kids1);
-	rn->svc1_s = proc_cpu_s(rn->run->server_pid);
+	rn->svc1_s = mb_cpustat_proc_s(rn->run->server_pid);
 }
 
 static void outside_load(struct mb_runner *rn)
